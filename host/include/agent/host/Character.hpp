@@ -1,0 +1,33 @@
+// Character: the agent's character file: its name, settings and secrets (elizaOS's shape).
+//
+//   {"name": "Agent", "settings": {"TEXT_SMALL_MAX_TOKENS": 99}, "secrets": {"BITROUTER_API_KEY": "..."}}
+//
+// Values may be strings, numbers or booleans in the file; they are kept as text ("99", "true").
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <variant>
+
+namespace agent::host {
+
+struct Character {
+  std::string name;
+  std::map<std::string, std::string, std::less<>> settings;
+  std::map<std::string, std::string, std::less<>> secrets;
+};
+
+/// A failure to read or understand a character file; `message` names the file and the problem.
+struct CharacterError {
+  std::string message;
+};
+
+/// Parses character JSON text. `origin` names the source in error messages.
+std::variant<Character, CharacterError> parseCharacter(std::string_view json,
+                                                       std::string_view origin = "character");
+
+/// Reads and parses a character file.
+std::variant<Character, CharacterError> loadCharacter(const std::filesystem::path& path);
+
+}  // namespace agent::host
