@@ -54,10 +54,16 @@ class ModelRegistry {
   std::vector<ModelRegistration> ranked(ModelType type) const;
 
   /// Registrations reachable for `type`, best first, across the fallback chain (used by failover).
-  std::vector<Resolution> candidates(ModelType type) const;
+  /// Each provider appears once, at its best reachable registration (retrying a provider that just
+  /// failed is pointless). With `provider`, only that provider's registrations.
+  std::vector<Resolution> candidates(ModelType type,
+                                     std::optional<std::string_view> provider = std::nullopt) const;
 
   /// True when any text-generation type has at least one registration.
   bool hasAnyTextProvider() const;
+
+  /// True when `providerName` has at least one registration.
+  bool hasProvider(std::string_view providerName) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,14 @@ namespace agent::host {
 class ModelRegistry;
 class Settings;
 
+/// A setting a plugin declares in its manifest (copied: the manifest goes when the library does).
+struct PluginSetting {
+  std::string key;
+  std::optional<std::string> defaultValue;
+  std::string description;
+  bool secret = false;
+};
+
 struct PluginReport {
   enum class Status { Loaded, Disabled, Skipped };
 
@@ -27,8 +36,11 @@ struct PluginReport {
   std::string name;     // from the manifest, when it was read
   std::string version;  // from the manifest, when it was read
   int priority = 0;
-  std::vector<ModelType> modelTypes;  // registered types, when loaded
-  std::string reason;                 // why it was disabled or skipped
+  std::vector<ModelType> modelTypes;        // registered types, when loaded
+  std::string reason;                       // why it was disabled or skipped
+  std::string description;                  // from the manifest, when it was read
+  std::vector<std::string> autoEnableKeys;  // from the manifest, when it was read
+  std::vector<PluginSetting> settings;      // from the manifest, when it was read
 };
 
 std::string_view toString(PluginReport::Status status);

@@ -1,0 +1,174 @@
+#include "ProvidersCommand.hpp"
+
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <string>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+namespace agent::host::cli {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void writeString(Writer& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void writeStringOrNull(Writer& writer, std::string_view text) {
+  if (text.empty()) {
+    writer.Null();
+  } else {
+    writeString(writer, text);
+  }
+}
+
+void writePlugin(Writer& writer, const PluginReport& plugin, const Settings& settings) {
+  writer.StartObject();
+  writer.Key("file");
+  writeString(writer, plugin.path.filename().string());
+  writer.Key("path");
+  writeString(writer, plugin.path.string());
+  writer.Key("status");
+  writeString(writer, toString(plugin.status));
+  writer.Key("name");
+  writeStringOrNull(writer, plugin.name);
+  writer.Key("version");
+  writeStringOrNull(writer, plugin.version);
+  writer.Key("description");
+  writeStringOrNull(writer, plugin.description);
+  writer.Key("priority");
+  if (plugin.status == PluginReport::Status::Loaded) {
+    writer.Int(plugin.priority);
+  } else {
+    writer.Null();
+  }
+  writer.Key("modelTypes");
+  writer.StartArray();
+  for (ModelType type : plugin.modelTypes)
+    writeString(writer, toString(type));
+  writer.EndArray();
+  writer.Key("reason");
+  writeStringOrNull(writer, plugin.reason);
+  writer.Key("autoEnable");
+  writer.StartArray();
+  for (const auto& key : plugin.autoEnableKeys)
+    writeString(writer, key);
+  writer.EndArray();
+  // Settings are listed with whether they are set, never with their values.
+  writer.Key("settings");
+  writer.StartArray();
+  for (const auto& setting : plugin.settings) {
+    writer.StartObject();
+    writer.Key("key");
+    writeString(writer, setting.key);
+    writer.Key("set");
+    writer.Bool(settings.isSet(setting.key));
+    writer.Key("secret");
+    writer.Bool(setting.secret);
+    writer.Key("default");
+    if (setting.defaultValue) {
+      writeString(writer, *setting.defaultValue);
+    } else {
+      writer.Null();
+    }
+    writer.Key("description");
+    writeString(writer, setting.description);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+}
+
+void printJson(AgentHost& host, const std::filesystem::path& directory, std::ostream& out) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("pluginsDirectory");
+  writeString(writer, directory.string());
+  writer.Key("plugins");
+  writer.StartArray();
+  for (const auto& plugin : host.plugins())
+    writePlugin(writer, plugin, host.settings());
+  writer.EndArray();
+  writer.Key("models");
+  writer.StartObject();
+  for (ModelType type : allModelTypes()) {
+    const auto ranked = host.registry().ranked(type);
+    if (ranked.empty()) continue;
+    writer.Key(toString(type).data(), static_cast<rapidjson::SizeType>(toString(type).size()));
+    writer.StartArray();
+    for (const auto& registration : ranked) {
+      writer.StartObject();
+      writer.Key("provider");
+      writeString(writer, registration.providerName);
+      writer.Key("priority");
+      writer.Int(registration.priority);
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
+  writer.EndObject();
+  writer.EndObject();
+  out << buffer.GetString() << '\n';
+}
+
+void printText(AgentHost& host, const std::filesystem::path& directory, std::ostream& out) {
+  out << "Plugins in " << directory.string() << ":\n";
+  if (host.plugins().empty()) out << "  (no *.so files)\n";
+  for (const auto& plugin : host.plugins()) {
+    std::ostringstream label;
+    if (plugin.name.empty()) {
+      label << plugin.path.filename().string();
+    } else {
+      label << plugin.name << ' ' << plugin.version;
+    }
+    out << "  " << std::left << std::setw(22) << label.str() << ' ' << std::setw(9)
+        << toString(plugin.status);
+    if (plugin.status == PluginReport::Status::Loaded) {
+      out << "priority " << plugin.priority << "  " << plugin.path.filename().string();
+    } else {
+      out << plugin.reason;
+      if (!plugin.name.empty()) out << "  (" << plugin.path.filename().string() << ")";
+    }
+    out << '\n';
+  }
+  out << "Models (best first):\n";
+  bool any = false;
+  for (ModelType type : allModelTypes()) {
+    const auto ranked = host.registry().ranked(type);
+    if (ranked.empty()) continue;
+    any = true;
+    out << "  " << std::left << std::setw(22) << toString(type) << ' ';
+    for (std::size_t i = 0; i < ranked.size(); ++i) {
+      out << (i ? ", " : "") << ranked[i].providerName << " (" << ranked[i].priority << ")";
+    }
+    out << '\n';
+  }
+  if (!any) out << "  (none: no plugin is loaded)\n";
+}
+
+int runProviders(const ParsedArgs& args, CommandContext& context) {
+  if (!args.positionals().empty()) {
+    throw UsageError("providers takes no arguments, got '" + args.positionals().front() + "'");
+  }
+  auto host = makeHost(context);
+  const auto directory = pluginsDirectory(context.globals, host->settings());
+  if (args.has("--json")) {
+    printJson(*host, directory, context.out);
+  } else {
+    printText(*host, directory, context.out);
+  }
+  context.out.flush();
+  return kExitOk;
+}
+
+}  // namespace
+
+Command providersCommand() {
+  return Command{"providers", {{"--json", false}}, &runProviders};
+}
+
+}  // namespace agent::host::cli

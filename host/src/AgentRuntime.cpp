@@ -1,0 +1,191 @@
+#include "agent/host/AgentRuntime.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "TextUtil.hpp"
+#include "agent/host/Logger.hpp"
+#include "agent/host/ModelRegistry.hpp"
+#include "agent/host/Settings.hpp"
+
+namespace agent::host {
+namespace {
+
+constexpr std::string_view kSource = "runtime";
+
+// The types LLM_MODE rewrites (elizaOS: the text tiers plus TEXT_COMPLETION, not the reasoning
+// ones).
+bool followsLlmMode(ModelType type) {
+  switch (type) {
+    case ModelType::TextNano:
+    case ModelType::TextSmall:
+    case ModelType::TextMedium:
+    case ModelType::TextLarge:
+    case ModelType::TextMega:
+    case ModelType::ResponseHandler:
+    case ModelType::ActionPlanner:
+    case ModelType::TextCompletion:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Looks up <TYPE>_<PARAM>, then DEFAULT_<PARAM>; the first one that parses wins. A value that
+// does not parse is reported and skipped (elizaOS's Number() would turn it into NaN and drop it).
+template <class T, class Parse>
+std::optional<T> numericSetting(const Settings& settings, Logger& logger, ModelType type,
+                                std::string_view param, Parse parse, std::string_view expected) {
+  const std::array<std::string, 2> keys{std::string(toString(type)) + "_" + std::string(param),
+                                        "DEFAULT_" + std::string(param)};
+  for (const auto& key : keys) {
+    const auto value = settings.get(key);
+    if (!value || text::isBlank(*value)) continue;
+    if (auto parsed = parse(*value)) return static_cast<T>(*parsed);
+    logger.log(LogLevel::Warn, kSource,
+               "ignoring setting " + key + ": not " + std::string(expected));
+  }
+  return std::nullopt;
+}
+
+template <class T, class Parse>
+void mergeUnder(std::optional<T>& field, const Settings& settings, Logger& logger, ModelType type,
+                std::string_view param, Parse parse, std::string_view expected) {
+  if (field) return;  // the call's own value wins
+  field = numericSetting<T>(settings, logger, type, param, parse, expected);
+}
+
+std::string noProviderMessage() {
+  return "This agent has no LLM provider configured: no plugin registered a text model. Enable "
+         "one (e.g. set BITROUTER_API_KEY or BITROUTER_BASE_URL, or ECHO_PROVIDER=1 for the "
+         "offline "
+         "echo provider) and check `agent-host providers`.";
+}
+
+std::string noHandlerMessage(ModelType type, std::optional<std::string_view> provider) {
+  std::string message = "No handler found for delegate type: ";
+  message += toString(type);
+  if (provider) {
+    message += " (provider '";
+    message += *provider;
+    message += "' serves neither it nor a fallback for it; ";
+  } else {
+    message += " (no plugin serves it or a fallback for it; ";
+  }
+  message += "`agent-host providers` lists what is registered)";
+  return message;
+}
+
+}  // namespace
+
+AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger)
+    : settings_(settings), registry_(registry), logger_(logger) {}
+
+GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextParams params) const {
+  // 1. LLM_MODE (SMALL|LARGE|DEFAULT, any case) rewrites the text tiers before resolution.
+  if (const auto mode = settings_.get("LLM_MODE"); mode && !text::isBlank(*mode)) {
+    const std::string_view value = text::trim(*mode);
+    std::optional<ModelType> target;
+    if (text::equalsIgnoreCase(value, "SMALL")) target = ModelType::TextSmall;
+    if (text::equalsIgnoreCase(value, "LARGE")) target = ModelType::TextLarge;
+    if (!target && !text::equalsIgnoreCase(value, "DEFAULT")) {
+      logger_.log(LogLevel::Warn, kSource,
+                  "ignoring LLM_MODE: expected SMALL, LARGE or DEFAULT; using DEFAULT");
+    }
+    if (target && followsLlmMode(type)) type = *target;
+  }
+
+  // 2. <TYPE>_<PARAM> / DEFAULT_<PARAM>, keyed by the requested type, merged under the params.
+  const auto asInt = [](std::string_view v) { return text::parseInt64(v); };
+  const auto asDouble = [](std::string_view v) { return text::parseDouble(v); };
+  mergeUnder(params.maxTokens, settings_, logger_, type, "MAX_TOKENS", asInt, "an integer");
+  mergeUnder(params.temperature, settings_, logger_, type, "TEMPERATURE", asDouble, "a number");
+  mergeUnder(params.topP, settings_, logger_, type, "TOP_P", asDouble, "a number");
+  mergeUnder(params.topK, settings_, logger_, type, "TOP_K", asDouble, "a number");
+  mergeUnder(params.minP, settings_, logger_, type, "MIN_P", asDouble, "a number");
+  mergeUnder(params.seed, settings_, logger_, type, "SEED", asInt, "an integer");
+  mergeUnder(params.repetitionPenalty, settings_, logger_, type, "REPETITION_PENALTY", asDouble,
+             "a number");
+  mergeUnder(params.frequencyPenalty, settings_, logger_, type, "FREQUENCY_PENALTY", asDouble,
+             "a number");
+  mergeUnder(params.presencePenalty, settings_, logger_, type, "PRESENCE_PENALTY", asDouble,
+             "a number");
+
+  // 3. user defaults to the character's name for text calls.
+  if (!params.user && isTextGeneration(type) && !settings_.character().name.empty()) {
+    params.user = settings_.character().name;
+  }
+
+  // 4. A callback without stream (or stream without a callback) is harmless: providers call
+  // onChunk only when stream is set, so there is nothing to normalize here.
+  return params;
+}
+
+ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
+                                   std::optional<std::string_view> provider, CallInfo* info) const {
+  const ModelType requested = type;
+  params = prepareParams(type, std::move(params));
+  if (type != requested) {
+    logger_.log(LogLevel::Debug, kSource,
+                "LLM_MODE rewrote " + std::string(toString(requested)) + " to " +
+                    std::string(toString(type)));
+  }
+
+  const auto settingFailover = settings_.get("MODEL_FAILOVER");
+  const bool failover = settingFailover && text::isTruthy(*settingFailover);
+
+  std::vector<Resolution> candidates;
+  if (failover) {
+    candidates = registry_.candidates(type, provider);
+  } else if (auto resolution = registry_.resolve(type, provider)) {
+    candidates.push_back(std::move(*resolution));
+  }
+
+  if (candidates.empty()) {
+    if (info) *info = CallInfo{provider ? std::string(*provider) : std::string(), type, 0};
+    if (isTextGeneration(type) && !registry_.hasAnyTextProvider()) {
+      return makeError(ErrorKind::NoProvider, noProviderMessage());
+    }
+    return makeError(ErrorKind::NoHandler, noHandlerMessage(type, provider));
+  }
+
+  // With failover, note whether any text reached the caller's stream callback: text already shown
+  // cannot be taken back, so such a call must not move on to another provider.
+  std::atomic<bool> streamed = false;
+  if (failover && params.onChunk) {
+    params.onChunk = [inner = std::move(params.onChunk), &streamed](std::string_view chunk) {
+      streamed = true;
+      return inner(chunk);
+    };
+  }
+
+  int attempts = 0;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Resolution& candidate = candidates[i];
+    ++attempts;
+    if (info) *info = CallInfo{candidate.registration.providerName, candidate.servedAs, attempts};
+    logger_.log(LogLevel::Debug, kSource,
+                std::string(toString(type)) + " -> " + candidate.registration.providerName + " (" +
+                    std::string(toString(candidate.servedAs)) + ")");
+
+    // The registration copy holds the provider (and so its library) for the whole call.
+    ModelResult result = candidate.registration.provider->generateText(candidate.servedAs, params);
+    if (result.ok() || i + 1 == candidates.size()) return result;
+
+    const ModelError& error = result.error();
+    if (!isRetryable(error.kind) || streamed || !error.partialText.empty()) return result;
+    const Resolution& next = candidates[i + 1];
+    logger_.log(LogLevel::Warn, kSource,
+                candidate.registration.providerName + " failed (" +
+                    std::string(toString(candidate.servedAs)) +
+                    "): " + std::string(toString(error.kind)) + ": " + error.message +
+                    "; MODEL_FAILOVER: trying " + next.registration.providerName + " (" +
+                    std::string(toString(next.servedAs)) + ")");
+  }
+  return makeError(ErrorKind::Internal, "unreachable: no candidate ran");
+}
+
+}  // namespace agent::host

@@ -1,0 +1,133 @@
+#include "agent/host/Character.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace agent::host {
+namespace {
+
+using Map = std::map<std::string, std::string, std::less<>>;
+
+// A scalar as text: strings verbatim, numbers as JSON writes them ("99", "0.55"), booleans as
+// "true"/"false". Null and containers have no text form.
+std::optional<std::string> scalarText(const rapidjson::Value& value) {
+  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
+  if (value.IsBool()) return std::string(value.GetBool() ? "true" : "false");
+  if (value.IsNumber()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+  return std::nullopt;
+}
+
+std::string fail(std::string_view origin, std::string_view problem) {
+  std::string message(origin);
+  message += ": ";
+  message += problem;
+  return message;
+}
+
+// Adds the scalar members of `object` that `into` lacks. Nulls are skipped (elizaOS's `??` treats
+// them as absent); nested objects are skipped unless `strict`, which rejects them.
+std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& into,
+                                        std::string_view where, bool strict) {
+  for (const auto& member : object.GetObject()) {
+    const std::string key(member.name.GetString(), member.name.GetStringLength());
+    if (member.value.IsNull()) continue;
+    auto text = scalarText(member.value);
+    if (!text) {
+      if (strict) {
+        return std::string(where) + "." + key + " must be a string, number or boolean";
+      }
+      continue;
+    }
+    into.emplace(key, std::move(*text));  // keeps an earlier (higher-precedence) value
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<Character, CharacterError> parseCharacter(std::string_view json,
+                                                       std::string_view origin) {
+  rapidjson::Document document;
+  document.Parse(json.data(), json.size());
+  if (document.HasParseError()) {
+    std::ostringstream problem;
+    problem << "not valid JSON: " << rapidjson::GetParseError_En(document.GetParseError())
+            << " (at offset " << document.GetErrorOffset() << ")";
+    return CharacterError{fail(origin, problem.str())};
+  }
+  if (!document.IsObject()) {
+    return CharacterError{fail(origin, "a character must be a JSON object with a \"name\"")};
+  }
+
+  Character character;
+  if (auto it = document.FindMember("name"); it != document.MemberEnd()) {
+    if (!it->value.IsString()) return CharacterError{fail(origin, "\"name\" must be a string")};
+    character.name.assign(it->value.GetString(), it->value.GetStringLength());
+  }
+
+  if (auto it = document.FindMember("secrets"); it != document.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsObject()) {
+      return CharacterError{fail(origin, "\"secrets\" must be an object of KEY: value")};
+    }
+    if (auto problem = mergeScalars(it->value, character.secrets, "secrets", true)) {
+      return CharacterError{fail(origin, *problem)};
+    }
+  }
+
+  if (auto it = document.FindMember("settings");
+      it != document.MemberEnd() && !it->value.IsNull()) {
+    const rapidjson::Value& settings = it->value;
+    if (!settings.IsObject()) {
+      return CharacterError{fail(origin, "\"settings\" must be an object of KEY: value")};
+    }
+    // elizaOS's precedence below the top-level secrets: settings, settings.extra,
+    // settings.secrets. Merging in that order (first value wins) keeps it.
+    mergeScalars(settings, character.settings, "settings", false);
+    for (const char* nested : {"extra", "secrets"}) {
+      auto inner = settings.FindMember(nested);
+      if (inner == settings.MemberEnd() || inner->value.IsNull()) continue;
+      if (!inner->value.IsObject()) {
+        return CharacterError{
+            fail(origin, std::string("\"settings.") + nested + "\" must be an object")};
+      }
+      if (auto problem = mergeScalars(inner->value, character.settings,
+                                      std::string("settings.") + nested, true)) {
+        return CharacterError{fail(origin, *problem)};
+      }
+    }
+  }
+  return character;
+}
+
+std::variant<Character, CharacterError> loadCharacter(const std::filesystem::path& path) {
+  const std::string origin = "character file '" + path.string() + "'";
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return CharacterError{fail(origin, "is a directory, expected a JSON file")};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    return CharacterError{fail(origin, std::string("cannot be read: ") + std::strerror(error))};
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return CharacterError{fail(origin, "read error")};
+  return parseCharacter(content.str(), origin);
+}
+
+}  // namespace agent::host

@@ -1,0 +1,33 @@
+#include "agent/host/Settings.hpp"
+
+#include <cstdlib>
+#include <utility>
+
+#include "TextUtil.hpp"
+
+namespace agent::host {
+
+Settings::Environment Settings::processEnvironment() {
+  return [](std::string_view key) -> std::optional<std::string> {
+    const std::string name(key);
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+  };
+}
+
+Settings::Settings(Character character, Environment environment)
+    : character_(std::move(character)), environment_(std::move(environment)) {}
+
+std::optional<std::string> Settings::get(std::string_view key) const {
+  if (auto it = character_.secrets.find(key); it != character_.secrets.end()) return it->second;
+  if (auto it = character_.settings.find(key); it != character_.settings.end()) return it->second;
+  if (environment_) return environment_(key);
+  return std::nullopt;
+}
+
+bool Settings::isSet(std::string_view key) const {
+  const auto value = get(key);
+  return value.has_value() && !text::isBlank(*value);
+}
+
+}  // namespace agent::host

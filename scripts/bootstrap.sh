@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project builds and tests with, when any is missing.
+# Safe to run repeatedly: it does nothing when everything is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ca-certificates
+  libboost-dev          # Boost 1.74 headers (Boost.DLL is header-only)
+  libpoco-dev           # Poco 1.11: Foundation, Net, NetSSL, Util
+  rapidjson-dev         # RapidJSON 1.1
+  libssl-dev
+  libgtest-dev libgmock-dev  # GoogleTest 1.12
+  libbenchmark-dev      # Google Benchmark 1.7
+  clang libclang-rt-14-dev   # libFuzzer targets and sanitizer runtimes
+  clang-format
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,110 @@
+#include "agent/host/Character.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.hpp"
+
+namespace agent::host {
+namespace {
+
+Character parseOk(std::string_view json) {
+  auto result = parseCharacter(json);
+  if (auto* error = std::get_if<CharacterError>(&result)) {
+    ADD_FAILURE() << error->message;
+    return {};
+  }
+  return std::get<Character>(result);
+}
+
+std::string parseError(std::string_view json, std::string_view origin = "character") {
+  auto result = parseCharacter(json, origin);
+  if (auto* error = std::get_if<CharacterError>(&result)) return error->message;
+  ADD_FAILURE() << "expected an error for " << json;
+  return {};
+}
+
+TEST(CharacterTest, ReadsNameSettingsAndSecrets) {
+  const auto character = parseOk(R"({"name": "Eliza",
+      "settings": {"TEXT_SMALL_MAX_TOKENS": 99, "DEFAULT_TEMPERATURE": 0.55, "FLAG": true,
+                   "MODEL": "gpt"},
+      "secrets": {"BITROUTER_API_KEY": "brvk_x"}})");
+  EXPECT_EQ(character.name, "Eliza");
+  EXPECT_EQ(character.settings.at("TEXT_SMALL_MAX_TOKENS"), "99");
+  EXPECT_EQ(character.settings.at("DEFAULT_TEMPERATURE"), "0.55");
+  EXPECT_EQ(character.settings.at("FLAG"), "true");
+  EXPECT_EQ(character.settings.at("MODEL"), "gpt");
+  EXPECT_EQ(character.secrets.at("BITROUTER_API_KEY"), "brvk_x");
+}
+
+TEST(CharacterTest, NestedExtraAndSecretsRankBelowPlainSettings) {
+  const auto character = parseOk(R"({"name": "A", "settings": {
+      "A": "plain", "extra": {"A": "extra", "B": "extra"},
+      "secrets": {"A": "nested", "B": "nested", "C": "nested"}}})");
+  EXPECT_EQ(character.settings.at("A"), "plain");
+  EXPECT_EQ(character.settings.at("B"), "extra");
+  EXPECT_EQ(character.settings.at("C"), "nested");
+  EXPECT_EQ(character.settings.count("extra"), 0u);
+}
+
+TEST(CharacterTest, NullsAndNestedObjectsInSettingsAreSkipped) {
+  const auto character = parseOk(R"({"name": "A",
+      "settings": {"NONE": null, "voice": {"model": "x"}, "list": [1]}})");
+  EXPECT_TRUE(character.settings.empty());
+}
+
+TEST(CharacterTest, EmptyObjectIsACharacterWithoutName) {
+  const auto character = parseOk("{}");
+  EXPECT_TRUE(character.name.empty());
+  EXPECT_TRUE(character.settings.empty());
+}
+
+TEST(CharacterTest, RejectsInvalidJsonWithOffset) {
+  const auto message = parseError(R"({"name": )", "character file 'x.json'");
+  EXPECT_NE(message.find("character file 'x.json'"), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid JSON"), std::string::npos) << message;
+  EXPECT_NE(message.find("offset"), std::string::npos) << message;
+}
+
+TEST(CharacterTest, RejectsWrongShapes) {
+  EXPECT_NE(parseError("[1]").find("JSON object"), std::string::npos);
+  EXPECT_NE(parseError(R"({"name": 5})").find("\"name\" must be a string"), std::string::npos);
+  EXPECT_NE(parseError(R"({"settings": []})").find("\"settings\" must be an object"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"secrets": "x"})").find("\"secrets\" must be an object"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"secrets": {"K": {"a": 1}}})").find("secrets.K"), std::string::npos);
+}
+
+TEST(CharacterTest, LoadReportsMissingFile) {
+  auto result = loadCharacter("/nonexistent/agent-character.json");
+  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
+  const auto& message = std::get<CharacterError>(result).message;
+  EXPECT_NE(message.find("/nonexistent/agent-character.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("No such file"), std::string::npos) << message;
+}
+
+TEST(CharacterTest, LoadReportsDirectory) {
+  test::TempDir dir;
+  auto result = loadCharacter(dir.path());
+  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
+  EXPECT_NE(std::get<CharacterError>(result).message.find("directory"), std::string::npos);
+}
+
+TEST(CharacterTest, LoadReadsAFile) {
+  test::TempDir dir;
+  const auto file = dir.write("agent.json", R"({"name": "Filed", "secrets": {"K": "v"}})");
+  auto result = loadCharacter(file);
+  ASSERT_TRUE(std::holds_alternative<Character>(result));
+  EXPECT_EQ(std::get<Character>(result).name, "Filed");
+  EXPECT_EQ(std::get<Character>(result).secrets.at("K"), "v");
+}
+
+TEST(CharacterTest, LoadReportsEmptyFile) {
+  test::TempDir dir;
+  auto result = loadCharacter(dir.write("empty.json", ""));
+  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
+  EXPECT_NE(std::get<CharacterError>(result).message.find("empty.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agent::host

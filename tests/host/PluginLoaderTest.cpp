@@ -1,0 +1,406 @@
+// The loader against real plugins built by this test tree, each copied into a fresh temporary
+// directory so every test controls the file names (and so the load order) it scans.
+#include "agent/host/PluginLoader.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "agent/host/AgentHost.hpp"
+#include "support/TestSupport.hpp"
+
+namespace agent::host {
+namespace {
+
+using test::EnvMap;
+using test::TempDir;
+using Status = PluginReport::Status;
+
+class PluginLoaderTest : public ::testing::Test {
+ protected:
+  AgentHost& load(EnvMap env = {}, Character character = {}) {
+    host_.reset();
+    log_.str("");
+    HostOptions options;
+    options.pluginsDirectory = dir_.path();
+    options.character = std::move(character);
+    options.environment = test::mapEnvironment(std::move(env));
+    options.logLevel = LogLevel::Trace;
+    options.logStream = &log_;
+    host_ = std::make_unique<AgentHost>(std::move(options));
+    return *host_;
+  }
+
+  const PluginReport& report(const std::string& file) {
+    const auto& plugins = host_->plugins();
+    const auto it = std::find_if(plugins.begin(), plugins.end(),
+                                 [&](const PluginReport& r) { return r.path.filename() == file; });
+    if (it == plugins.end()) throw std::runtime_error("no report for " + file);
+    return *it;
+  }
+
+  std::vector<std::string> rankedNames(ModelType type) {
+    std::vector<std::string> names;
+    for (const auto& r : host_->registry().ranked(type))
+      names.push_back(r.providerName);
+    return names;
+  }
+
+  std::size_t logLinesContaining(const std::string& text) const {
+    std::istringstream lines(log_.str());
+    std::size_t count = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(text) != std::string::npos) ++count;
+    }
+    return count;
+  }
+
+  TempDir dir_;
+  std::ostringstream log_;
+  std::unique_ptr<AgentHost> host_;
+};
+
+TEST_F(PluginLoaderTest, LoadsAGoodPlugin) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  auto& host = load();
+  ASSERT_EQ(host.plugins().size(), 1u);
+  const auto& plugin = host.plugins()[0];
+  EXPECT_EQ(plugin.status, Status::Loaded) << plugin.reason;
+  EXPECT_EQ(plugin.name, "alpha");
+  EXPECT_EQ(plugin.version, "0.0.1");
+  EXPECT_EQ(plugin.description, "test plugin");
+  EXPECT_EQ(plugin.priority, 0);
+  EXPECT_EQ(plugin.modelTypes,
+            (std::vector<ModelType>{ModelType::TextSmall, ModelType::TextLarge}));
+  EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"alpha"}));
+  EXPECT_EQ(rankedNames(ModelType::TextLarge), (std::vector<std::string>{"alpha"}));
+  const auto result = host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result.output().text, "alpha/TEXT_SMALL: hi");
+}
+
+TEST_F(PluginLoaderTest, ReportsManifestSettingsWithoutValues) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  load({{"TEST_SECRET_KEY", "sup3r-secret-value"}});
+  const auto& plugin = report("alpha.so");
+  ASSERT_EQ(plugin.settings.size(), 1u);
+  EXPECT_EQ(plugin.settings[0].key, "TEST_SECRET_KEY");
+  EXPECT_TRUE(plugin.settings[0].secret);
+  EXPECT_EQ(log_.str().find("sup3r-secret-value"), std::string::npos) << log_.str();
+}
+
+TEST_F(PluginLoaderTest, EqualPrioritiesTieByFilenameOrder) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "20-alpha.so");
+  dir_.copyPlugin(TEST_PLUGIN_BETA, "10-beta.so");
+  load();
+  EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"beta", "alpha"}));
+  EXPECT_EQ(host_->plugins()[0].path.filename(), "10-beta.so");
+  EXPECT_EQ(host_->runtime().useModel(ModelType::TextSmall, test::withPrompt("x")).output().text,
+            "beta/TEXT_SMALL: x");
+}
+
+TEST_F(PluginLoaderTest, EqualPrioritiesTieByFilenameOrderReversed) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "10-alpha.so");
+  dir_.copyPlugin(TEST_PLUGIN_BETA, "20-beta.so");
+  load();
+  EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"alpha", "beta"}));
+}
+
+TEST_F(PluginLoaderTest, PrioritySettingOverridesTheDefault) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "10-alpha.so");
+  dir_.copyPlugin(TEST_PLUGIN_BETA, "20-beta.so");
+  load({{"BETA_PRIORITY", "5"}, {"ALPHA_PRIORITY", " -3 "}});
+  EXPECT_EQ(report("20-beta.so").priority, 5);
+  EXPECT_EQ(report("10-alpha.so").priority, -3);
+  EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"beta", "alpha"}));
+  EXPECT_EQ(host_->registry().ranked(ModelType::TextSmall)[0].priority, 5);
+}
+
+TEST_F(PluginLoaderTest, PrioritySettingFromTheCharacterBeatsTheEnvironment) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  Character character;
+  character.settings = {{"ALPHA_PRIORITY", "7"}};
+  load({{"ALPHA_PRIORITY", "1"}}, character);
+  EXPECT_EQ(report("alpha.so").priority, 7);
+}
+
+class BadPriorityTest : public PluginLoaderTest,
+                        public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(BadPriorityTest, WarnsOnceNamingSettingAndValueAndUsesTheDefault) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  load({{"ALPHA_PRIORITY", GetParam()}});
+  EXPECT_EQ(report("alpha.so").status, Status::Loaded);
+  EXPECT_EQ(report("alpha.so").priority, 0);
+  EXPECT_EQ(logLinesContaining("ALPHA_PRIORITY"), 1u) << log_.str();
+  EXPECT_EQ(logLinesContaining(std::string("\"") + GetParam() + "\""), 1u) << log_.str();
+  EXPECT_EQ(logLinesContaining("WARN"), 1u) << log_.str();
+}
+
+INSTANTIATE_TEST_SUITE_P(NotIntegers, BadPriorityTest,
+                         ::testing::Values("abc", "1.5", "5x", "99999999999", "0x10"));
+
+TEST_F(PluginLoaderTest, BlankPrioritySettingUsesTheDefaultSilently) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  load({{"ALPHA_PRIORITY", "  "}});
+  EXPECT_EQ(report("alpha.so").priority, 0);
+  EXPECT_EQ(logLinesContaining("WARN"), 0u) << log_.str();
+}
+
+TEST_F(PluginLoaderTest, WrongAbiVersionIsSkippedBeforeAnythingElse) {
+  dir_.copyPlugin(TEST_PLUGIN_WRONG_ABI, "wrong-abi.so");
+  load();
+  const auto& plugin = report("wrong-abi.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find("plugin ABI version 2, host expects 1"), std::string::npos)
+      << plugin.reason;
+  EXPECT_TRUE(plugin.name.empty());  // the manifest was not read
+}
+
+TEST_F(PluginLoaderTest, WrongCxxAbiTagIsSkipped) {
+  dir_.copyPlugin(TEST_PLUGIN_WRONG_TAG, "wrong-tag.so");
+  load();
+  const auto& plugin = report("wrong-tag.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find("C++ ABI tag"), std::string::npos) << plugin.reason;
+}
+
+TEST_F(PluginLoaderTest, LibraryWithoutEntryIsSkipped) {
+  dir_.copyPlugin(TEST_PLUGIN_NO_ENTRY, "no-entry.so");
+  load();
+  const auto& plugin = report("no-entry.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find("no agent_plugin_entry"), std::string::npos) << plugin.reason;
+}
+
+TEST_F(PluginLoaderTest, UndefinedSymbolIsSkippedWithTheLinkerMessage) {
+  dir_.copyPlugin(TEST_PLUGIN_UNDEFINED, "undefined.so");
+  load();
+  const auto& plugin = report("undefined.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find("undefined symbol"), std::string::npos) << plugin.reason;
+  EXPECT_NE(plugin.reason.find("agent_test_symbol_that_does_not_exist"), std::string::npos)
+      << plugin.reason;
+}
+
+TEST_F(PluginLoaderTest, FailingInitIsSkippedWithItsReason) {
+  const auto path = dir_.copyPlugin(TEST_PLUGIN_INIT_FAILS, "initfail.so");
+  load();
+  const auto& plugin = report("initfail.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_EQ(plugin.reason, "init failed: TEST init failure: missing TEST_REQUIRED_KEY");
+  EXPECT_EQ(plugin.name, "initfail");
+  EXPECT_FALSE(test::isMapped(path));
+  EXPECT_EQ(logLinesContaining("initfail.so"), 1u) << log_.str();
+}
+
+TEST_F(PluginLoaderTest, TextFileNamedSoIsSkipped) {
+  dir_.write("notes.so", "this is not an ELF file\n");
+  dir_.write("empty.so", "");
+  load();
+  for (const char* file : {"notes.so", "empty.so"}) {
+    EXPECT_EQ(report(file).status, Status::Skipped) << file;
+    EXPECT_NE(report(file).reason.find("not a shared library"), std::string::npos)
+        << report(file).reason;
+  }
+}
+
+TEST_F(PluginLoaderTest, DirectoryNamedSoIsSkipped) {
+  std::filesystem::create_directory(dir_.path() / "folder.so");
+  load();
+  EXPECT_EQ(report("folder.so").status, Status::Skipped);
+  EXPECT_NE(report("folder.so").reason.find("directory"), std::string::npos);
+}
+
+TEST_F(PluginLoaderTest, SymlinkLoopAndDanglingLinkAreSkipped) {
+  std::filesystem::create_symlink(dir_.path() / "loop-b.so", dir_.path() / "loop-a.so");
+  std::filesystem::create_symlink(dir_.path() / "loop-a.so", dir_.path() / "loop-b.so");
+  std::filesystem::create_symlink(dir_.path() / "missing", dir_.path() / "dangling.so");
+  load();
+  EXPECT_EQ(report("loop-a.so").status, Status::Skipped);
+  EXPECT_NE(report("loop-a.so").reason.find("symbolic links"), std::string::npos)
+      << report("loop-a.so").reason;
+  EXPECT_EQ(report("dangling.so").status, Status::Skipped);
+}
+
+TEST_F(PluginLoaderTest, SymlinkToAPluginLoads) {
+  const auto real = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.real");
+  std::filesystem::create_symlink(real, dir_.path() / "alpha.so");
+  load();
+  EXPECT_EQ(report("alpha.so").status, Status::Loaded);
+}
+
+TEST_F(PluginLoaderTest, FifoNamedSoIsSkippedWithoutBlocking) {
+  ASSERT_EQ(::mkfifo((dir_.path() / "pipe.so").c_str(), 0600), 0);
+  load();
+  EXPECT_EQ(report("pipe.so").status, Status::Skipped);
+  EXPECT_NE(report("pipe.so").reason.find("not a regular file"), std::string::npos);
+}
+
+TEST_F(PluginLoaderTest, UnreadableFileIsSkipped) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "locked.so");
+  std::filesystem::permissions(path, std::filesystem::perms::none);
+  load();
+  EXPECT_EQ(report("locked.so").status, Status::Skipped);
+  EXPECT_NE(report("locked.so").reason.find("Permission denied"), std::string::npos);
+}
+
+TEST_F(PluginLoaderTest, OnlySoFilesAreConsidered) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so.1");
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.dll");
+  dir_.write("README.md", "hello");
+  dir_.write(".so", "hidden");
+  load();
+  EXPECT_TRUE(host_->plugins().empty());
+}
+
+TEST_F(PluginLoaderTest, FailuresDoNotStopTheOthers) {
+  dir_.write("00-junk.so", "junk");
+  dir_.copyPlugin(TEST_PLUGIN_WRONG_ABI, "10-wrong-abi.so");
+  dir_.copyPlugin(TEST_PLUGIN_UNDEFINED, "20-undefined.so");
+  dir_.copyPlugin(TEST_PLUGIN_INIT_FAILS, "30-initfail.so");
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "40-alpha.so");
+  dir_.copyPlugin(TEST_PLUGIN_NO_ENTRY, "50-no-entry.so");
+  dir_.copyPlugin(TEST_PLUGIN_BETA, "60-beta.so");
+  load();
+  std::vector<std::string> files;
+  std::vector<Status> statuses;
+  for (const auto& plugin : host_->plugins()) {
+    files.push_back(plugin.path.filename().string());
+    statuses.push_back(plugin.status);
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"00-junk.so", "10-wrong-abi.so", "20-undefined.so",
+                                             "30-initfail.so", "40-alpha.so", "50-no-entry.so",
+                                             "60-beta.so"}));
+  EXPECT_EQ(statuses,
+            (std::vector<Status>{Status::Skipped, Status::Skipped, Status::Skipped, Status::Skipped,
+                                 Status::Loaded, Status::Skipped, Status::Loaded}));
+  EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_EQ(logLinesContaining("skipped"), 5u) << log_.str();
+}
+
+TEST_F(PluginLoaderTest, MissingDirectoryGivesOneSkippedReport) {
+  HostOptions options;
+  options.pluginsDirectory = dir_.path() / "nope";
+  options.environment = test::mapEnvironment({});
+  options.logStream = &log_;
+  AgentHost host(std::move(options));
+  ASSERT_EQ(host.plugins().size(), 1u);
+  EXPECT_EQ(host.plugins()[0].status, Status::Skipped);
+  EXPECT_NE(host.plugins()[0].reason.find("plugins directory not found"), std::string::npos);
+}
+
+TEST_F(PluginLoaderTest, SecondPluginWithTheSameNameIsSkipped) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "a.so");
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "b.so");
+  load();
+  EXPECT_EQ(report("a.so").status, Status::Loaded);
+  EXPECT_EQ(report("b.so").status, Status::Skipped);
+  EXPECT_NE(report("b.so").reason.find("already loaded"), std::string::npos);
+  EXPECT_EQ(host_->registry().ranked(ModelType::TextSmall).size(), 1u);
+}
+
+// --- autoEnable -------------------------------------------------------------------------------
+
+TEST_F(PluginLoaderTest, AutoEnableOffWhenNoKeyIsSet) {
+  const auto path = dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  load();
+  const auto& plugin = report("gated.so");
+  EXPECT_EQ(plugin.status, Status::Disabled);
+  EXPECT_NE(plugin.reason.find("GATED_KEY or GATED_OTHER_KEY"), std::string::npos) << plugin.reason;
+  EXPECT_FALSE(host_->registry().hasProvider("gated"));
+  EXPECT_FALSE(test::isMapped(path));
+}
+
+TEST_F(PluginLoaderTest, AutoEnableOnWhenAnyKeyIsSet) {
+  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  load({{"GATED_OTHER_KEY", "x"}});
+  EXPECT_EQ(report("gated.so").status, Status::Loaded);
+  load({{"GATED_KEY", "0"}});
+  EXPECT_EQ(report("gated.so").status, Status::Loaded);
+}
+
+TEST_F(PluginLoaderTest, AutoEnableTreatsBlankAsUnset) {
+  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  load({{"GATED_KEY", ""}, {"GATED_OTHER_KEY", " \t "}});
+  EXPECT_EQ(report("gated.so").status, Status::Disabled);
+}
+
+TEST_F(PluginLoaderTest, AutoEnableLooksThroughSettings) {
+  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  Character character;
+  character.secrets = {{"GATED_KEY", "secret"}};
+  load({}, character);
+  EXPECT_EQ(report("gated.so").status, Status::Loaded);
+  // A blank character value hides a set environment value (an empty string is a found value).
+  Character blank;
+  blank.settings = {{"GATED_KEY", ""}};
+  load({{"GATED_KEY", "env"}}, blank);
+  EXPECT_EQ(report("gated.so").status, Status::Disabled);
+}
+
+TEST_F(PluginLoaderTest, PluginWithoutKeysIsAlwaysEnabled) {
+  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  load();
+  EXPECT_TRUE(report("alpha.so").autoEnableKeys.empty());
+  EXPECT_EQ(report("alpha.so").status, Status::Loaded);
+}
+
+// --- Unloading ----------------------------------------------------------------------------------
+
+// A HostServices for driving PluginLoader without an AgentHost.
+class QuietServices : public HostServices {
+ public:
+  explicit QuietServices(const Settings& settings) : settings_(settings) {}
+  std::optional<std::string> setting(std::string_view key) const noexcept override {
+    return settings_.get(key);
+  }
+  void log(LogLevel, std::string_view, std::string_view) const noexcept override {}
+  void emitModelUsed(const ModelUsedEvent&) const noexcept override {}
+
+ private:
+  const Settings& settings_;
+};
+
+TEST_F(PluginLoaderTest, LibraryUnloadsWhenTheLastProviderIsGone) {
+  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  const Settings settings({}, test::mapEnvironment({}));
+  QuietServices services(settings);
+  ModelRegistry registry;
+  PluginLoader loader(services, settings, registry);
+  EXPECT_FALSE(test::isMapped(path));
+  const auto loaded = loader.loadFile(path);
+  ASSERT_EQ(loaded.status, Status::Loaded) << loaded.reason;
+  EXPECT_TRUE(test::isMapped(path));
+
+  // A call in flight holds the provider, and so the library, past its unregistration.
+  auto inFlight = registry.resolve(ModelType::TextSmall);
+  ASSERT_TRUE(inFlight);
+  registry.unregisterProvider("alpha");
+  EXPECT_TRUE(test::isMapped(path));
+  EXPECT_TRUE(inFlight->registration.provider->generateText(ModelType::TextSmall, {}).ok());
+  inFlight.reset();
+  EXPECT_FALSE(test::isMapped(path));
+}
+
+TEST_F(PluginLoaderTest, HostDestructionUnloadsItsPlugins) {
+  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  load();
+  EXPECT_TRUE(test::isMapped(path));
+  host_.reset();
+  EXPECT_FALSE(test::isMapped(path));
+}
+
+TEST(PluginReportTest, StatusNames) {
+  EXPECT_EQ(toString(Status::Loaded), "loaded");
+  EXPECT_EQ(toString(Status::Disabled), "disabled");
+  EXPECT_EQ(toString(Status::Skipped), "skipped");
+}
+
+}  // namespace
+}  // namespace agent::host
