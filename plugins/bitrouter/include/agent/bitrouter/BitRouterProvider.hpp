@@ -1,0 +1,42 @@
+// BitRouterProvider: the ModelProvider the host loads - BitRouterClient plus elizaOS glue.
+//
+// The constructor is the plugin's init: it reads every BITROUTER_* setting once (through the
+// host: character first, then environment) and throws ConfigError on a bad one; with a key it
+// probes GET /v1/models (2 s) and logs what it found, but a BitRouter that is down never fails
+// init. generateText maps the model type to its tier's model string, runs the call, and emits
+// MODEL_USED after each success.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "agent/HostServices.hpp"
+#include "agent/ModelProvider.hpp"
+#include "agent/bitrouter/BitRouterClient.hpp"
+#include "agent/bitrouter/BitRouterConfig.hpp"
+
+namespace agent::bitrouter {
+
+class BitRouterProvider : public ModelProvider {
+ public:
+  static constexpr const char* kName = "bitrouter";
+  static constexpr std::chrono::milliseconds kProbeTimeout{2000};
+
+  explicit BitRouterProvider(const HostServices& host);
+  ~BitRouterProvider() override;
+
+  std::vector<ModelType> supportedModelTypes() const override;
+  ModelResult generateText(ModelType type, const GenerateTextParams& params) noexcept override;
+
+  const BitRouterConfig& config() const noexcept { return client_.config(); }
+
+ private:
+  void logConfiguration() const;
+  void probe();
+
+  const HostServices& host_;
+  BitRouterClient client_;
+};
+
+}  // namespace agent::bitrouter

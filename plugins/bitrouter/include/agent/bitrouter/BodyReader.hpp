@@ -1,0 +1,36 @@
+// BodyReader: reads a response body one socket read at a time, each with its own timeout.
+//
+// Poco's receive timeout is per read, not per call; giving every read what is left (of the
+// call's deadline, or of the stream's idle allowance) is what makes those limits hold while the
+// call is blocked in a read (SocketTimeouts skips the syscall when the socket already has about
+// that value). Reading through the streambuf directly also hands over bytes as soon as one read
+// delivers them, which streaming needs.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <istream>
+
+#include <Poco/Net/HTTPClientSession.h>
+
+#include "agent/bitrouter/SocketTimeouts.hpp"
+
+namespace agent::bitrouter {
+
+class BodyReader {
+ public:
+  BodyReader(Poco::Net::HTTPClientSession& session, SocketTimeouts& timeouts,
+             std::istream& body) noexcept
+      : session_(session), timeouts_(timeouts), body_(body) {}
+
+  /// Up to `capacity` bytes from at most one socket read; 0 at the end of the body. Throws
+  /// Poco::TimeoutException when `timeout` passes with no data, or other Poco exceptions.
+  std::size_t readSome(char* buffer, std::size_t capacity, std::chrono::milliseconds timeout);
+
+ private:
+  Poco::Net::HTTPClientSession& session_;
+  SocketTimeouts& timeouts_;
+  std::istream& body_;
+};
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,29 @@
+// CallFailure: one failed attempt, before it becomes the call's ModelError.
+//
+// The parts of the final one-line message are kept apart until the call ends, because only
+// then is it known how many attempts were made:
+//   BitRouter returned 429 (upstream rate limited) for model 'gpt-4o-mini' after 3 attempts
+//   [request 1b2c...]: retry later
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "agent/ModelResult.hpp"
+
+namespace agent::bitrouter {
+
+struct CallFailure {
+  ModelError error;    // kind, status, retryAfter, requestId, partialText; message = what happened
+  std::string hint;    // what to do about it; may be empty
+  bool retry = false;  // the retry policy allows another attempt after this failure
+
+  static CallFailure make(ErrorKind kind, std::string what, std::string hint = {},
+                          int httpStatus = 0);
+
+  /// The final ModelError: "<what> for model '<model>'[ after N attempts][ [request id]][: hint]".
+  /// The request id is shown once BitRouter has answered (httpStatus != 0).
+  ModelError finish(std::string_view model, int attempts) &&;
+};
+
+}  // namespace agent::bitrouter

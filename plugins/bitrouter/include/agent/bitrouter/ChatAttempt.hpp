@@ -1,0 +1,72 @@
+// ChatAttempt: one attempt of a chat call - a request on a pooled connection, and its answer.
+//
+// Builds the body into the connection's buffer, sends it (replaying once on a fresh connection
+// when a kept-alive one turns out to be closed: Poco's keep-alive race, not a retry), then reads
+// a JSON reply or an SSE stream and turns whatever happened into a ModelOutput or a CallFailure.
+// Whether to try again is the caller's decision (BitRouterClient).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "agent/GenerateTextParams.hpp"
+#include "agent/HostServices.hpp"
+#include "agent/ModelResult.hpp"
+#include "agent/bitrouter/BitRouterConfig.hpp"
+#include "agent/bitrouter/BodyReader.hpp"
+#include "agent/bitrouter/CallFailure.hpp"
+#include "agent/bitrouter/CompiledSchema.hpp"
+#include "agent/bitrouter/Deadline.hpp"
+#include "agent/bitrouter/HttpExchange.hpp"
+#include "agent/bitrouter/HttpSessionPool.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
+#include "agent/bitrouter/Redactor.hpp"
+
+namespace agent::bitrouter {
+
+class ChatAttempt {
+ public:
+  using Outcome = std::variant<ModelOutput, CallFailure>;
+  using Log = std::function<void(LogLevel, std::string_view)>;
+
+  /// What every attempt of a client shares.
+  struct Context {
+    const BitRouterConfig& config;
+    HttpSessionPool& pool;
+    const Redactor& redactor;
+    const Log& log;
+  };
+
+  ChatAttempt(const Context& context, const ModelChoice& model, const GenerateTextParams& params,
+              const CompiledSchema* schema, bool stream, const Deadline& deadline) noexcept
+      : context_(context),
+        config_(context.config),
+        model_(model),
+        params_(params),
+        schema_(schema),
+        stream_(stream),
+        deadline_(deadline) {}
+
+  Outcome run();
+
+ private:
+  Outcome handleResponse(HttpSessionPool::Lease& lease, Exchange& exchange);
+  Outcome readStream(HttpSessionPool::Lease& lease, BodyReader& reader);
+  Outcome succeed(std::string text, const std::string& finishReason,
+                  const std::optional<TokenUsage>& usage, std::size_t delivered);
+  CallFailure fail(CallFailure failure, int httpStatus, std::string partialText = {}) const;
+
+  const Context& context_;
+  const BitRouterConfig& config_;
+  const ModelChoice& model_;
+  const GenerateTextParams& params_;
+  const CompiledSchema* schema_;
+  bool stream_;
+  const Deadline& deadline_;
+  std::string requestId_;
+};
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,66 @@
+// HttpExchange: one HTTP request/response exchange with BitRouter over a pooled connection.
+//
+// Sends the request and waits for the response headers, with the call's deadline applied to the
+// connect (capped by BITROUTER_CONNECT_TIMEOUT_MS), the send and the wait; then reads bodies one
+// socket read at a time under the same deadline. Poco exceptions become CallFailures here, so the
+// layers above deal in values only.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include "agent/bitrouter/BitRouterConfig.hpp"
+#include "agent/bitrouter/BodyReader.hpp"
+#include "agent/bitrouter/CallFailure.hpp"
+#include "agent/bitrouter/Deadline.hpp"
+#include "agent/bitrouter/HttpSessionPool.hpp"
+#include "agent/bitrouter/TransportErrorMapper.hpp"
+
+namespace agent::bitrouter {
+
+/// The outcome of sending a request, up to the response headers.
+struct Exchange {
+  Poco::Net::HTTPResponse response;
+  std::istream* body = nullptr;  // valid until the session's next request
+  std::optional<CallFailure> failure;
+  bool stale = false;  // the failure looks like a kept-alive connection the server had closed
+};
+
+/// A whole (non-streamed) body read into a buffer.
+struct BodyOutcome {
+  bool complete = false;  // read to its end: the connection may be reused
+  bool tooLarge = false;  // more than the limit (then not read to its end)
+  std::optional<CallFailure> failure;
+};
+
+/// Sends `request` with `body` on the lease's session and reads the response headers.
+void exchange(const BitRouterConfig& config, HttpSessionPool::Lease& lease,
+              Poco::Net::HTTPRequest& request, std::string_view body, const Deadline& deadline,
+              Exchange& result);
+
+/// Reads the body into `out` (cleared first), up to `limit` bytes.
+BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
+                     const Poco::Net::HTTPResponse& response, std::string& out, std::size_t limit,
+                     std::array<char, CallBuffers::kReadBufferBytes>& buffer,
+                     const Deadline& deadline);
+
+/// The server's wait hint: retry-after-ms (milliseconds) or Retry-After (seconds or HTTP-date).
+std::optional<std::chrono::milliseconds> retryAfterFrom(const Poco::Net::HTTPResponse& response);
+
+bool isEventStream(const std::string& contentType);
+
+TransportContext transportContext(const BitRouterConfig& config, const Deadline& deadline,
+                                  std::chrono::milliseconds connectTimeout);
+
+/// "BitRouter's response exceeds N bytes (BITROUTER_MAX_RESPONSE_BYTES)".
+std::string tooLargeMessage(std::size_t limit);
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,101 @@
+#include "agent/bitrouter/BitRouterProvider.hpp"
+
+#include <string>
+
+namespace agent::bitrouter {
+namespace {
+
+SettingLookup hostLookup(const HostServices& host) {
+  return [&host](std::string_view key) { return host.setting(key); };
+}
+
+ClientOptions clientOptions(const HostServices& host) {
+  ClientOptions options;
+  options.log = [&host](LogLevel level, std::string_view message) {
+    host.log(level, BitRouterProvider::kName, message);
+  };
+  return options;
+}
+
+}  // namespace
+
+BitRouterProvider::BitRouterProvider(const HostServices& host)
+    : host_(host), client_(BitRouterConfig::fromSettings(hostLookup(host)), clientOptions(host)) {
+  logConfiguration();
+  if (!client_.config().hasApiKey()) {
+    host_.log(LogLevel::Warn, kName,
+              "BITROUTER_API_KEY is not set - assuming BitRouter runs with skip_auth");
+    return;
+  }
+  probe();
+}
+
+BitRouterProvider::~BitRouterProvider() = default;
+
+void BitRouterProvider::logConfiguration() const {
+  const BitRouterConfig& config = client_.config();
+  const ModelChoice* small = config.models.find(ModelType::TextSmall);
+  const ModelChoice* large = config.models.find(ModelType::TextLarge);
+  std::string line = "BitRouter at " + config.baseUrl.text + "; SMALL " + small->model +
+                     ", LARGE " + large->model + "; structured outputs " +
+                     (config.structuredOutputs ? "json_schema" : "json_object") + "; timeout " +
+                     std::to_string(config.timeout.count()) + " ms, retries " +
+                     std::to_string(config.maxRetries) + " (settings are read once, at init)";
+  host_.log(LogLevel::Info, kName, line);
+}
+
+void BitRouterProvider::probe() {
+  const BitRouterConfig& config = client_.config();
+  const ModelsProbe result = client_.listModels(kProbeTimeout);
+  if (!result.reachable) {
+    host_.log(LogLevel::Warn, kName,
+              "BitRouter is not reachable at " + config.baseUrl.text + " (" + result.problem +
+                  "); calls will fail until it runs");
+    return;
+  }
+  if (!result.problem.empty()) {
+    host_.log(LogLevel::Warn, kName, "BitRouter at " + config.baseUrl.text + ": " + result.problem);
+    return;
+  }
+  host_.log(LogLevel::Info, kName,
+            "BitRouter reachable at " + config.baseUrl.text + " (" +
+                std::to_string(result.models.size()) +
+                " models listed; the key is checked on the first call)");
+  if (result.models.empty()) {
+    host_.log(LogLevel::Warn, kName,
+              "BitRouter lists no models; are its upstream provider keys configured?");
+    return;
+  }
+  for (const std::string& warning : missingModelWarnings(config.models, result.models)) {
+    host_.log(LogLevel::Warn, kName, warning);
+  }
+}
+
+std::vector<ModelType> BitRouterProvider::supportedModelTypes() const {
+  return {ModelTiers::kSupportedTypes.begin(), ModelTiers::kSupportedTypes.end()};
+}
+
+ModelResult BitRouterProvider::generateText(ModelType type,
+                                            const GenerateTextParams& params) noexcept {
+  try {
+    const ModelChoice* choice = client_.config().models.find(type);
+    if (choice == nullptr) {
+      return makeError(ErrorKind::BadRequest, "the bitrouter provider does not serve model type " +
+                                                  std::string(toString(type)));
+    }
+    ModelResult result = client_.chat(*choice, params);
+    if (result.ok()) {
+      const ModelOutput& output = result.output();
+      host_.emitModelUsed(ModelUsedEvent{kName, type, output.model, output.usage});
+    }
+    return result;
+  } catch (const std::exception& error) {
+    return makeError(ErrorKind::Internal,
+                     std::string("unexpected error in the bitrouter provider: ") + error.what());
+  } catch (...) {
+    return makeError(ErrorKind::Internal,
+                     "unexpected non-standard exception in the bitrouter provider");
+  }
+}
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,85 @@
+#include "agent/bitrouter/ChatResponseParser.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace agent::bitrouter {
+namespace {
+
+ModelError badResponse(std::string what) {
+  return makeError(ErrorKind::BadResponse, std::move(what));
+}
+
+std::optional<std::int64_t> integerMember(const rapidjson::Value& object, const char* name) {
+  const auto member = object.FindMember(name);
+  if (member == object.MemberEnd()) return std::nullopt;
+  if (member->value.IsInt64()) return member->value.GetInt64();
+  if (member->value.IsUint64()) return static_cast<std::int64_t>(member->value.GetUint64());
+  if (member->value.IsDouble()) return static_cast<std::int64_t>(member->value.GetDouble());
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<TokenUsage> ChatResponseParser::usageFrom(const rapidjson::Value& usage) {
+  if (!usage.IsObject()) return std::nullopt;
+  const auto prompt = integerMember(usage, "prompt_tokens");
+  const auto completion = integerMember(usage, "completion_tokens");
+  const auto total = integerMember(usage, "total_tokens");
+  if (!prompt && !completion && !total) return std::nullopt;
+  TokenUsage tokens;
+  tokens.promptTokens = prompt.value_or(0);
+  tokens.completionTokens = completion.value_or(0);
+  tokens.totalTokens = total.value_or(tokens.promptTokens + tokens.completionTokens);
+  return tokens;
+}
+
+void ChatResponseParser::appendContent(const rapidjson::Value& content, std::string& out) {
+  if (content.IsString()) {
+    out.append(content.GetString(), content.GetStringLength());
+    return;
+  }
+  if (!content.IsArray()) return;  // null (or anything else) carries no text
+  for (const auto& part : content.GetArray()) {
+    if (!part.IsObject()) continue;
+    const auto text = part.FindMember("text");
+    if (text != part.MemberEnd() && text->value.IsString()) {
+      out.append(text->value.GetString(), text->value.GetStringLength());
+    }
+  }
+}
+
+Expected<ChatCompletion> ChatResponseParser::parse(std::string& body) {
+  rapidjson::Document document;
+  document.ParseInsitu<rapidjson::kParseIterativeFlag>(body.data());
+  if (document.HasParseError()) {
+    return badResponse(std::string("BitRouter returned malformed JSON (") +
+                       rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
+                       std::to_string(document.GetErrorOffset()) + ")");
+  }
+  if (!document.IsObject()) {
+    return badResponse("BitRouter returned JSON that is not a chat completion object");
+  }
+  const auto choices = document.FindMember("choices");
+  if (choices == document.MemberEnd() || !choices->value.IsArray() || choices->value.Empty()) {
+    return badResponse("BitRouter returned no choices");
+  }
+  const rapidjson::Value& choice = choices->value[0];
+  if (!choice.IsObject()) return badResponse("BitRouter returned a choice that is not an object");
+  const auto message = choice.FindMember("message");
+  if (message == choice.MemberEnd() || !message->value.IsObject()) {
+    return badResponse("BitRouter returned a choice without a message");
+  }
+
+  ChatCompletion completion;
+  const auto content = message->value.FindMember("content");
+  if (content != message->value.MemberEnd()) appendContent(content->value, completion.text);
+  const auto finish = choice.FindMember("finish_reason");
+  if (finish != choice.MemberEnd() && finish->value.IsString()) {
+    completion.finishReason.assign(finish->value.GetString(), finish->value.GetStringLength());
+  }
+  const auto usage = document.FindMember("usage");
+  if (usage != document.MemberEnd()) completion.usage = usageFrom(usage->value);
+  return completion;
+}
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,128 @@
+#include "agent/bitrouter/CompiledSchema.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "agent/bitrouter/JsonDepth.hpp"
+#include "agent/bitrouter/SchemaNormalizer.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+// The draft-04 meta-schema, minus "id"/"$schema" (nothing is fetched) and with "required"
+// allowed to be empty (draft-06 relaxed that, and OpenAI-style schemas rely on it).
+constexpr const char* kDraft04MetaSchema = R"json({
+  "definitions": {
+    "schemaArray": {"type": "array", "minItems": 1, "items": {"$ref": "#"}},
+    "positiveInteger": {"type": "integer", "minimum": 0},
+    "positiveIntegerDefault0": {"allOf": [{"$ref": "#/definitions/positiveInteger"}, {"default": 0}]},
+    "simpleTypes": {"enum": ["array", "boolean", "integer", "null", "number", "object", "string"]},
+    "stringArray": {"type": "array", "items": {"type": "string"}, "uniqueItems": true}
+  },
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"},
+    "$schema": {"type": "string"},
+    "title": {"type": "string"},
+    "description": {"type": "string"},
+    "default": {},
+    "multipleOf": {"type": "number", "minimum": 0, "exclusiveMinimum": true},
+    "maximum": {"type": "number"},
+    "exclusiveMaximum": {"type": "boolean"},
+    "minimum": {"type": "number"},
+    "exclusiveMinimum": {"type": "boolean"},
+    "maxLength": {"$ref": "#/definitions/positiveInteger"},
+    "minLength": {"$ref": "#/definitions/positiveIntegerDefault0"},
+    "pattern": {"type": "string"},
+    "additionalItems": {"anyOf": [{"type": "boolean"}, {"$ref": "#"}]},
+    "items": {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/schemaArray"}]},
+    "maxItems": {"$ref": "#/definitions/positiveInteger"},
+    "minItems": {"$ref": "#/definitions/positiveIntegerDefault0"},
+    "uniqueItems": {"type": "boolean"},
+    "maxProperties": {"$ref": "#/definitions/positiveInteger"},
+    "minProperties": {"$ref": "#/definitions/positiveIntegerDefault0"},
+    "required": {"$ref": "#/definitions/stringArray"},
+    "additionalProperties": {"anyOf": [{"type": "boolean"}, {"$ref": "#"}]},
+    "definitions": {"type": "object", "additionalProperties": {"$ref": "#"}},
+    "properties": {"type": "object", "additionalProperties": {"$ref": "#"}},
+    "patternProperties": {"type": "object", "additionalProperties": {"$ref": "#"}},
+    "dependencies": {"type": "object",
+                     "additionalProperties": {"anyOf": [{"$ref": "#"}, {"$ref": "#/definitions/stringArray"}]}},
+    "enum": {"type": "array", "minItems": 1},
+    "type": {"anyOf": [{"$ref": "#/definitions/simpleTypes"},
+                       {"type": "array", "items": {"$ref": "#/definitions/simpleTypes"},
+                        "minItems": 1, "uniqueItems": true}]},
+    "allOf": {"$ref": "#/definitions/schemaArray"},
+    "anyOf": {"$ref": "#/definitions/schemaArray"},
+    "oneOf": {"$ref": "#/definitions/schemaArray"},
+    "not": {"$ref": "#"}
+  },
+  "dependencies": {"exclusiveMaximum": ["maximum"], "exclusiveMinimum": ["minimum"]}
+})json";
+
+// Built once, on first use; immutable afterwards and so safe to share between threads.
+const rapidjson::SchemaDocument& metaSchema() {
+  static const rapidjson::Document document = [] {
+    rapidjson::Document parsed;
+    parsed.Parse(kDraft04MetaSchema);
+    return parsed;
+  }();
+  static const rapidjson::SchemaDocument schema(document);
+  return schema;
+}
+
+ModelError badRequest(std::string what) {
+  return makeError(ErrorKind::BadRequest, std::move(what));
+}
+
+std::string uriFragment(const rapidjson::Pointer& pointer) {
+  rapidjson::StringBuffer buffer;
+  pointer.StringifyUriFragment(buffer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
+    std::string_view schemaJson) {
+  if (jsonNestingDepth(schemaJson) > kMaxJsonDepth) {
+    return badRequest("responseSchema nests deeper than " + std::to_string(kMaxJsonDepth) +
+                      " levels");
+  }
+  rapidjson::Document original;
+  original.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(
+      schemaJson.data(), schemaJson.size());
+  if (original.HasParseError()) {
+    return badRequest(std::string("responseSchema is not valid JSON (") +
+                      rapidjson::GetParseError_En(original.GetParseError()) + " at offset " +
+                      std::to_string(original.GetErrorOffset()) + ")");
+  }
+  if (!original.IsObject()) return badRequest("responseSchema must be a JSON object");
+
+  std::shared_ptr<CompiledSchema> compiled(new CompiledSchema());
+  rapidjson::StringBuffer compact;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
+  original.Accept(writer);
+  compiled->compact_.assign(compact.GetString(), compact.GetSize());
+
+  rapidjson::Document& normalized = compiled->normalized_;
+  normalized.CopyFrom(original, normalized.GetAllocator());
+  if (std::string problem = SchemaNormalizer::normalize(normalized); !problem.empty()) {
+    return badRequest(problem);
+  }
+  if (std::string problem = SchemaNormalizer::checkReferences(normalized); !problem.empty()) {
+    return badRequest(problem);
+  }
+
+  rapidjson::SchemaValidator metaValidator(metaSchema());
+  if (!normalized.Accept(metaValidator)) {
+    return badRequest("responseSchema is not a valid JSON Schema at '" +
+                      uriFragment(metaValidator.GetInvalidDocumentPointer()) +
+                      "' (meta-schema keyword '" + metaValidator.GetInvalidSchemaKeyword() + "')");
+  }
+  compiled->schema_ = std::make_unique<rapidjson::SchemaDocument>(normalized);
+  return std::shared_ptr<const CompiledSchema>(std::move(compiled));
+}
+
+}  // namespace agent::bitrouter

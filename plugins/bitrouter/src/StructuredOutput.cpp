@@ -1,0 +1,147 @@
+#include "agent/bitrouter/StructuredOutput.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "agent/bitrouter/JsonDepth.hpp"
+#include "agent/bitrouter/Strings.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+constexpr std::string_view kFence = "```";
+
+// Sends every SAX event to the validator and then to the writer; stops at the first failure.
+template <class First, class Second>
+struct TeeHandler {
+  First& first;
+  Second& second;
+  using Ch = char;
+  using SizeType = rapidjson::SizeType;
+
+  bool Null() { return first.Null() && second.Null(); }
+  bool Bool(bool b) { return first.Bool(b) && second.Bool(b); }
+  bool Int(int i) { return first.Int(i) && second.Int(i); }
+  bool Uint(unsigned u) { return first.Uint(u) && second.Uint(u); }
+  bool Int64(std::int64_t i) { return first.Int64(i) && second.Int64(i); }
+  bool Uint64(std::uint64_t u) { return first.Uint64(u) && second.Uint64(u); }
+  bool Double(double d) { return first.Double(d) && second.Double(d); }
+  bool RawNumber(const Ch* s, SizeType n, bool copy) {
+    return first.RawNumber(s, n, copy) && second.RawNumber(s, n, copy);
+  }
+  bool String(const Ch* s, SizeType n, bool copy) {
+    return first.String(s, n, copy) && second.String(s, n, copy);
+  }
+  bool StartObject() { return first.StartObject() && second.StartObject(); }
+  bool Key(const Ch* s, SizeType n, bool copy) {
+    return first.Key(s, n, copy) && second.Key(s, n, copy);
+  }
+  bool EndObject(SizeType n) { return first.EndObject(n) && second.EndObject(n); }
+  bool StartArray() { return first.StartArray() && second.StartArray(); }
+  bool EndArray(SizeType n) { return first.EndArray(n) && second.EndArray(n); }
+};
+
+std::string uriFragment(const rapidjson::Pointer& pointer) {
+  rapidjson::StringBuffer buffer;
+  pointer.StringifyUriFragment(buffer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// For a failed "required": the first listed member the reply's object lacks.
+std::string missingRequired(std::string_view json, const rapidjson::Pointer& documentPointer,
+                            const rapidjson::Pointer& schemaPointer,
+                            const rapidjson::Document& schema) {
+  const rapidjson::Value* schemaNode = schemaPointer.Get(schema);
+  if (schemaNode == nullptr || !schemaNode->IsObject()) return {};
+  const auto required = schemaNode->FindMember("required");
+  if (required == schemaNode->MemberEnd() || !required->value.IsArray()) return {};
+  rapidjson::Document reply;
+  reply.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  if (reply.HasParseError()) return {};
+  const rapidjson::Value* object = documentPointer.Get(reply);
+  if (object == nullptr || !object->IsObject()) return {};
+  for (const auto& name : required->value.GetArray()) {
+    if (name.IsString() && !object->HasMember(name)) {
+      return std::string(name.GetString(), name.GetStringLength());
+    }
+  }
+  return {};
+}
+
+ModelError badResponse(std::string what) {
+  return makeError(ErrorKind::BadResponse, std::move(what));
+}
+
+}  // namespace
+
+std::string_view StructuredOutput::stripFence(std::string_view text) noexcept {
+  std::string_view body = trim(text);
+  std::size_t open = body.rfind(kFence, 0) == 0 ? 0 : std::string_view::npos;
+  if (open == std::string_view::npos) {
+    // Prose around a fenced block: take the first ```json block.
+    open = body.find("```json");
+    if (open == std::string_view::npos) open = body.find("```JSON");
+    if (open == std::string_view::npos) return body;
+  }
+  std::string_view inner = body.substr(open + kFence.size());
+  // Skip a language tag ("json", "JSON", "json5"...) on the opening line.
+  std::size_t tag = 0;
+  while (tag < inner.size() &&
+         ((inner[tag] >= 'a' && inner[tag] <= 'z') || (inner[tag] >= 'A' && inner[tag] <= 'Z') ||
+          (inner[tag] >= '0' && inner[tag] <= '9'))) {
+    ++tag;
+  }
+  inner.remove_prefix(tag);
+  const std::size_t close = inner.find(kFence);
+  if (close != std::string_view::npos) inner = inner.substr(0, close);
+  return trim(inner);
+}
+
+Expected<std::string> StructuredOutput::validate(std::string_view reply,
+                                                 const CompiledSchema& schema) {
+  const std::string_view json = stripFence(reply);
+  if (json.empty())
+    return badResponse("BitRouter's reply is empty, expected JSON for responseSchema");
+  // RapidJSON's validator slows down sharply with depth; no real reply nests this deep.
+  if (jsonNestingDepth(json) > CompiledSchema::kMaxJsonDepth) {
+    return badResponse("BitRouter's reply nests deeper than " +
+                       std::to_string(CompiledSchema::kMaxJsonDepth) + " levels");
+  }
+
+  rapidjson::StringBuffer compact;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
+  rapidjson::SchemaValidator validator(schema.schema());
+  TeeHandler<rapidjson::SchemaValidator, rapidjson::Writer<rapidjson::StringBuffer>> tee{validator,
+                                                                                         writer};
+  rapidjson::MemoryStream input(json.data(), json.size());
+  rapidjson::Reader reader;
+  const rapidjson::ParseResult result =
+      reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(input, tee);
+
+  if (!validator.IsValid()) {
+    const rapidjson::Pointer documentPointer = validator.GetInvalidDocumentPointer();
+    const rapidjson::Pointer schemaPointer = validator.GetInvalidSchemaPointer();
+    const std::string keyword = validator.GetInvalidSchemaKeyword();
+    std::string what = "BitRouter's reply does not match responseSchema at '" +
+                       uriFragment(documentPointer) + "' (keyword '" + keyword + "'";
+    if (keyword == "required") {
+      const std::string missing =
+          missingRequired(json, documentPointer, schemaPointer, schema.normalized());
+      if (!missing.empty()) what += ": missing '" + missing + "'";
+    }
+    what += ", schema '" + uriFragment(schemaPointer) + "')";
+    return badResponse(std::move(what));
+  }
+  if (result.IsError()) {
+    return badResponse(std::string("BitRouter's reply is not valid JSON (") +
+                       rapidjson::GetParseError_En(result.Code()) + " at offset " +
+                       std::to_string(result.Offset()) + ")");
+  }
+  return std::string(compact.GetString(), compact.GetSize());
+}
+
+}  // namespace agent::bitrouter

@@ -1,0 +1,126 @@
+#include "agent/bitrouter/BitRouterConfig.hpp"
+
+#include <gtest/gtest.h>
+
+#include "agent/bitrouter/ConfigError.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+using namespace std::chrono_literals;
+
+BitRouterConfig configWith(std::map<std::string, std::string, std::less<>> settings) {
+  return BitRouterConfig::fromSettings(lookupFromMap(std::move(settings)));
+}
+
+std::string configErrorFor(const std::string& key, const std::string& value) {
+  try {
+    configWith({{key, value}});
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return {};
+}
+
+TEST(BitRouterConfig, DefaultsMatchTheOriginalAndTheIssue) {
+  const BitRouterConfig config = configWith({});
+  EXPECT_EQ(config.baseUrl.text, "http://127.0.0.1:4356");
+  EXPECT_FALSE(config.hasApiKey());
+  EXPECT_FALSE(config.structuredOutputs);
+  EXPECT_EQ(config.timeout, 300000ms);
+  EXPECT_EQ(config.connectTimeout, 10000ms);
+  EXPECT_EQ(config.streamIdleTimeout, 90000ms);
+  EXPECT_EQ(config.maxRetries, 2);
+  EXPECT_EQ(config.maxResponseBytes, 16u * 1024u * 1024u);
+  EXPECT_EQ(config.retryBaseDelay, 250ms);
+  EXPECT_EQ(config.models.find(ModelType::TextSmall)->model, "gpt-4o-mini");
+  EXPECT_EQ(config.models.find(ModelType::TextLarge)->model, "gpt-4o");
+}
+
+TEST(BitRouterConfig, DefaultConstructedEqualsEmptySettings) {
+  const BitRouterConfig direct;
+  EXPECT_EQ(direct.baseUrl.text, configWith({}).baseUrl.text);
+  EXPECT_EQ(direct.timeout, configWith({}).timeout);
+}
+
+TEST(BitRouterConfig, ReadsEverySetting) {
+  const BitRouterConfig config = configWith({
+      {"BITROUTER_BASE_URL", "https://router.example/gw/"},
+      {"BITROUTER_API_KEY", "  brvk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG \n"},
+      {"BITROUTER_STRUCTURED_OUTPUTS", "yes"},
+      {"BITROUTER_TIMEOUT_MS", "1500"},
+      {"BITROUTER_CONNECT_TIMEOUT_MS", " 250 "},
+      {"BITROUTER_STREAM_IDLE_TIMEOUT_MS", "45000"},
+      {"BITROUTER_MAX_RETRIES", "0"},
+      {"BITROUTER_MAX_RESPONSE_BYTES", "4096"},
+      {"BITROUTER_RETRY_BASE_MS", "0"},
+  });
+  EXPECT_EQ(config.baseUrl.text, "https://router.example/gw");
+  EXPECT_EQ(config.apiKey, "brvk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
+  EXPECT_TRUE(config.structuredOutputs);
+  EXPECT_EQ(config.timeout, 1500ms);
+  EXPECT_EQ(config.connectTimeout, 250ms);
+  EXPECT_EQ(config.streamIdleTimeout, 45000ms);
+  EXPECT_EQ(config.maxRetries, 0);
+  EXPECT_EQ(config.maxResponseBytes, 4096u);
+  EXPECT_EQ(config.retryBaseDelay, 0ms);
+}
+
+TEST(BitRouterConfig, EmptyOrBlankKeyMeansNoKey) {
+  EXPECT_FALSE(configWith({{"BITROUTER_API_KEY", ""}}).hasApiKey());
+  EXPECT_FALSE(configWith({{"BITROUTER_API_KEY", "   "}}).hasApiKey());
+}
+
+TEST(BitRouterConfig, StructuredOutputsFlagSpellings) {
+  struct Case {
+    const char* value;
+    bool expected;
+  };
+  for (const Case& c :
+       {Case{"true", true}, Case{" TRUE ", true}, Case{"True", true}, Case{"1", true},
+        Case{"yes", true}, Case{"YES", true}, Case{"on", false}, Case{"enabled", false},
+        Case{"0", false}, Case{"", false}, Case{"false", false}, Case{"no", false}}) {
+    EXPECT_EQ(configWith({{"BITROUTER_STRUCTURED_OUTPUTS", c.value}}).structuredOutputs, c.expected)
+        << "'" << c.value << "'";
+    EXPECT_EQ(parseStructuredOutputsFlag(c.value), c.expected) << "'" << c.value << "'";
+  }
+}
+
+TEST(BitRouterConfig, BadNumbersAreConfigErrorsNamingTheSetting) {
+  for (const char* key :
+       {"BITROUTER_TIMEOUT_MS", "BITROUTER_CONNECT_TIMEOUT_MS", "BITROUTER_STREAM_IDLE_TIMEOUT_MS",
+        "BITROUTER_MAX_RETRIES", "BITROUTER_MAX_RESPONSE_BYTES"}) {
+    for (const char* value : {"abc", "-5", "1.5", "10s", "1e3", "99999999999999999999999"}) {
+      const std::string message = configErrorFor(key, value);
+      EXPECT_NE(message.find(key), std::string::npos) << key << "=" << value << ": " << message;
+      EXPECT_NE(message.find("whole number"), std::string::npos) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos);
+    }
+  }
+  EXPECT_NE(configErrorFor("BITROUTER_TIMEOUT_MS", "0").find("from 1 to"), std::string::npos);
+  EXPECT_NE(configErrorFor("BITROUTER_MAX_RETRIES", "11").find("from 0 to 10"), std::string::npos);
+  EXPECT_NE(configErrorFor("BITROUTER_MAX_RESPONSE_BYTES", "100").find("from 1024"),
+            std::string::npos);
+  EXPECT_NE(configErrorFor("BITROUTER_TIMEOUT_MS", "abc").find("(got 'abc')"), std::string::npos);
+}
+
+TEST(BitRouterConfig, BlankNumbersMeanTheDefault) {
+  EXPECT_EQ(configWith({{"BITROUTER_TIMEOUT_MS", " "}}).timeout, 300000ms);
+  EXPECT_EQ(configWith({{"BITROUTER_MAX_RETRIES", ""}}).maxRetries, 2);
+}
+
+TEST(BitRouterConfig, BadBaseUrlIsAConfigError) {
+  EXPECT_NE(configErrorFor("BITROUTER_BASE_URL", "ftp://x").find("BITROUTER_BASE_URL"),
+            std::string::npos);
+}
+
+TEST(BitRouterConfig, KeyWithInnerWhitespaceIsRejectedWithoutEchoingIt) {
+  const std::string key = "brvk_secretpart\nsecondline";
+  const std::string message = configErrorFor("BITROUTER_API_KEY", key);
+  EXPECT_NE(message.find("BITROUTER_API_KEY"), std::string::npos);
+  EXPECT_EQ(message.find("secretpart"), std::string::npos);
+  EXPECT_EQ(message.find("secondline"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agent::bitrouter

@@ -1,0 +1,148 @@
+#include "agent/bitrouter/StructuredOutput.hpp"
+
+#include <gtest/gtest.h>
+
+namespace agent::bitrouter {
+namespace {
+
+std::shared_ptr<const CompiledSchema> compile(const char* json) {
+  auto compiled = CompiledSchema::compile(json);
+  EXPECT_TRUE(compiled.ok()) << (compiled.ok() ? "" : compiled.error().message);
+  return compiled.ok() ? compiled.value() : nullptr;
+}
+
+std::string validOrError(std::string_view reply, const CompiledSchema& schema) {
+  auto result = StructuredOutput::validate(reply, schema);
+  return result.ok() ? result.value() : "ERROR: " + result.error().message;
+}
+
+TEST(StructuredOutput, FenceStripping) {
+  EXPECT_EQ(StructuredOutput::stripFence(R"({"a":1})"), R"({"a":1})");
+  EXPECT_EQ(StructuredOutput::stripFence("  {\"a\":1}\n"), R"({"a":1})");
+  EXPECT_EQ(StructuredOutput::stripFence("```json\n{\"a\":1}\n```"), R"({"a":1})");
+  EXPECT_EQ(StructuredOutput::stripFence("```JSON\r\n{\"a\":1}\r\n```\r\n"), R"({"a":1})");
+  EXPECT_EQ(StructuredOutput::stripFence("```\n[1,2]\n```"), "[1,2]");
+  EXPECT_EQ(StructuredOutput::stripFence("```json {\"a\":1}```"), R"({"a":1})");
+  EXPECT_EQ(StructuredOutput::stripFence("\n\n```json\n{\"a\":1}\n"), R"({"a":1})");  // unclosed
+  EXPECT_EQ(StructuredOutput::stripFence("Here you go:\n```json\n{\"a\":1}\n```\nEnjoy!"),
+            R"({"a":1})");
+}
+
+TEST(StructuredOutput, ValidReplyBecomesCompactJson) {
+  auto schema = compile(R"({"type":"object","properties":{"message":{"type":"string"},
+      "n":{"type":"number"}},"required":["message"]})");
+  EXPECT_EQ(validOrError("```json\n{ \"message\" : \"hi\",\n  \"n\": 0.1 }\n```", *schema),
+            R"({"message":"hi","n":0.1})");
+}
+
+TEST(StructuredOutput, ArraySchemasWork) {
+  auto schema = compile(R"({"type":"array","items":{"type":"string"}})");
+  EXPECT_EQ(validOrError(R"([ "a", "b" ])", *schema), R"(["a","b"])");
+}
+
+TEST(StructuredOutput, SchemaMismatchIsAnErrorNotASuccess) {
+  // The TypeScript original returned {"wrong":1} as a success here.
+  auto schema = compile(R"({"type":"object","properties":{"message":{"type":"string"}},
+      "required":["message"]})");
+  EXPECT_EQ(validOrError(R"({"wrong":1})", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#' (keyword 'required': "
+            "missing 'message', schema '#')");
+}
+
+TEST(StructuredOutput, FirstFailingLocationIsNamed) {
+  auto schema = compile(R"({"type":"object","properties":{"user":{"type":"object",
+      "properties":{"age":{"type":"integer"}},"required":["name"]}},"additionalProperties":false})");
+  EXPECT_EQ(validOrError(R"({"user":{"name":"x","age":"old"}})", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#/user/age' (keyword "
+            "'type', schema '#/properties/user/properties/age')");
+  EXPECT_EQ(validOrError(R"({"user":{"age":3}})", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#/user' (keyword "
+            "'required': missing 'name', schema '#/properties/user')");
+  EXPECT_EQ(validOrError(R"({"user":{"name":"x"},"extra":1})", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#/extra' (keyword "
+            "'additionalProperties', schema '#')");
+}
+
+TEST(StructuredOutput, ConstIsReallyEnforced) {
+  auto schema = compile(R"({"type":"object","properties":{"kind":{"const":"greeting"}}})");
+  EXPECT_EQ(validOrError(R"({"kind":"greeting"})", *schema), R"({"kind":"greeting"})");
+  EXPECT_NE(validOrError(R"({"kind":"farewell"})", *schema).find("at '#/kind' (keyword 'enum'"),
+            std::string::npos);
+}
+
+TEST(StructuredOutput, DefsRefsAreReallyEnforced) {
+  auto schema = compile(R"({"type":"object","properties":{"item":{"$ref":"#/$defs/Item"}},
+      "$defs":{"Item":{"type":"object","properties":{"qty":{"type":"integer"}},"required":["qty"]}}})");
+  EXPECT_EQ(validOrError(R"({"item":{"qty":2}})", *schema), R"({"item":{"qty":2}})");
+  EXPECT_NE(validOrError(R"({"item":{"qty":"two"}})", *schema).find("at '#/item/qty'"),
+            std::string::npos);
+  EXPECT_NE(validOrError(R"({"item":{}})", *schema).find("missing 'qty'"), std::string::npos);
+}
+
+TEST(StructuredOutput, FormatIsNotValidated) {
+  auto schema = compile(R"({"type":"string","format":"date-time"})");
+  EXPECT_EQ(validOrError(R"("not a date")", *schema), R"("not a date")");
+}
+
+TEST(StructuredOutput, InvalidJsonIsAnError) {
+  auto schema = compile(R"({"type":"object"})");
+  EXPECT_NE(validOrError("Sure! Here is the answer.", *schema).find("is not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(validOrError(R"({"a":1} trailing)", *schema).find("is not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(validOrError(R"({"a":)", *schema).find("is not valid JSON"), std::string::npos);
+  EXPECT_NE(validOrError("", *schema).find("empty"), std::string::npos);
+  EXPECT_NE(validOrError("```json\n```", *schema).find("empty"), std::string::npos);
+}
+
+TEST(StructuredOutput, DeeplyNestedReplyIsRefusedQuickly) {
+  auto schema = compile(R"({})");
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const auto start = std::chrono::steady_clock::now();
+  auto result = StructuredOutput::validate(deep, *schema);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("nests deeper than 128 levels"), std::string::npos);
+  const std::string fine = std::string(100, '[') + std::string(100, ']');
+  EXPECT_TRUE(StructuredOutput::validate(fine, *schema).ok());
+}
+
+TEST(CompiledSchema, InvalidSchemasAreBadRequests) {
+  auto expectBad = [](const char* json, const char* fragment) {
+    auto compiled = CompiledSchema::compile(json);
+    ASSERT_FALSE(compiled.ok()) << json;
+    EXPECT_EQ(compiled.error().kind, ErrorKind::BadRequest);
+    EXPECT_NE(compiled.error().message.find(fragment), std::string::npos)
+        << compiled.error().message;
+  };
+  expectBad(R"({"type":)", "responseSchema is not valid JSON");
+  expectBad(R"([1,2])", "must be a JSON object");
+  expectBad(R"("string")", "must be a JSON object");
+  expectBad(R"({"type":"strin"})", "not a valid JSON Schema at '#/type'");
+  expectBad(R"({"properties":{"a":{"type":"object","required":"a"}}})",
+            "not a valid JSON Schema at '#/properties/a/required'");
+  expectBad(R"({"minLength":-1})", "at '#/minLength'");
+  expectBad(R"({"properties":{"a":{"$ref":"#/$defs/missing"}}})", "does not resolve");
+  expectBad(R"({"$ref":"other.json#/x"})", "is not local");
+  std::string deep = std::string(200, '[');
+  deep = "{\"default\":" + deep + std::string(200, ']') + "}";
+  expectBad(deep.c_str(), "nests deeper");
+}
+
+TEST(CompiledSchema, ModernSchemasAreAccepted) {
+  EXPECT_TRUE(CompiledSchema::compile(
+                  R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+      "properties":{"tags":{"type":["array","null"],"items":{"type":"string"}},
+      "kind":{"const":"x"},"when":{"type":"string","format":"date"},
+      "score":{"type":"number","exclusiveMinimum":0}},
+      "required":[],"additionalProperties":false,"$defs":{"unused":{"type":"string"}}})")
+                  .ok());
+}
+
+TEST(CompiledSchema, CompactJsonIsTheCallersSchemaNotTheNormalisedCopy) {
+  auto schema = compile(R"({ "properties": { "k": { "const": "v" } } })");
+  EXPECT_EQ(schema->compactJson(), R"({"properties":{"k":{"const":"v"}}})");
+}
+
+}  // namespace
+}  // namespace agent::bitrouter

@@ -1,0 +1,55 @@
+#include "agent/bitrouter/TextExcerpt.hpp"
+
+#include <gtest/gtest.h>
+
+#include "agent/bitrouter/JsonDepth.hpp"
+#include "agent/bitrouter/Redactor.hpp"
+#include "agent/bitrouter/TokenEstimator.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+TEST(TextExcerpt, CollapsesWhitespaceAndControlCharacters) {
+  EXPECT_EQ(textExcerpt("  a\tb\r\n\n c \x01 d  "), "a b c d");
+}
+
+TEST(TextExcerpt, CutsAtAUtf8Boundary) {
+  const std::string text = "ab\xC3\xA9\xC3\xA9";  // "abéé", 6 bytes
+  EXPECT_EQ(truncateUtf8(text, 3), "ab...");
+  EXPECT_EQ(truncateUtf8(text, 4), "ab\xC3\xA9...");
+  EXPECT_EQ(truncateUtf8(text, 6), text);
+}
+
+TEST(Redactor, ReplacesEveryOccurrence) {
+  const Redactor redactor("brvk_key");
+  EXPECT_EQ(redactor.apply("a brvk_key b brvk_key"), "a [redacted] b [redacted]");
+  EXPECT_EQ(redactor.apply("nothing here"), "nothing here");
+  EXPECT_EQ(Redactor("").apply("text"), "text");
+  EXPECT_EQ(Redactor("ab").apply("abab"), "abab");  // too short to scrub meaningfully
+}
+
+TEST(JsonDepth, IgnoresBracketsInStrings) {
+  EXPECT_EQ(jsonNestingDepth(R"({"a":[1,{"b":"[[[{{{"}]})"), 3u);
+  EXPECT_EQ(jsonNestingDepth(R"("\"[[")"), 0u);
+  EXPECT_EQ(jsonNestingDepth("[[[]]]"), 3u);
+}
+
+TEST(TokenEstimator, AboutFourCharactersPerToken) {
+  EXPECT_EQ(estimateTokens(0), 0);
+  EXPECT_EQ(estimateTokens(1), 1);
+  EXPECT_EQ(estimateTokens(8), 2);
+  EXPECT_EQ(estimateTokens(9), 3);
+  GenerateTextParams params;
+  params.system = "1234";
+  params.prompt = "12345678";
+  const TokenUsage usage = estimateUsage(params, 20);
+  EXPECT_EQ(usage.promptTokens, 3);
+  EXPECT_EQ(usage.completionTokens, 5);
+  EXPECT_EQ(usage.totalTokens, 8);
+  EXPECT_TRUE(usage.estimated);
+  params.messages = {{"user", "1234"}, {"assistant", "1234"}};
+  EXPECT_EQ(estimateUsage(params, 0).promptTokens, 3);  // system + messages, prompt unused
+}
+
+}  // namespace
+}  // namespace agent::bitrouter
