@@ -19,19 +19,16 @@ bool isHostChar(char c) {
          c == '-' || c == '_';
 }
 
-// Echoed values are shortened so a pasted secret or a huge value never fills a log line.
-std::string quoted(std::string_view value) {
-  constexpr std::size_t kMax = 80;
-  std::string out = "'";
-  out.append(value.substr(0, kMax));
-  if (value.size() > kMax) out += "...";
-  out += "'";
-  return out;
-}
+// Echoed values are shortened so a huge value never fills a log line.
+constexpr std::size_t kMaxEcho = 80;
 
 }  // namespace
 
-BaseUrl BaseUrl::parse(std::string_view url) {
+BaseUrl BaseUrl::parse(std::string_view url, const Redactor& redactor) {
+  // Never the key, even when it was pasted here by mistake (see Redactor::quoteSetting).
+  const auto quoted = [&redactor](std::string_view value) {
+    return redactor.quoteSetting(value, kMaxEcho);
+  };
   std::string_view text = trim(url);
   if (text.empty()) text = kDefault;
   for (const char c : text) {

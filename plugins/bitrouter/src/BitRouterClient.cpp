@@ -72,7 +72,7 @@ ModelResult BitRouterClient::run(const ModelChoice& model, const GenerateTextPar
   }
   const bool stream = params.stream && static_cast<bool>(params.onChunk);
 
-  const ChatAttempt::Context context{config_, pool_, redactor_, options_.log};
+  const ChatAttempt::Context context{config_, pool_, watchdog_, redactor_, options_.log};
   for (int attempt = 1;; ++attempt) {
     ChatAttempt current(context, model, params, schema.get(), stream, deadline);
     ChatAttempt::Outcome outcome = current.run();
@@ -108,7 +108,7 @@ ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexc
     HttpSessionPool::Lease lease = pool_.acquire();
     Poco::Net::HTTPRequest request = RequestHeaders::models(config_, newRequestId());
     Exchange result;
-    exchange(config_, lease, request, {}, deadline, result);
+    exchange(config_, lease, request, {}, deadline, watchdog_, result);
     if (result.failure) {
       lease.discard();
       probe.problem = redactor_.apply(result.failure->error.message);
@@ -117,11 +117,12 @@ ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexc
     }
     probe.reachable = true;
     probe.status = static_cast<int>(result.response.getStatus());
-    BodyReader reader(lease.session(), lease.timeouts(), *result.body);
+    BodyReader reader(lease.session(), lease.timeouts(), *result.body, &result.watch);
     CallBuffers& buffers = lease.buffers();
     BodyOutcome read = readBody(config_, reader, result.response, buffers.response,
                                 config_.maxResponseBytes, buffers.read, deadline);
-    if (!read.complete) lease.discard();
+    result.watch.disarm();
+    if (!read.complete || result.watch.fired()) lease.discard();
     if (probe.status < 200 || probe.status >= 300) {
       probe.problem = "GET /v1/models answered " + std::to_string(probe.status);
       const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(buffers.response, redactor_);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "agent/bitrouter/ConfigError.hpp"
+#include "agent/bitrouter/Redactor.hpp"
 #include "agent/bitrouter/Strings.hpp"
 
 namespace agent::bitrouter {
@@ -16,8 +17,9 @@ std::optional<std::string> read(const SettingLookup& lookup, std::string_view ke
 }
 
 // A whole, non-negative decimal number within [min, max]; blank means the default.
-std::uint64_t readNumber(const SettingLookup& lookup, std::string_view key, std::uint64_t fallback,
-                         std::uint64_t min, std::uint64_t max, std::string_view unit) {
+std::uint64_t readNumber(const SettingLookup& lookup, const Redactor& redactor,
+                         std::string_view key, std::uint64_t fallback, std::uint64_t min,
+                         std::uint64_t max, std::string_view unit) {
   const std::optional<std::string> raw = read(lookup, key);
   if (!raw) return fallback;
   const std::string_view text = trim(*raw);
@@ -26,21 +28,19 @@ std::uint64_t readNumber(const SettingLookup& lookup, std::string_view key, std:
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
     constexpr std::size_t kMaxEcho = 40;
-    std::string shown(text.substr(0, kMaxEcho));
-    if (text.size() > kMaxEcho) shown += "...";
     throw ConfigError(std::string(key) + " must be a whole number of " + std::string(unit) +
-                      " from " + std::to_string(min) + " to " + std::to_string(max) + " (got '" +
-                      shown + "')");
+                      " from " + std::to_string(min) + " to " + std::to_string(max) + " (got " +
+                      redactor.quoteSetting(text, kMaxEcho) + ")");
   }
   return value;
 }
 
-std::chrono::milliseconds readMilliseconds(const SettingLookup& lookup, std::string_view key,
-                                           std::chrono::milliseconds fallback, std::uint64_t min,
-                                           std::uint64_t max) {
+std::chrono::milliseconds readMilliseconds(const SettingLookup& lookup, const Redactor& redactor,
+                                           std::string_view key, std::chrono::milliseconds fallback,
+                                           std::uint64_t min, std::uint64_t max) {
   const auto fallbackCount = static_cast<std::uint64_t>(fallback.count());
-  return std::chrono::milliseconds(
-      static_cast<std::int64_t>(readNumber(lookup, key, fallbackCount, min, max, "milliseconds")));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(
+      readNumber(lookup, redactor, key, fallbackCount, min, max, "milliseconds")));
 }
 
 std::string readApiKey(const SettingLookup& lookup) {
@@ -71,24 +71,39 @@ BitRouterConfig BitRouterConfig::fromSettings(const SettingLookup& lookup) {
   constexpr std::uint64_t kGiB = 1024ull * 1024ull * 1024ull;
 
   BitRouterConfig config;
-  config.baseUrl = BaseUrl::parse(read(lookup, "BITROUTER_BASE_URL").value_or(""));
+  // The key first: every other setting's error is checked against it, because a key pasted into
+  // the wrong setting would otherwise be quoted into the init failure (and the host's logs).
   config.apiKey = readApiKey(lookup);
-  config.models = ModelTiers::fromSettings(lookup);
-  if (auto flag = read(lookup, "BITROUTER_STRUCTURED_OUTPUTS")) {
-    config.structuredOutputs = parseStructuredOutputsFlag(*flag);
+  const Redactor redactor(config.apiKey);
+  try {
+    config.baseUrl = BaseUrl::parse(read(lookup, "BITROUTER_BASE_URL").value_or(""), redactor);
+    if (redactor.looksLikeKey(config.baseUrl.text)) {
+      // A valid URL, but init logs it and every error names it.
+      throw ConfigError(
+          "BITROUTER_BASE_URL must not contain an API key (brvk_...); set BITROUTER_API_KEY");
+    }
+    config.models = ModelTiers::fromSettings(lookup);
+    if (auto flag = read(lookup, "BITROUTER_STRUCTURED_OUTPUTS")) {
+      config.structuredOutputs = parseStructuredOutputsFlag(*flag);
+    }
+    config.timeout =
+        readMilliseconds(lookup, redactor, "BITROUTER_TIMEOUT_MS", kDefaultTimeout, 1, kDay);
+    config.connectTimeout = readMilliseconds(lookup, redactor, "BITROUTER_CONNECT_TIMEOUT_MS",
+                                             kDefaultConnectTimeout, 1, kHour);
+    config.streamIdleTimeout = readMilliseconds(
+        lookup, redactor, "BITROUTER_STREAM_IDLE_TIMEOUT_MS", kDefaultStreamIdleTimeout, 1, kDay);
+    config.maxRetries = static_cast<int>(readNumber(lookup, redactor, "BITROUTER_MAX_RETRIES",
+                                                    kDefaultMaxRetries, 0, 10, "retries"));
+    config.maxResponseBytes =
+        static_cast<std::size_t>(readNumber(lookup, redactor, "BITROUTER_MAX_RESPONSE_BYTES",
+                                            kDefaultMaxResponseBytes, 1024, kGiB, "bytes"));
+    // Undocumented: lets tests (and the impatient) shrink the backoff base; 0 retries at once.
+    config.retryBaseDelay = readMilliseconds(lookup, redactor, "BITROUTER_RETRY_BASE_MS",
+                                             kDefaultRetryBaseDelay, 0, 60'000);
+  } catch (const ConfigError& error) {
+    // Belt and braces: no message reaches the host with the key in it.
+    throw ConfigError(redactor.apply(error.what()));
   }
-  config.timeout = readMilliseconds(lookup, "BITROUTER_TIMEOUT_MS", kDefaultTimeout, 1, kDay);
-  config.connectTimeout =
-      readMilliseconds(lookup, "BITROUTER_CONNECT_TIMEOUT_MS", kDefaultConnectTimeout, 1, kHour);
-  config.streamIdleTimeout = readMilliseconds(lookup, "BITROUTER_STREAM_IDLE_TIMEOUT_MS",
-                                              kDefaultStreamIdleTimeout, 1, kDay);
-  config.maxRetries = static_cast<int>(
-      readNumber(lookup, "BITROUTER_MAX_RETRIES", kDefaultMaxRetries, 0, 10, "retries"));
-  config.maxResponseBytes = static_cast<std::size_t>(readNumber(
-      lookup, "BITROUTER_MAX_RESPONSE_BYTES", kDefaultMaxResponseBytes, 1024, kGiB, "bytes"));
-  // Undocumented: lets tests (and the impatient) shrink the backoff base; 0 retries at once.
-  config.retryBaseDelay =
-      readMilliseconds(lookup, "BITROUTER_RETRY_BASE_MS", kDefaultRetryBaseDelay, 0, 60'000);
   return config;
 }
 

@@ -3,10 +3,34 @@
 #include <algorithm>
 #include <string>
 
+#include <Poco/Exception.h>
+
 namespace agent::bitrouter {
+
+namespace {
+
+[[noreturn]] void throwDeadline() {
+  throw Poco::TimeoutException("the call's deadline passed (BITROUTER_TIMEOUT_MS)");
+}
+
+}  // namespace
 
 std::size_t BodyReader::readSome(char* buffer, std::size_t capacity,
                                  std::chrono::milliseconds timeout) {
+  if (fired()) throwDeadline();
+  std::size_t n = 0;
+  try {
+    n = read(buffer, capacity, timeout);
+  } catch (const Poco::Exception&) {
+    if (fired()) throwDeadline();  // the shut-down socket's error, not the server's
+    throw;
+  }
+  if (n == 0 && fired()) throwDeadline();  // the watchdog's EOF, not the end of the body
+  return n;
+}
+
+std::size_t BodyReader::read(char* buffer, std::size_t capacity,
+                             std::chrono::milliseconds timeout) {
   std::streambuf* source = body_.rdbuf();
   std::streamsize available = source->in_avail();
   if (available <= 0) {

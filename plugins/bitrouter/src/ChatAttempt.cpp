@@ -44,11 +44,20 @@ ChatAttempt::Outcome ChatAttempt::run() {
     Poco::Net::HTTPRequest httpRequest =
         RequestHeaders::chat(config_, requestId_, stream_, json.size());
     Exchange result;
-    exchange(config_, lease, httpRequest, json, deadline_, result);
-    if (!result.failure) return handleResponse(lease, result);
+    exchange(config_, lease, httpRequest, json, deadline_, context_.watchdog, result);
+    if (!result.failure) {
+      Outcome outcome = handleResponse(lease, result);
+      // Disarmed before the lease goes back; a socket the watchdog shut down is never reused,
+      // even when the reply was already complete.
+      result.watch.disarm();
+      if (result.watch.fired()) lease.discard();
+      return outcome;
+    }
+    result.watch.disarm();
     if (result.stale && lease.reused() && !reconnected) {
-      // Poco's keep-alive race: the server closed the idle connection before it read our
-      // request. Replaying on a fresh connection is safe and does not count as a retry.
+      // Poco's keep-alive race, caught while sending: the server closed the idle connection, so
+      // it cannot have the whole request. Sending it on a fresh connection is safe and does not
+      // count as a retry. (A failure after sending is not replayed: see ChatAttempt.hpp.)
       if (context_.log) {
         context_.log(LogLevel::Debug,
                      "kept-alive connection to BitRouter was closed; reconnecting");
@@ -67,7 +76,7 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(HttpSessionPool::Lease& lease,
   const Poco::Net::HTTPResponse& response = exchange.response;
   const int status = static_cast<int>(response.getStatus());
   const bool success = status >= 200 && status < 300;
-  BodyReader reader(lease.session(), lease.timeouts(), *exchange.body);
+  BodyReader reader(lease.session(), lease.timeouts(), *exchange.body, &exchange.watch);
   if (success && stream_ && isEventStream(response.getContentType())) {
     return readStream(lease, reader);
   }

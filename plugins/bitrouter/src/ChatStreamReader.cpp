@@ -91,7 +91,8 @@ ChatStreamReader::Result ChatStreamReader::run(const ChunkCallback& onChunk) {
       n = reader_.readSome(buffers_.read.data(), buffers_.read.size(),
                            std::min(remaining, limits_.idleTimeout));
     } catch (const Poco::TimeoutException&) {
-      result.end = deadlineBound ? End::Deadline : End::IdleTimeout;
+      // expired(): the deadline watchdog ended a read that was bound by the idle allowance.
+      result.end = deadlineBound || deadline_.expired() ? End::Deadline : End::IdleTimeout;
       return result;
     } catch (const Poco::Exception& error) {
       result.end = End::ReadFailed;

@@ -42,7 +42,7 @@ TransportContext transportContext(const BitRouterConfig& config, const Deadline&
 
 void exchange(const BitRouterConfig& config, HttpSessionPool::Lease& lease,
               Poco::Net::HTTPRequest& request, std::string_view body, const Deadline& deadline,
-              Exchange& result) {
+              DeadlineWatchdog& watchdog, Exchange& result) {
   Poco::Net::HTTPClientSession& session = lease.session();
   const milliseconds remaining = deadline.remaining();
   const milliseconds connectTimeout = std::min(config.connectTimeout, remaining);
@@ -61,6 +61,9 @@ void exchange(const BitRouterConfig& config, HttpSessionPool::Lease& lease,
     if (wasConnected) timeouts.applySend(session.socket(), remaining);
     std::ostream& out = session.sendRequest(request);
     if (!wasConnected) timeouts.connected(remaining, remaining);
+    // Connected now (the connect has its own timeout). Should arming fail, every read still
+    // has its own timeout; only a trickling server could then stretch the call.
+    watchdog.arm(result.watch, session.socket(), deadline.end());
     out.write(body.data(), static_cast<std::streamsize>(body.size()));
     out.flush();
     if (!out.good()) {
@@ -71,6 +74,12 @@ void exchange(const BitRouterConfig& config, HttpSessionPool::Lease& lease,
     timeouts.applyReceive(session.socket(), deadline.remaining());
     result.body = &session.receiveResponse(result.response);
   } catch (const Poco::Exception& error) {
+    if (result.watch.fired()) {
+      // The watchdog shut the socket down: whatever Poco made of that, the deadline passed.
+      result.failure =
+          TransportErrorMapper::deadline(transportContext(config, deadline, connectTimeout));
+      return;
+    }
     result.stale = TransportErrorMapper::isStaleConnection(error, phase);
     result.failure =
         TransportErrorMapper::map(error, phase, transportContext(config, deadline, connectTimeout));

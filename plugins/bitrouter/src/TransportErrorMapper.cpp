@@ -1,6 +1,7 @@
 #include "agent/bitrouter/TransportErrorMapper.hpp"
 
 #include <string>
+#include <string_view>
 
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
@@ -78,13 +79,19 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
   return failure;
 }
 
+// The request was written: BitRouter may be running it (and will finish and bill a non-streamed
+// one even with the client gone), so none of these is retried, not even on a kept-alive
+// connection that merely looks stale.
 CallFailure receiveFailure(const Poco::Exception& exception, const TransportContext& context) {
   if (is<Poco::TimeoutException>(exception)) return TransportErrorMapper::deadline(context);
   const std::string& url = context.baseUrl.text;
+  constexpr std::string_view kNotRetried = "not retried, since it may still complete and bill";
   if (is<Poco::Net::NoMessageException>(exception)) {
     return CallFailure::make(ErrorKind::Unavailable,
-                             "BitRouter at " + url + " closed the connection without answering",
-                             "not retried: the request may still complete and bill");
+                             "BitRouter at " + url +
+                                 " closed the connection without answering (the request may "
+                                 "have been processed)",
+                             std::string(kNotRetried));
   }
   if (is<Poco::Net::MessageException>(exception)) {
     return CallFailure::make(
@@ -93,8 +100,9 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
         "check that BITROUTER_BASE_URL points at BitRouter");
   }
   return CallFailure::make(ErrorKind::Unavailable,
-                           "reading BitRouter's response failed (" + detail(exception) + ")",
-                           "not retried: the request may still complete and bill");
+                           "reading BitRouter's response failed (" + detail(exception) +
+                               "; the request may have been processed)",
+                           std::string(kNotRetried));
 }
 
 }  // namespace
@@ -116,13 +124,11 @@ CallFailure TransportErrorMapper::map(const Poco::Exception& exception, Transpor
 
 bool TransportErrorMapper::isStaleConnection(const Poco::Exception& exception,
                                              TransportPhase phase) noexcept {
-  if (phase == TransportPhase::Send) {
-    // Nothing was received; only a handshake or timeout problem is not about staleness.
-    return !is<Poco::TimeoutException>(exception) && !is<Poco::Net::SSLException>(exception);
-  }
-  return is<Poco::Net::NoMessageException>(exception) ||
-         is<Poco::Net::ConnectionResetException>(exception) ||
-         is<Poco::Net::ConnectionAbortedException>(exception);
+  // Once the request is written, a close or reset looks the same whether the server dropped an
+  // idle connection or read the request and died: it may be running, so never "stale".
+  if (phase != TransportPhase::Send) return false;
+  // Only a handshake or timeout problem while sending is not about staleness.
+  return !is<Poco::TimeoutException>(exception) && !is<Poco::Net::SSLException>(exception);
 }
 
 }  // namespace agent::bitrouter

@@ -81,5 +81,39 @@ TEST(BaseUrl, CredentialsAreRefusedWithoutEchoingThem) {
   }
 }
 
+TEST(BaseUrl, ValuesThatLookLikeAKeyAreNeverEchoed) {
+  const std::string key = "brvk_ZZleakCanary0123456789abcdefghijklmnopqrstu";
+  const Redactor redactor(key);
+  for (const std::string& value :
+       {key, "ftp://" + key, "http://" + key.substr(5) + "/?q", "http://h:" + key.substr(5, 20),
+        "http://[" + key + "]", "sk-" + key.substr(5)}) {
+    try {
+      BaseUrl::parse(value, redactor);
+      ADD_FAILURE() << "accepted: " << value.size() << " characters";
+    } catch (const ConfigError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("BITROUTER_BASE_URL"), std::string::npos);
+      EXPECT_EQ(message.find("ZZleak"), std::string::npos) << "leaked for input " << value.size();
+      EXPECT_EQ(message.find("Canary"), std::string::npos);
+    }
+  }
+  // Without a configured key, a brvk_ value is still held back.
+  try {
+    BaseUrl::parse(key);
+    ADD_FAILURE();
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()).find("ZZleak"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find(Redactor::kHiddenValue), std::string::npos);
+  }
+  // Ordinary values are still quoted, so the user sees what is wrong.
+  try {
+    BaseUrl::parse("localhost:4356");
+    ADD_FAILURE();
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("(got 'localhost:4356')"), std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace agent::bitrouter

@@ -13,6 +13,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include "LoopbackServer.hpp"
+#include "RawServer.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -623,80 +624,54 @@ TEST(BitRouterClientLoopback, KeyNeverAppearsInErrorsEvenWhenEchoed) {
   EXPECT_NE(result.error().message.find("[redacted]"), std::string::npos);
 }
 
-// A raw HTTP/1.1 server that answers its first connection's first request, then reads the
-// second request on that kept-alive connection and closes it without a word: the keep-alive
-// race, made deterministic.
-class RacingServer {
- public:
-  RacingServer() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~RacingServer() {
-    stop_ = true;
-    thread_.join();
-  }
-  std::uint16_t port() const { return socket_.address().port(); }
-  int connections() const { return connections_; }
-  int requests() const { return requests_; }
-
- private:
-  static bool readRequest(Poco::Net::StreamSocket& socket) {
-    std::string data;
-    char buffer[4096];
-    for (;;) {
-      const std::size_t headerEnd = data.find("\r\n\r\n");
-      if (headerEnd != std::string::npos) {
-        const std::size_t lengthAt = data.find("Content-Length: ");
-        const std::size_t length =
-            lengthAt == std::string::npos ? 0 : std::stoul(data.substr(lengthAt + 16));
-        if (data.size() >= headerEnd + 4 + length) return true;
-      }
-      const int n = socket.receiveBytes(buffer, sizeof buffer);
-      if (n <= 0) return false;
-      data.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  static void answer(Poco::Net::StreamSocket& socket) {
-    const std::string body = test::completionJson(R"("ok")");
-    const std::string response =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        "Connection: Keep-Alive\r\nContent-Length: " +
-        std::to_string(body.size()) + "\r\n\r\n" + body;
-    socket.sendBytes(response.data(), static_cast<int>(response.size()));
-  }
-  void serve() {
-    while (!stop_) {
-      if (!socket_.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) continue;
-      Poco::Net::StreamSocket connection = socket_.acceptConnection();
-      const int number = ++connections_;
-      connection.setReceiveTimeout(Poco::Timespan(2, 0));
-      while (readRequest(connection)) {
-        const int request = ++requests_;
-        if (number == 1 && request == 2) break;  // drop it on the floor: close, no answer
-        answer(connection);
-      }
-      connection.close();
-    }
-  }
-
-  Poco::Net::ServerSocket socket_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> connections_{0};
-  std::atomic<int> requests_{0};
-};
-
-TEST(BitRouterClientLoopback, KeepAliveRaceIsReplayedOnceOnAFreshConnection) {
-  RacingServer server;
+// The keep-alive race made deterministic: the server reads the second request on the kept-alive
+// connection, then closes it without a word. It may have acted on the request (BitRouter runs a
+// non-streamed request to completion even when the client is gone), so the client must not send
+// it again - not on a fresh connection, not as a retry.
+TEST(BitRouterClientLoopback, RequestReadThenClosedOnAReusedConnectionIsNotReplayed) {
+  test::RawServer server(
+      [](const test::RawServer&, Poco::Net::StreamSocket& socket, int connection, int request) {
+        if (connection == 1 && request == 2) return false;  // close, no answer
+        return test::RawServer::send(socket,
+                                     test::RawServer::okResponse(test::completionJson(R"("ok")")));
+      });
   SleepLog sleeps;
-  BitRouterClient client(configFor("http://127.0.0.1:" + std::to_string(server.port())),
-                         sleeps.options());
+  BitRouterClient client(configFor(server.baseUrl()), sleeps.options());
   ASSERT_TRUE(client.chat("m", hello()).ok());
   const ModelResult second = client.chat("m", hello());
-  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_FALSE(second.ok());
+  const ModelError& error = second.error();
+  EXPECT_EQ(error.kind, ErrorKind::Unavailable);
+  EXPECT_EQ(error.httpStatus, 0);
+  EXPECT_NE(error.message.find("without answering"), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("may have been processed"), std::string::npos) << error.message;
+  EXPECT_EQ(error.message.find("attempts"), std::string::npos) << error.message;
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_TRUE(sleeps.waits.empty());  // not retried either
+
+  // The dead connection was dropped: the next call connects afresh and succeeds.
+  ASSERT_TRUE(client.chat("m", hello()).ok());
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(server.requests(), 3);
-  EXPECT_TRUE(sleeps.waits.empty());  // not a retry: no backoff
+}
+
+// The safe half of the race: the server closed the idle connection before the next request.
+// The pre-send liveness check notices and the request goes out once, on a fresh connection.
+TEST(BitRouterClientLoopback, IdleConnectionClosedByTheServerIsReplacedBeforeSending) {
+  test::RawServer server([](const test::RawServer&, Poco::Net::StreamSocket& socket, int, int) {
+    test::RawServer::send(socket, test::RawServer::okResponse(test::completionJson(R"("ok")")));
+    return false;  // answered, then closed while the client holds it kept alive
+  });
+  SleepLog sleeps;
+  BitRouterClient client(configFor(server.baseUrl()), sleeps.options());
+  ASSERT_TRUE(client.chat("m", hello()).ok());
+  std::this_thread::sleep_for(100ms);  // let the server's FIN arrive
+  const ModelResult second = client.chat("m", hello());
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_TRUE(sleeps.waits.empty());
 }
 
 TEST(BitRouterClientLoopback, ListModels) {

@@ -122,5 +122,61 @@ TEST(BitRouterConfig, KeyWithInnerWhitespaceIsRejectedWithoutEchoingIt) {
   EXPECT_EQ(message.find("secondline"), std::string::npos);
 }
 
+TEST(BitRouterConfig, KeyPastedIntoAnotherSettingIsNeverEchoed) {
+  // The 48-character key of the integration test and a long one (longer than any echo limit).
+  for (const std::string& key : {std::string("brvk_ZZleakCanary0123456789abcdefghijklmnopqrstu"),
+                                 "brvk_ZZleakCanary" + std::string(120, 'k')}) {
+    for (const char* setting :
+         {"BITROUTER_BASE_URL", "BITROUTER_TIMEOUT_MS", "BITROUTER_CONNECT_TIMEOUT_MS",
+          "BITROUTER_STREAM_IDLE_TIMEOUT_MS", "BITROUTER_MAX_RETRIES",
+          "BITROUTER_MAX_RESPONSE_BYTES", "BITROUTER_RETRY_BASE_MS"}) {
+      for (const std::string& value : {key, "Bearer " + key, key.substr(5), "http://" + key}) {
+        std::string message;
+        try {
+          configWith({{"BITROUTER_API_KEY", key}, {setting, value}});
+        } catch (const ConfigError& error) {
+          message = error.what();
+        }
+        ASSERT_FALSE(message.empty()) << setting << " accepted a pasted key";
+        EXPECT_NE(message.find(setting), std::string::npos) << message;
+        // Assertion messages never print `message` itself: it might hold the key.
+        EXPECT_EQ(message.find("ZZleak"), std::string::npos) << setting << " echoed the key";
+        EXPECT_EQ(message.find("Canary"), std::string::npos) << setting << " echoed the key";
+      }
+    }
+  }
+}
+
+TEST(BitRouterConfig, ConfigErrorsAreRedactedEvenForOtherKeyShapes) {
+  // Not a brvk_ key: caught by the configured key itself (whole or in pieces).
+  const std::string key = "sk-or-v1-0123456789abcdef0123456789abcdef";
+  for (const std::string& value : {key, key + "x", key.substr(0, 20), "1" + key.substr(9, 9)}) {
+    std::string message;
+    try {
+      configWith({{"BITROUTER_API_KEY", key}, {"BITROUTER_MAX_RETRIES", value}});
+    } catch (const ConfigError& error) {
+      message = error.what();
+    }
+    EXPECT_NE(message.find("BITROUTER_MAX_RETRIES"), std::string::npos);
+    EXPECT_EQ(message.find("0123456"), std::string::npos) << "echoed " << value.size();
+    EXPECT_EQ(message.find("89abcdef"), std::string::npos) << "echoed " << value.size();
+  }
+  // Harmless values are still shown.
+  EXPECT_NE(configErrorFor("BITROUTER_TIMEOUT_MS", "soon").find("(got 'soon')"), std::string::npos);
+}
+
+TEST(BitRouterConfig, KeyInsideAValidBaseUrlIsRefused) {
+  const std::string key = "brvk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+  std::string message;
+  try {
+    configWith({{"BITROUTER_API_KEY", key}, {"BITROUTER_BASE_URL", "http://" + key + ":4356"}});
+  } catch (const ConfigError& error) {
+    message = error.what();
+  }
+  EXPECT_NE(message.find("BITROUTER_BASE_URL must not contain an API key"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("abcdefgh"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace agent::bitrouter

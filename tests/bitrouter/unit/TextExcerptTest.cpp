@@ -28,6 +28,32 @@ TEST(Redactor, ReplacesEveryOccurrence) {
   EXPECT_EQ(Redactor("ab").apply("abab"), "abab");  // too short to scrub meaningfully
 }
 
+TEST(Redactor, QuotesASettingMaskedAndCut) {
+  const Redactor redactor("sk-localsecret");
+  EXPECT_EQ(redactor.quoteSetting("soon", 40), "'soon'");
+  EXPECT_EQ(redactor.quoteSetting(std::string(50, 'x'), 40), "'" + std::string(40, 'x') + "...'");
+  EXPECT_EQ(Redactor().quoteSetting("abc", 40), "'abc'");
+}
+
+TEST(Redactor, NeverQuotesWhatLooksLikeAKey) {
+  const std::string key = "brvk_ZZleakCanary0123456789abcdefghijklmnopqrstu";
+  const Redactor redactor(key);
+  for (const std::string& value :
+       {key, "Bearer " + key, key.substr(0, 30), std::string("BRVK_other"),
+        key.substr(5, 12) /* the key without its prefix, cut */, "x" + key.substr(20, 8) + "y"}) {
+    EXPECT_TRUE(redactor.looksLikeKey(value)) << value;
+    EXPECT_EQ(redactor.quoteSetting(value, 40), Redactor::kHiddenValue) << value;
+  }
+  // Any brvk_ value is held back even when no key is configured (or another one is).
+  EXPECT_EQ(Redactor().quoteSetting("brvk_anything", 80), Redactor::kHiddenValue);
+  EXPECT_EQ(Redactor("sk-other-key").quoteSetting("xbrvk_y", 80), Redactor::kHiddenValue);
+  EXPECT_FALSE(redactor.looksLikeKey("http://127.0.0.1:4356"));
+  EXPECT_FALSE(redactor.looksLikeKey("300000"));
+  // A short key is matched whole only.
+  EXPECT_TRUE(Redactor("abcd").looksLikeKey("xabcdx"));
+  EXPECT_FALSE(Redactor("abcd").looksLikeKey("abc"));
+}
+
 TEST(JsonDepth, IgnoresBracketsInStrings) {
   EXPECT_EQ(jsonNestingDepth(R"({"a":[1,{"b":"[[[{{{"}]})"), 3u);
   EXPECT_EQ(jsonNestingDepth(R"("\"[[")"), 0u);

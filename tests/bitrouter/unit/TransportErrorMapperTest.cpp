@@ -66,17 +66,44 @@ TEST_F(TransportErrorMapperTest, CertificateFailuresAreClearAndFinal) {
   EXPECT_NE(failure.error.message.find("TLS certificate verification failed"), std::string::npos);
 }
 
-TEST_F(TransportErrorMapperTest, StaleConnectionDetection) {
-  EXPECT_TRUE(TransportErrorMapper::isStaleConnection(Poco::Net::NoMessageException(),
-                                                      TransportPhase::Receive));
-  EXPECT_TRUE(TransportErrorMapper::isStaleConnection(Poco::Net::ConnectionResetException(),
-                                                      TransportPhase::Receive));
-  EXPECT_FALSE(
-      TransportErrorMapper::isStaleConnection(Poco::TimeoutException(), TransportPhase::Receive));
+TEST_F(TransportErrorMapperTest, OnlyAFailureWhileSendingLooksStale) {
+  // Sending: the server cannot have the whole request, so sending it again is safe.
   EXPECT_TRUE(
       TransportErrorMapper::isStaleConnection(Poco::IOException("pipe"), TransportPhase::Send));
+  EXPECT_TRUE(TransportErrorMapper::isStaleConnection(Poco::Net::ConnectionResetException(),
+                                                      TransportPhase::Send));
   EXPECT_FALSE(
       TransportErrorMapper::isStaleConnection(Poco::TimeoutException(), TransportPhase::Send));
+  EXPECT_FALSE(
+      TransportErrorMapper::isStaleConnection(Poco::Net::SSLException("x"), TransportPhase::Send));
+  // Receiving: the request was written and may be running (and billing); never replayed.
+  for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
+           new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException(),
+           new Poco::Net::ConnectionAbortedException(), new Poco::TimeoutException(),
+           new Poco::IOException("x")}) {
+    EXPECT_FALSE(TransportErrorMapper::isStaleConnection(*error, TransportPhase::Receive))
+        << error->displayText();
+    delete error;
+  }
+}
+
+TEST_F(TransportErrorMapperTest, ClosedWithoutAnAnswerSaysTheRequestMayHaveBeenProcessed) {
+  for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
+           new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException()}) {
+    CallFailure failure = TransportErrorMapper::map(*error, TransportPhase::Receive, context);
+    EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable) << error->displayText();
+    EXPECT_FALSE(failure.retry);
+    const std::string message = std::move(failure).finish("m", 1).message;
+    EXPECT_NE(message.find("the request may have been processed"), std::string::npos) << message;
+    EXPECT_NE(message.find("not retried"), std::string::npos) << message;
+    delete error;
+  }
+  CallFailure closed =
+      TransportErrorMapper::map(Poco::Net::NoMessageException(), TransportPhase::Receive, context);
+  EXPECT_EQ(std::move(closed).finish("gpt-4o-mini", 1).message,
+            "BitRouter at http://127.0.0.1:4356 closed the connection without answering (the "
+            "request may have been processed) for model 'gpt-4o-mini': not retried, since it may "
+            "still complete and bill");
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "agent/bitrouter/Redactor.hpp"
+
 namespace agent::bitrouter {
 
 struct BaseUrl {
@@ -20,8 +22,9 @@ struct BaseUrl {
   std::string pathPrefix;  // "" or e.g. "/gateway"; never ends with '/'
   std::string text;        // the normalised URL, for messages: "http://127.0.0.1:4356/gateway"
 
-  /// Parses a base URL. Blank means the default. Throws ConfigError naming BITROUTER_BASE_URL.
-  static BaseUrl parse(std::string_view url);
+  /// Parses a base URL. Blank means the default. Throws ConfigError naming BITROUTER_BASE_URL;
+  /// the message quotes the value only through `redactor` (it may hold the key by mistake).
+  static BaseUrl parse(std::string_view url, const Redactor& redactor = Redactor());
 
   bool https() const noexcept { return scheme == "https"; }
 

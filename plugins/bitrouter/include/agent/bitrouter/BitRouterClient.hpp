@@ -17,6 +17,7 @@
 #include "agent/HostServices.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
+#include "agent/bitrouter/DeadlineWatchdog.hpp"
 #include "agent/bitrouter/HttpSessionPool.hpp"
 #include "agent/bitrouter/ModelsProbe.hpp"
 #include "agent/bitrouter/Redactor.hpp"
@@ -69,6 +70,7 @@ class BitRouterClient {
   RetryPolicy retryPolicy_;
   HttpSessionPool pool_;
   SchemaCache schemas_;
+  DeadlineWatchdog watchdog_;  // this client's own; its thread ends with the client
 };
 
 }  // namespace agent::bitrouter

@@ -1,8 +1,10 @@
 // ChatAttempt: one attempt of a chat call - a request on a pooled connection, and its answer.
 //
-// Builds the body into the connection's buffer, sends it (replaying once on a fresh connection
-// when a kept-alive one turns out to be closed: Poco's keep-alive race, not a retry), then reads
-// a JSON reply or an SSE stream and turns whatever happened into a ModelOutput or a CallFailure.
+// Builds the body into the connection's buffer, sends it, then reads a JSON reply or an SSE
+// stream and turns whatever happened into a ModelOutput or a CallFailure. A kept-alive
+// connection that fails while the request is still being sent is closed and the request sent
+// once more on a fresh one (Poco's keep-alive race, not a retry); once the request is written it
+// is never sent again here, because BitRouter may already be running (and billing) it.
 // Whether to try again is the caller's decision (BitRouterClient).
 #pragma once
 
@@ -20,6 +22,7 @@
 #include "agent/bitrouter/CallFailure.hpp"
 #include "agent/bitrouter/CompiledSchema.hpp"
 #include "agent/bitrouter/Deadline.hpp"
+#include "agent/bitrouter/DeadlineWatchdog.hpp"
 #include "agent/bitrouter/HttpExchange.hpp"
 #include "agent/bitrouter/HttpSessionPool.hpp"
 #include "agent/bitrouter/ModelTiers.hpp"
@@ -36,6 +39,7 @@ class ChatAttempt {
   struct Context {
     const BitRouterConfig& config;
     HttpSessionPool& pool;
+    DeadlineWatchdog& watchdog;
     const Redactor& redactor;
     const Log& log;
   };

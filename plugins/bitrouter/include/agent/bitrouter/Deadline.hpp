@@ -21,6 +21,8 @@ class Deadline {
     return std::max(left, std::chrono::milliseconds::zero());
   }
   bool expired() const { return Clock::now() >= end_; }
+  /// When the budget runs out (what DeadlineWatchdog waits for).
+  Clock::time_point end() const noexcept { return end_; }
   std::chrono::milliseconds budget() const noexcept { return budget_; }
   std::chrono::milliseconds elapsed() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);

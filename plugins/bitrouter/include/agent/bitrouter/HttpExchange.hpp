@@ -2,8 +2,10 @@
 //
 // Sends the request and waits for the response headers, with the call's deadline applied to the
 // connect (capped by BITROUTER_CONNECT_TIMEOUT_MS), the send and the wait; then reads bodies one
-// socket read at a time under the same deadline. Poco exceptions become CallFailures here, so the
-// layers above deal in values only.
+// socket read at a time under the same deadline. Once connected, the socket is also armed with
+// the client's DeadlineWatchdog, which holds the deadline inside Poco's header parsing, where
+// per-read timeouts cannot. Poco exceptions become CallFailures here, so the layers above deal in
+// values only.
 #pragma once
 
 #include <array>
@@ -21,6 +23,7 @@
 #include "agent/bitrouter/BodyReader.hpp"
 #include "agent/bitrouter/CallFailure.hpp"
 #include "agent/bitrouter/Deadline.hpp"
+#include "agent/bitrouter/DeadlineWatchdog.hpp"
 #include "agent/bitrouter/HttpSessionPool.hpp"
 #include "agent/bitrouter/TransportErrorMapper.hpp"
 
@@ -31,7 +34,10 @@ struct Exchange {
   Poco::Net::HTTPResponse response;
   std::istream* body = nullptr;  // valid until the session's next request
   std::optional<CallFailure> failure;
-  bool stale = false;  // the failure looks like a kept-alive connection the server had closed
+  bool stale = false;  // failed while sending on a kept-alive connection: safe to send again
+  // Armed once connected, until the caller disarms it (or destroys this), which must happen
+  // before the connection is reused; once fired() the connection is dead.
+  DeadlineWatchdog::Watch watch;
 };
 
 /// A whole (non-streamed) body read into a buffer.
@@ -41,10 +47,11 @@ struct BodyOutcome {
   std::optional<CallFailure> failure;
 };
 
-/// Sends `request` with `body` on the lease's session and reads the response headers.
+/// Sends `request` with `body` on the lease's session and reads the response headers, with
+/// `result.watch` armed on `watchdog` for the deadline.
 void exchange(const BitRouterConfig& config, HttpSessionPool::Lease& lease,
               Poco::Net::HTTPRequest& request, std::string_view body, const Deadline& deadline,
-              Exchange& result);
+              DeadlineWatchdog& watchdog, Exchange& result);
 
 /// Reads the body into `out` (cleared first), up to `limit` bytes.
 BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,

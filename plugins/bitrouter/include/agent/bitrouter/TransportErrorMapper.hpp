@@ -35,8 +35,9 @@ class TransportErrorMapper {
   /// The whole-call deadline passed (BITROUTER_TIMEOUT_MS).
   static CallFailure deadline(const TransportContext& context);
 
-  /// A failure that leaves a reused keep-alive connection suspect: the server probably closed it
-  /// while it sat idle, before reading our request.
+  /// A failure while sending that leaves a reused keep-alive connection suspect: the server
+  /// probably closed it while it sat idle, so it cannot have the whole request and sending it
+  /// again on a fresh connection is safe. Never true once the request is written (Receive).
   static bool isStaleConnection(const Poco::Exception& exception, TransportPhase phase) noexcept;
 };
 
