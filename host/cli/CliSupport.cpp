@@ -63,6 +63,13 @@ Commands:
       another). --stream prints text as it arrives. --json prints one JSON object:
       text, provider, modelType, model, usage, finishReason (with --stream, only the object).
 
+  bench [--model TYPE] [--provider NAME] [--requests N] [--concurrency C] [--warmup N]
+        [--prompt TEXT] [--stream] [--json]
+      Makes N calls (default 1000) from C threads (default 1) through the selected provider,
+      after N warm-up calls per thread (default 5), and prints p50/p90/p99 latency in
+      microseconds, calls per second, CPU time per call, peak RSS and the time taken to
+      discover, load and init the plugins. --json prints one object. Exit 1 if every call failed.
+
 Settings (character secrets, then character settings, then the environment):
   LLM_MODE=SMALL|LARGE|DEFAULT   route every text tier to TEXT_SMALL or TEXT_LARGE
   <TYPE>_<PARAM>, DEFAULT_<PARAM> defaults for MAX_TOKENS, TEMPERATURE, TOP_P, SEED, ...

@@ -59,7 +59,8 @@ std::string schemaOption(const std::string& value) {
     schema.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   rapidjson::Document document;
-  document.Parse(schema.c_str(), schema.size());
+  // Iterative: a recursive parse of deeply nested input ("[[[[...") overflows the stack.
+  document.Parse<rapidjson::kParseIterativeFlag>(schema.c_str(), schema.size());
   if (document.HasParseError()) {
     throw UsageError(std::string("--schema is not valid JSON: ") +
                      rapidjson::GetParseError_En(document.GetParseError()) + " (at offset " +
@@ -106,8 +107,10 @@ GenerateTextParams paramsFrom(const ParsedArgs& args, std::istream& in) {
 void printJson(const ModelOutput& output, const CallInfo& info, std::ostream& out) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  // A model may send bytes that are not UTF-8; JSON must be, so they become U+FFFD here.
   const auto string = [&writer](std::string_view text) {
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    const std::string valid = text::toValidUtf8(text);
+    writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
   };
   writer.StartObject();
   writer.Key("text");

@@ -8,13 +8,17 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "TextUtil.hpp"
+
 namespace agent::host::cli {
 namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
+// File names and dlerror() texts are bytes, not necessarily UTF-8; JSON must be UTF-8.
 void writeString(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  const std::string valid = text::toValidUtf8(text);
+  writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void writeStringOrNull(Writer& writer, std::string_view text) {

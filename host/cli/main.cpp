@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "BenchCommand.hpp"
 #include "CliSupport.hpp"
 #include "CommandLine.hpp"
 #include "GenerateCommand.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 std::vector<cli::Command> commands() {
   // One line per command; each lives in its own <Name>Command.cpp.
-  return {cli::providersCommand(), cli::generateCommand()};
+  return {cli::providersCommand(), cli::generateCommand(), cli::benchCommand()};
 }
 
 int usageError(const std::string& message) {

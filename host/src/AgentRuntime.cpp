@@ -1,5 +1,6 @@
 #include "agent/host/AgentRuntime.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -36,17 +37,34 @@ bool followsLlmMode(ModelType type) {
 
 // Looks up <TYPE>_<PARAM>, then DEFAULT_<PARAM>; the first one that parses wins. A value that
 // does not parse is reported and skipped (elizaOS's Number() would turn it into NaN and drop it).
+//
+// This runs for nine parameters on every call, so the keys are composed in a stack buffer: the
+// lookups themselves are the only cost of a call that sets none of them (benchmarked in
+// bench/micro/RegistryBench.cpp).
 template <class T, class Parse>
 std::optional<T> numericSetting(const Settings& settings, Logger& logger, ModelType type,
                                 std::string_view param, Parse parse, std::string_view expected) {
-  const std::array<std::string, 2> keys{std::string(toString(type)) + "_" + std::string(param),
-                                        "DEFAULT_" + std::string(param)};
-  for (const auto& key : keys) {
+  constexpr std::string_view kDefaultPrefix = "DEFAULT_";
+  const std::string_view typeName = toString(type);
+  std::array<char, 96> buffer{};  // longest: "TEXT_TOKENIZER_DECODE_REPETITION_PENALTY" (39)
+  const std::size_t typeKeyLength = typeName.size() + 1 + param.size();
+  const std::size_t defaultKeyLength = kDefaultPrefix.size() + param.size();
+  if (typeKeyLength + defaultKeyLength > buffer.size()) return std::nullopt;  // cannot happen
+  char* out = buffer.data();
+  out = std::copy(typeName.begin(), typeName.end(), out);
+  *out++ = '_';
+  out = std::copy(param.begin(), param.end(), out);
+  out = std::copy(kDefaultPrefix.begin(), kDefaultPrefix.end(), out);
+  std::copy(param.begin(), param.end(), out);
+  const std::array<std::string_view, 2> keys{
+      std::string_view(buffer.data(), typeKeyLength),
+      std::string_view(buffer.data() + typeKeyLength, defaultKeyLength)};
+  for (const std::string_view key : keys) {
     const auto value = settings.get(key);
     if (!value || text::isBlank(*value)) continue;
     if (auto parsed = parse(*value)) return static_cast<T>(*parsed);
     logger.log(LogLevel::Warn, kSource,
-               "ignoring setting " + key + ": not " + std::string(expected));
+               "ignoring setting " + std::string(key) + ": not " + std::string(expected));
   }
   return std::nullopt;
 }
@@ -128,7 +146,7 @@ ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
                                    std::optional<std::string_view> provider, CallInfo* info) const {
   const ModelType requested = type;
   params = prepareParams(type, std::move(params));
-  if (type != requested) {
+  if (type != requested && logger_.enabled(LogLevel::Debug)) {
     logger_.log(LogLevel::Debug, kSource,
                 "LLM_MODE rewrote " + std::string(toString(requested)) + " to " +
                     std::string(toString(type)));
@@ -167,16 +185,20 @@ ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
     const Resolution& candidate = candidates[i];
     ++attempts;
     if (info) *info = CallInfo{candidate.registration.providerName, candidate.servedAs, attempts};
-    logger_.log(LogLevel::Debug, kSource,
-                std::string(toString(type)) + " -> " + candidate.registration.providerName + " (" +
-                    std::string(toString(candidate.servedAs)) + ")");
+    if (logger_.enabled(LogLevel::Debug)) {  // the message is built only when it is shown
+      logger_.log(LogLevel::Debug, kSource,
+                  std::string(toString(type)) + " -> " + candidate.registration.providerName +
+                      " (" + std::string(toString(candidate.servedAs)) + ")");
+    }
 
     // The registration copy holds the provider (and so its library) for the whole call.
     ModelResult result = candidate.registration.provider->generateText(candidate.servedAs, params);
     if (result.ok() || i + 1 == candidates.size()) return result;
 
     const ModelError& error = result.error();
-    if (!isRetryable(error.kind) || streamed || !error.partialText.empty()) return result;
+    // error.retryable, not the kind alone: a provider clears it when trying again could repeat
+    // work (a request that may already have run).
+    if (!error.retryable || streamed || !error.partialText.empty()) return result;
     const Resolution& next = candidates[i + 1];
     logger_.log(LogLevel::Warn, kSource,
                 candidate.registration.providerName + " failed (" +

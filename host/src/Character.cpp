@@ -62,7 +62,8 @@ std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& int
 std::variant<Character, CharacterError> parseCharacter(std::string_view json,
                                                        std::string_view origin) {
   rapidjson::Document document;
-  document.Parse(json.data(), json.size());
+  // Iterative: a recursive parse of deeply nested input ("[[[[...") overflows the stack.
+  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (document.HasParseError()) {
     std::ostringstream problem;
     problem << "not valid JSON: " << rapidjson::GetParseError_En(document.GetParseError())

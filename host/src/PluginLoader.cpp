@@ -1,11 +1,14 @@
 #include "agent/host/PluginLoader.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -85,6 +88,75 @@ std::optional<std::string> entryMissingReason(const std::filesystem::path& file)
   return std::nullopt;
 }
 
+// The memory a loaded library occupies: its PT_LOAD segments. The entry and everything it points
+// to must lie in here before the host reads or calls it, so an entry symbol of the wrong type (a
+// function returning an int, a data object, a struct of garbage) is refused instead of crashing.
+class LibraryImage {
+ public:
+  explicit LibraryImage(void* handle) {
+    link_map* map = nullptr;
+    if (handle == nullptr || ::dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr) return;
+    base_ = map->l_addr;
+    name_ = map->l_name;
+    ::dl_iterate_phdr(&LibraryImage::collect, this);
+  }
+
+  bool known() const noexcept { return !segments_.empty(); }
+
+  /// True when [address, address + size) lies inside one segment (executable when `code`).
+  bool contains(const void* address, std::size_t size, bool code) const noexcept {
+    const auto begin = reinterpret_cast<std::uintptr_t>(address);
+    for (const Segment& segment : segments_) {
+      if (code && !segment.executable) continue;
+      if (begin >= segment.begin && begin < segment.end && size <= segment.end - begin) return true;
+    }
+    return false;
+  }
+
+  template <class T>
+  bool holdsObject(const T* object) const noexcept {
+    return reinterpret_cast<std::uintptr_t>(object) % alignof(T) == 0 &&
+           contains(object, sizeof(T), false);
+  }
+
+  template <class Function>
+  bool holdsCode(Function* function) const noexcept {
+    return contains(reinterpret_cast<const void*>(function), 1, true);
+  }
+
+ private:
+  struct Segment {
+    std::uintptr_t begin;
+    std::uintptr_t end;
+    bool executable;
+  };
+
+  static int collect(dl_phdr_info* info, std::size_t, void* data) {
+    auto* self = static_cast<LibraryImage*>(data);
+    if (info->dlpi_addr != self->base_ || info->dlpi_name == nullptr || self->name_ == nullptr ||
+        std::strcmp(info->dlpi_name, self->name_) != 0) {
+      return 0;
+    }
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+      const ElfW(Phdr)& header = info->dlpi_phdr[i];
+      if (header.p_type != PT_LOAD || header.p_memsz == 0) continue;
+      const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
+      self->segments_.push_back({begin, begin + header.p_memsz, (header.p_flags & PF_X) != 0});
+    }
+    return 1;
+  }
+
+  ElfW(Addr) base_ = 0;
+  const char* name_ = nullptr;
+  std::vector<Segment> segments_;
+};
+
+std::string address(const void* pointer) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%p", pointer);
+  return buffer;
+}
+
 // The effective priority: manifest default, overridden by the priority setting when that holds an
 // integer. Anything else in it earns one warning naming the setting and the value.
 int resolvePriority(const PluginManifest& manifest, const Settings& settings,
@@ -153,8 +225,16 @@ std::vector<PluginReport> PluginLoader::loadDirectory(const std::filesystem::pat
 
   // Only *.so, in sorted filename order, so equal priorities always tie the same way.
   std::vector<std::filesystem::path> files;
-  std::filesystem::directory_iterator it(
-      directory, std::filesystem::directory_options::skip_permission_denied, ec);
+  std::filesystem::directory_iterator it(directory, ec);
+  if (ec) {
+    // Not a silent "no plugins": the user would only see that no provider is configured.
+    PluginReport report;
+    report.path = directory;
+    report.reason = "cannot list the plugins directory: " + ec.message();
+    services_.log(LogLevel::Warn, kSource, directory.string() + ": " + report.reason);
+    reports.push_back(std::move(report));
+    return reports;
+  }
   for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
     const auto& path = it->path();
     if (path.extension() == ".so") files.push_back(path);
@@ -195,9 +275,19 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
     return skip(std::string("cannot load: ") + e.what());
   }
 
+  // Nothing the entry leads to is read or called before it is known to lie inside this library
+  // (code for functions): an entry of the wrong type is refused here, not found by a crash.
+  const LibraryImage image(library->native());
+  if (!image.known()) return skip("cannot locate the loaded library's segments");
   const AgentPluginEntry* entry = nullptr;
   try {
-    auto& entryFunction = library->get_alias<AgentPluginEntryFunction>(AGENT_PLUGIN_ENTRY_NAME);
+    AgentPluginEntryFunction* entryFunction =
+        library->get<AgentPluginEntryFunction*>(AGENT_PLUGIN_ENTRY_NAME);
+    if (!image.holdsCode(entryFunction)) {
+      const std::string where = address(reinterpret_cast<const void*>(entryFunction));
+      return skip("the " AGENT_PLUGIN_ENTRY_NAME " alias points to " + where +
+                  ", which is not a function of this library (not built with AGENT_PLUGIN?)");
+    }
     entry = entryFunction();
   } catch (const std::exception& e) {
     return skip(std::string("cannot read the entry: ") + e.what());
@@ -205,6 +295,10 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
     return skip("the entry function threw");
   }
   if (entry == nullptr) return skip("the entry function returned null");
+  if (!image.holdsObject(entry)) {
+    return skip("the entry function returned " + address(entry) +
+                ", which is not an AgentPluginEntry inside the library (wrong entry signature?)");
+  }
 
   // The version is checked before anything else in the struct is touched.
   if (entry->abiVersion != AGENT_PLUGIN_ABI_VERSION) {
@@ -216,12 +310,19 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
     return skip("C++ ABI tag " + hex(entry->cxxAbiTag) + ", host has " + hex(cxxAbiTag()) +
                 " (rebuild the plugin with the host's compiler and flags)");
   }
-  if (entry->manifest == nullptr || entry->manifest->name == nullptr ||
-      *entry->manifest->name == '\0') {
+  if (entry->manifest == nullptr) return skip("the plugin has no manifest name");
+  if (!image.holdsObject(entry->manifest)) {
+    return skip("the entry's manifest (" + address(entry->manifest) +
+                ") is not a PluginManifest inside the library");
+  }
+  if (entry->manifest->name == nullptr || *entry->manifest->name == '\0') {
     return skip("the plugin has no manifest name");
   }
   if (entry->create == nullptr || entry->destroy == nullptr) {
     return skip("the entry lacks create or destroy");
+  }
+  if (!image.holdsCode(entry->create) || !image.holdsCode(entry->destroy)) {
+    return skip("the entry's create or destroy is not a function of this library");
   }
   const PluginManifest& manifest = *entry->manifest;
   copyManifest(manifest, report);

@@ -1,5 +1,7 @@
 #include "agent/host/Settings.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <utility>
 
@@ -9,8 +11,19 @@ namespace agent::host {
 
 Settings::Environment Settings::processEnvironment() {
   return [](std::string_view key) -> std::optional<std::string> {
-    const std::string name(key);
-    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    // Every useModel call looks up a score of settings; a stack copy of the name spares a heap
+    // allocation per lookup for any name that fits.
+    std::array<char, 128> buffer;
+    const char* name = nullptr;
+    std::string longName;
+    if (key.size() < buffer.size()) {
+      *std::copy(key.begin(), key.end(), buffer.begin()) = '\0';
+      name = buffer.data();
+    } else {
+      longName.assign(key);
+      name = longName.c_str();
+    }
+    if (const char* value = std::getenv(name)) return std::string(value);
     return std::nullopt;
   };
 }

@@ -28,4 +28,8 @@ bool isTruthy(std::string_view text) noexcept;
 /// The text on one line: CR and LF become spaces (log lines and error lines stay single lines).
 std::string oneLine(std::string_view text);
 
+/// `text` with every ill-formed UTF-8 sequence replaced by U+FFFD (one per maximal subpart, as
+/// Unicode recommends). JSON output must be UTF-8, and a model's reply is not guaranteed to be.
+std::string toValidUtf8(std::string_view text);
+
 }  // namespace agent::host::text

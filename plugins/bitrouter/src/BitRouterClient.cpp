@@ -122,7 +122,7 @@ ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexc
     BodyOutcome read = readBody(config_, reader, result.response, buffers.response,
                                 config_.maxResponseBytes, buffers.read, deadline);
     result.watch.disarm();
-    if (!read.complete || result.watch.fired()) lease.discard();
+    if (!read.reusable || result.watch.fired()) lease.discard();
     if (probe.status < 200 || probe.status >= 300) {
       probe.problem = "GET /v1/models answered " + std::to_string(probe.status);
       const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(buffers.response, redactor_);

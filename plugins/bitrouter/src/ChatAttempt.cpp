@@ -85,7 +85,7 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(HttpSessionPool::Lease& lease,
   std::string& body = buffers.response;
   const std::size_t limit = success ? config_.maxResponseBytes : kMaxErrorBodyBytes;
   BodyOutcome read = readBody(config_, reader, response, body, limit, buffers.read, deadline_);
-  if (!read.complete) lease.discard();
+  if (!read.reusable) lease.discard();
   if (read.failure) return fail(std::move(*read.failure), status);
 
   if (!success) {

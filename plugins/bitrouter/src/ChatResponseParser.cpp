@@ -9,12 +9,24 @@ ModelError badResponse(std::string what) {
   return makeError(ErrorKind::BadResponse, std::move(what));
 }
 
-std::optional<std::int64_t> integerMember(const rapidjson::Value& object, const char* name) {
+// No real count comes near this; the bound keeps sums from overflowing and rejects nonsense.
+constexpr std::int64_t kMaxTokenCount = std::int64_t{1} << 50;
+
+// A token count, or nullopt when the member is absent or not a plausible count (negative, huge,
+// fractional garbage such as 1e300: converting that to an integer would be undefined).
+std::optional<std::int64_t> tokenCountMember(const rapidjson::Value& object, const char* name) {
   const auto member = object.FindMember(name);
   if (member == object.MemberEnd()) return std::nullopt;
-  if (member->value.IsInt64()) return member->value.GetInt64();
-  if (member->value.IsUint64()) return static_cast<std::int64_t>(member->value.GetUint64());
-  if (member->value.IsDouble()) return static_cast<std::int64_t>(member->value.GetDouble());
+  const rapidjson::Value& value = member->value;
+  if (value.IsInt64()) {
+    const std::int64_t count = value.GetInt64();
+    if (count >= 0 && count <= kMaxTokenCount) return count;
+  } else if (value.IsDouble()) {
+    const double count = value.GetDouble();
+    if (count >= 0 && count <= static_cast<double>(kMaxTokenCount)) {
+      return static_cast<std::int64_t>(count);
+    }
+  }
   return std::nullopt;
 }
 
@@ -22,9 +34,9 @@ std::optional<std::int64_t> integerMember(const rapidjson::Value& object, const 
 
 std::optional<TokenUsage> ChatResponseParser::usageFrom(const rapidjson::Value& usage) {
   if (!usage.IsObject()) return std::nullopt;
-  const auto prompt = integerMember(usage, "prompt_tokens");
-  const auto completion = integerMember(usage, "completion_tokens");
-  const auto total = integerMember(usage, "total_tokens");
+  const auto prompt = tokenCountMember(usage, "prompt_tokens");
+  const auto completion = tokenCountMember(usage, "completion_tokens");
+  const auto total = tokenCountMember(usage, "total_tokens");
   if (!prompt && !completion && !total) return std::nullopt;
   TokenUsage tokens;
   tokens.promptTokens = prompt.value_or(0);

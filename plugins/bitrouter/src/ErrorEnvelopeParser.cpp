@@ -8,7 +8,8 @@ namespace {
 
 // Redact before cutting, so truncation can never leave half a key behind.
 std::string cleanMessage(std::string_view text, const Redactor& redactor) {
-  return textExcerpt(redactor.apply(text), ErrorEnvelopeParser::kMaxMessageBytes);
+  // And after: the excerpt removes markup, which must never assemble a key either.
+  return redactor.apply(textExcerpt(redactor.apply(text), ErrorEnvelopeParser::kMaxMessageBytes));
 }
 
 std::string stringMember(const rapidjson::Value& object, const char* name) {

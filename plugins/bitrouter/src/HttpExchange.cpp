@@ -98,7 +98,8 @@ BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
       outcome.tooLarge = true;
       return outcome;
     }
-    out.reserve(static_cast<std::size_t>(length));
+    // A negative (malformed) length must not reach reserve(): read to the end instead.
+    if (length > 0) out.reserve(static_cast<std::size_t>(length));
   }
   try {
     for (;;) {
@@ -111,6 +112,13 @@ BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
       const std::size_t n = reader.readSome(buffer.data(), buffer.size(), remaining);
       if (n == 0) {
         outcome.complete = true;
+        // Only a body whose length was known and met (or a chunked one, which ends with its own
+        // terminator) leaves the connection clean; after a malformed Content-Length the rest of
+        // the body may still be waiting, and would be read as the next response.
+        outcome.reusable =
+            response.getChunkedTransferEncoding() ||
+            (response.hasContentLength() &&
+             response.getContentLength64() == static_cast<Poco::Int64>(out.size()));
         return outcome;
       }
       out.append(buffer.data(), n);

@@ -161,11 +161,88 @@ void rewriteRef(Value& schema, Allocator& allocator) {
     ref->value.SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
 }
 
+// Why RapidJSON's regex engine must not see `pattern`, or empty when it is safe. That engine
+// recurses without bound on stacked quantifiers ("a**") and misbehaves on unbalanced groups, so
+// such patterns are refused up front instead of crashing a call.
+std::string unsafePatternReason(std::string_view pattern) {
+  constexpr std::size_t kMaxLength = 256;
+  constexpr int kMaxDepth = 16;
+  if (pattern.size() > kMaxLength) return "is longer than 256 characters";
+  int depth = 0;
+  bool inClass = false;
+  bool canRepeat = false;  // whether the previous token is something a quantifier may follow
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // the escaped character is a literal (or a class like \d)
+      canRepeat = true;
+      continue;
+    }
+    if (inClass) {
+      if (c == ']') inClass = false;
+      continue;
+    }
+    switch (c) {
+      case '[':
+        inClass = true;
+        canRepeat = true;
+        break;
+      case '(':
+        if (++depth > kMaxDepth) return "nests groups deeper than 16";
+        canRepeat = false;
+        break;
+      case ')':
+        if (--depth < 0) return "has an unbalanced ')'";
+        canRepeat = true;
+        break;
+      case '|':
+        canRepeat = false;
+        break;
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+        if (!canRepeat) return "has a quantifier with nothing to repeat (such as a** or a*?)";
+        if (c == '{') {
+          const std::size_t close = pattern.find('}', i);
+          if (close == std::string_view::npos) return "has an unclosed '{'";
+          i = close;
+        }
+        canRepeat = false;
+        break;
+      default:
+        canRepeat = true;
+        break;
+    }
+  }
+  if (inClass) return "has an unclosed '['";
+  if (depth != 0) return "has an unclosed '('";
+  return {};
+}
+
+std::string checkPatterns(const Value& node, const std::string& pointer) {
+  const auto pattern = node.FindMember("pattern");
+  if (pattern != node.MemberEnd() && pattern->value.IsString()) {
+    const std::string reason = unsafePatternReason(
+        std::string_view(pattern->value.GetString(), pattern->value.GetStringLength()));
+    if (!reason.empty()) return "the pattern at " + pointer + "/pattern " + reason;
+  }
+  const auto properties = node.FindMember("patternProperties");
+  if (properties != node.MemberEnd() && properties->value.IsObject()) {
+    for (const auto& entry : properties->value.GetObject()) {
+      const std::string reason = unsafePatternReason(
+          std::string_view(entry.name.GetString(), entry.name.GetStringLength()));
+      if (!reason.empty()) return "a patternProperties key at " + pointer + " " + reason;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string SchemaNormalizer::normalize(rapidjson::Document& schema) {
   Allocator& allocator = schema.GetAllocator();
-  auto visit = [&allocator](Value& node, const std::string&) -> std::string {
+  auto visit = [&allocator](Value& node, const std::string& pointer) -> std::string {
     if (node.IsBool()) {
       const bool accept = node.GetBool();
       node.SetObject();
@@ -179,7 +256,7 @@ std::string SchemaNormalizer::normalize(rapidjson::Document& schema) {
     exclusiveBound(node, "exclusiveMinimum", "minimum", true, allocator);
     exclusiveBound(node, "exclusiveMaximum", "maximum", false, allocator);
     rewriteRef(node, allocator);
-    return {};
+    return checkPatterns(node, pointer);
   };
   std::string pointer = "#";
   return walk(static_cast<Value&>(schema), pointer, 0, visit);

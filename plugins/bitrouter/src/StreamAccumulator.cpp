@@ -53,12 +53,12 @@ StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const R
     problem_ = std::string("BitRouter sent a malformed stream frame (") +
                rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
                std::to_string(document.GetErrorOffset()) +
-               "): " + textExcerpt(redactor.apply(data), 80);
+               "): " + redactor.apply(textExcerpt(redactor.apply(data), 80));
     return Step::Malformed;
   }
   if (!document.IsObject()) {
     problem_ = "BitRouter sent a stream frame that is not a JSON object: " +
-               textExcerpt(redactor.apply(data), 80);
+               redactor.apply(textExcerpt(redactor.apply(data), 80));
     return Step::Malformed;
   }
 

@@ -42,7 +42,10 @@ std::string htmlText(std::string_view body) {
       inTag = true;
       text += ' ';
     } else if (c == '>') {
+      // A space, not nothing: dropping a stray '>' could join the halves of a secret that the
+      // redactor (which ran before) did not see as one.
       inTag = false;
+      text += ' ';
     } else if (!inTag) {
       text += c;
     }

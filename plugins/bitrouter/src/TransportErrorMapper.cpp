@@ -86,12 +86,17 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
   if (is<Poco::TimeoutException>(exception)) return TransportErrorMapper::deadline(context);
   const std::string& url = context.baseUrl.text;
   constexpr std::string_view kNotRetried = "not retried, since it may still complete and bill";
+  // Not retryable anywhere: neither here nor by the host's MODEL_FAILOVER on another provider.
+  const auto mayHaveRun = [](CallFailure failure) {
+    failure.error.retryable = false;
+    return failure;
+  };
   if (is<Poco::Net::NoMessageException>(exception)) {
-    return CallFailure::make(ErrorKind::Unavailable,
-                             "BitRouter at " + url +
-                                 " closed the connection without answering (the request may "
-                                 "have been processed)",
-                             std::string(kNotRetried));
+    return mayHaveRun(CallFailure::make(ErrorKind::Unavailable,
+                                        "BitRouter at " + url +
+                                            " closed the connection without answering (the "
+                                            "request may have been processed)",
+                                        std::string(kNotRetried)));
   }
   if (is<Poco::Net::MessageException>(exception)) {
     return CallFailure::make(
@@ -99,10 +104,10 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
         "BitRouter at " + url + " sent an invalid HTTP response (" + detail(exception) + ")",
         "check that BITROUTER_BASE_URL points at BitRouter");
   }
-  return CallFailure::make(ErrorKind::Unavailable,
-                           "reading BitRouter's response failed (" + detail(exception) +
-                               "; the request may have been processed)",
-                           std::string(kNotRetried));
+  return mayHaveRun(CallFailure::make(ErrorKind::Unavailable,
+                                      "reading BitRouter's response failed (" + detail(exception) +
+                                          "; the request may have been processed)",
+                                      std::string(kNotRetried)));
 }
 
 }  // namespace

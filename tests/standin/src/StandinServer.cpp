@@ -56,7 +56,10 @@ void StandinServer::acceptLoop() {
       pending_.pop_back();  // overloaded: refuse by closing
       continue;
     }
-    if (idleWorkers_ == 0 && workers_.size() < maxWorkers_) {
+    // One worker per queued socket: an idle worker counts until it wakes and takes one, so two
+    // accepts in a row must not both rely on it (the second connection would wait for a worker
+    // to finish a whole keep-alive connection).
+    if (pending_.size() > idleWorkers_ && workers_.size() < maxWorkers_) {
       workers_.emplace_back([this] { workerLoop(); });
     }
     work_.notify_one();

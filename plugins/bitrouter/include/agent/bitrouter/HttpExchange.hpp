@@ -42,7 +42,8 @@ struct Exchange {
 
 /// A whole (non-streamed) body read into a buffer.
 struct BodyOutcome {
-  bool complete = false;  // read to its end: the connection may be reused
+  bool complete = false;  // read to its end
+  bool reusable = false;  // complete, and framed so that nothing of it is left on the connection
   bool tooLarge = false;  // more than the limit (then not read to its end)
   std::optional<CallFailure> failure;
 };
