@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/pointer.h>
 
@@ -166,16 +167,20 @@ void rewriteRef(Value& schema, Allocator& allocator) {
 // such patterns are refused up front instead of crashing a call.
 std::string unsafePatternReason(std::string_view pattern) {
   constexpr std::size_t kMaxLength = 256;
-  constexpr int kMaxDepth = 16;
+  constexpr std::size_t kMaxDepth = 16;
   if (pattern.size() > kMaxLength) return "is longer than 256 characters";
-  int depth = 0;
+  // Per open group: whether something inside it is optional (*, ?, {0...). Repeating such a group
+  // ("(a*)*", "(a?)+") sends the engine into endless recursion.
+  std::vector<bool> groups;
   bool inClass = false;
-  bool canRepeat = false;  // whether the previous token is something a quantifier may follow
+  bool canRepeat = false;        // the previous token is something a quantifier may follow
+  bool lastWasNullable = false;  // the previous token was a group that can match nothing
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
       ++i;  // the escaped character is a literal (or a class like \d)
       canRepeat = true;
+      lastWasNullable = false;
       continue;
     }
     if (inClass) {
@@ -186,37 +191,50 @@ std::string unsafePatternReason(std::string_view pattern) {
       case '[':
         inClass = true;
         canRepeat = true;
+        lastWasNullable = false;
         break;
       case '(':
-        if (++depth > kMaxDepth) return "nests groups deeper than 16";
+        groups.push_back(false);
+        if (groups.size() > kMaxDepth) return "nests groups deeper than 16";
         canRepeat = false;
         break;
-      case ')':
-        if (--depth < 0) return "has an unbalanced ')'";
+      case ')': {
+        if (groups.empty()) return "has an unbalanced ')'";
+        lastWasNullable = groups.back();
+        groups.pop_back();
+        if (lastWasNullable && !groups.empty()) groups.back() = true;
         canRepeat = true;
         break;
+      }
       case '|':
         canRepeat = false;
         break;
       case '*':
       case '+':
       case '?':
-      case '{':
+      case '{': {
         if (!canRepeat) return "has a quantifier with nothing to repeat (such as a** or a*?)";
+        if (lastWasNullable) return "repeats a group that can match nothing (such as (a*)*)";
+        bool optional = c != '+';
         if (c == '{') {
           const std::size_t close = pattern.find('}', i);
           if (close == std::string_view::npos) return "has an unclosed '{'";
+          optional = i + 1 < pattern.size() && pattern[i + 1] == '0';
           i = close;
         }
+        if (optional && !groups.empty()) groups.back() = true;
         canRepeat = false;
+        lastWasNullable = false;
         break;
+      }
       default:
         canRepeat = true;
+        lastWasNullable = false;
         break;
     }
   }
   if (inClass) return "has an unclosed '['";
-  if (depth != 0) return "has an unclosed '('";
+  if (!groups.empty()) return "has an unclosed '('";
   return {};
 }
 

@@ -34,6 +34,30 @@ TEST(SchemaNormalizer, DefsBecomeDefinitionsAndRefsFollow) {
       R"({"properties":{"a":{"$ref":"#/definitions/n"}},"definitions":{"n":{"$ref":"#/definitions/m"},"m":{"type":"string"}}})");
 }
 
+std::string problemWith(const std::string& pattern) {
+  rapidjson::Document document;
+  document.Parse((R"({"type":"string","pattern":")" + pattern + R"("})").c_str());
+  EXPECT_FALSE(document.HasParseError()) << pattern;
+  return SchemaNormalizer::normalize(document);
+}
+
+// RapidJSON's regex engine recurses without bound on these, so they are refused up front
+// (found by the schema fuzz target).
+TEST(SchemaNormalizer, PatternsTheRegexEngineCannotRunAreRefused) {
+  for (const char* pattern :
+       {"a**", "a*?", "(a*)*", "^(x?)+$", "(a{0,2})*", "^(a+$", "a)", "[a-", "a{2", "*a"}) {
+    const std::string problem = problemWith(pattern);
+    EXPECT_NE(problem.find("#/pattern"), std::string::npos) << pattern << ": " << problem;
+  }
+}
+
+TEST(SchemaNormalizer, OrdinaryPatternsAreKept) {
+  for (const char* pattern :
+       {"^[a-z]+$", R"(^\\d{3}-\\d{4}$)", "(ab)+", "^(a|b)*c?$", "[*+?]+", R"(\\(x\\)*)"}) {
+    EXPECT_EQ(problemWith(pattern), "") << pattern;
+  }
+}
+
 TEST(SchemaNormalizer, FormatIsDropped) {
   EXPECT_EQ(normalized(R"({"type":"string","format":"date-time"})"), R"({"type":"string"})");
 }
