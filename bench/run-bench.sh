@@ -5,8 +5,10 @@
 # measures the stand-in's own capacity, then runs bench/http-floor (a minimal raw HTTP/1.1
 # keep-alive client) and `agent-host bench` (host + registry + plugin) with the same body, the
 # same server and the same concurrency, at c=1 and c=16, plain and streamed, alternating the two
-# tools REPEAT times and taking medians. Prints the figures, the ratios to the floor and
-# PASS/MISS for each target of issue #5, then stops the stand-in. See docs/performance.md.
+# tools REPEAT times and taking medians. c=1 runs pinned twice (stand-in and client on one core,
+# then on two; see place() below), concurrency runs unpinned. Prints the figures, the ratios to
+# the floor and PASS/MISS for each target of issue #5, then stops the stand-in. Needs bash,
+# awk, sed and taskset (util-linux). See docs/performance.md.
 #
 #   bench/run-bench.sh                     # about a minute with the defaults
 #   REPEAT=9 REQUESTS_C16=100000 bench/run-bench.sh

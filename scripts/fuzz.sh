@@ -59,24 +59,38 @@ for target in "${targets[@]}"; do
   artifacts="$build/artifacts/$target/"
   mkdir -p "$corpus" "$artifacts"
   log="$build/fuzz-$target.log"
-  echo "== fuzz_$target: deep inputs, then ${seconds}s"
-  if ! "$binary" -artifact_prefix="$artifacts" "$deep"/* >"$log" 2>&1; then
-    echo "fuzz_$target failed on a deeply nested input; see $log" >&2
-    tail -n 30 "$log" >&2
-    failed+=("$target")
-    continue
-  fi
-  # The first directory collects what this run finds; the committed seeds and regressions are
-  # read only. -timeout: one input taking longer than 10 s is a hang worth reporting.
+  rm -f "$log" "$log.replay"
+  echo "== fuzz_$target: deep inputs and regressions, then ${seconds}s"
+  # Each file once: the million-level inputs and every crash found before (still fixed?).
+  replay=("$deep"/*)
+  while IFS= read -r -d '' file; do replay+=("$file"); done < <(
+    find "$root/tests/fuzz/regressions/$target" -type f -print0 2>/dev/null)
+  for input in "${replay[@]}"; do
+    if ! "$binary" "$input" >>"$log.replay" 2>&1; then
+      echo "fuzz_$target fails on $input" >&2
+      grep -a -m1 -A8 'ERROR: \|FUZZ_CHECK failed\|runtime error\|Assertion' "$log.replay" >&2 || true
+      failed+=("$target")
+      break
+    fi
+  done
+  if [[ " ${failed[*]} " == *" $target "* && "${FUZZ_KEEP_GOING:-0}" != 1 ]]; then continue; fi
+  # The first directory collects what this run finds; the committed seeds are read only.
+  # -timeout: one input taking longer than 10 s is a hang worth reporting.
   keep_going=()
   if [[ "${FUZZ_KEEP_GOING:-0}" == 1 ]]; then keep_going=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1); fi
   before="$(find "$artifacts" -type f | wc -l)"
   if "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
     "${keep_going[@]}" -artifact_prefix="$artifacts" "$corpus" "$root/tests/fuzz/corpus/$target" \
-    "$root/tests/fuzz/regressions/$target" >>"$log" 2>&1 &&
+    >>"$log" 2>&1 &&
     [[ "$(find "$artifacts" -type f | wc -l)" == "$before" ]]; then
-    runs="$(grep -a 'stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}')"
-    rate="$(grep -a 'stat::average_exec_per_sec' "$log" | tail -1 | awk '{print $2}')"
+    # Final stats in the normal mode; the last progress line ("#runs: ... exec/s N") in fork mode.
+    runs="$(grep -a 'stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}' || true)"
+    rate="$(grep -a 'stat::average_exec_per_sec' "$log" | tail -1 | awk '{print $2}' || true)"
+    if [[ -z "$runs" ]]; then
+      progress="$(grep -a -E '^#[0-9]+' "$log" | tail -1 || true)"
+      runs="$(sed -E 's/^#([0-9]+).*/\1/' <<<"$progress")"
+      rate="$(sed -E 's/.*exec\/s:? ([0-9]+).*/\1/' <<<"$progress")"
+    fi
     summary+=("fuzz_$target: ${runs:-?} runs, ${rate:-?} exec/s, corpus $(find "$corpus" -type f | wc -l) files")
   else
     echo "fuzz_$target FAILED; reproducer in $artifacts, log $log" >&2

@@ -78,9 +78,9 @@ TEST_F(CliFaultTest, InvalidUtf8ReplyPrintsAndJsonStaysValid) {
 // A junk file whose name is not UTF-8 ends up in the report (path and reason) as text.
 TEST_F(CliFaultTest, ProvidersJsonStaysValidWithANonUtf8FileName) {
   pluginsDir_.write("junk-\xff\xfe.so", "not a library");
-  const ProcessResult result = runProcess(
-      AGENT_HOST_EXE, {"--plugins-dir", pluginsDir_.path().string(), "providers", "--json"},
-      baseEnv());
+  const ProcessResult result =
+      runProcess(AGENT_HOST_EXE,
+                 {"--plugins-dir", pluginsDir_.path().string(), "providers", "--json"}, baseEnv());
   EXPECT_EQ(result.exitCode, 0) << result.err;
   rapidjson::Document document;
   document.Parse<rapidjson::kParseValidateEncodingFlag>(result.out.c_str(), result.out.size());

@@ -276,6 +276,9 @@ TimedResult FaultTest::call(std::string prompt, bool stream) {
 }
 
 void FaultTest::expectCleanEnd(const TimedResult& call, const std::set<ErrorKind>& allowed) {
+  // Kept in the test report (--gtest_output=json), so a run shows how each fault ended.
+  ::testing::Test::RecordProperty("outcome", describe(call.result).substr(0, 200) + " in " +
+                                                 std::to_string(call.elapsed.count()) + " ms");
   EXPECT_EQ(cleanEndProblems(call.result, allowed), "") << describe(call.result);
   EXPECT_LE(call.elapsed, deadline_ + deadlineSlack()) << describe(call.result);
   EXPECT_FALSE(contains(logText(), kSecretKey)) << "the key is in the log";

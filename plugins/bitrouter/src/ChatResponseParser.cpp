@@ -1,5 +1,7 @@
 #include "agent/bitrouter/ChatResponseParser.hpp"
 
+#include <cstddef>
+
 #include <rapidjson/error/en.h>
 
 namespace agent::bitrouter {
@@ -61,7 +63,14 @@ void ChatResponseParser::appendContent(const rapidjson::Value& content, std::str
 }
 
 Expected<ChatCompletion> ChatResponseParser::parse(std::string& body) {
-  rapidjson::Document document;
+  // Stack-backed pools: a typical reply needs a few dozen values; more spills to the heap.
+  using Pool = rapidjson::MemoryPoolAllocator<>;
+  alignas(std::max_align_t) char valueBuffer[4096];
+  alignas(std::max_align_t) char stackBuffer[1024];
+  Pool valueAllocator(valueBuffer, sizeof valueBuffer);
+  Pool stackAllocator(stackBuffer, sizeof stackBuffer);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool> document(&valueAllocator, 256,
+                                                                     &stackAllocator);
   document.ParseInsitu<rapidjson::kParseIterativeFlag>(body.data());
   if (document.HasParseError()) {
     return badResponse(std::string("BitRouter returned malformed JSON (") +
