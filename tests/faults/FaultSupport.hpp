@@ -23,32 +23,23 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/ProcessRunner.hpp"
+#include "agent/test/TempDir.hpp"
+#include "agent/test/TestEnvironment.hpp"
 
 namespace agent::faults {
 
-using EnvMap = std::map<std::string, std::string>;
+using agent::test::EnvMap;
+using agent::test::mapEnvironment;
+using agent::test::ProcessResult;
+using agent::test::runProcess;
+using agent::test::TempDir;
+using agent::test::withPrompt;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 /// The key every fault test configures; it must appear in no result, log line or CLI output.
 inline constexpr std::string_view kSecretKey = "brvk_FaultSecretKey0123456789abcdefghijklmnopqrstu";
-
-/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const noexcept { return path_; }
-  std::filesystem::path write(const std::string& name, const std::string& content) const;
-  /// Copies `file` into the directory as `name` (a real copy, so it can be altered).
-  std::filesystem::path copy(const std::filesystem::path& file, const std::string& name) const;
-
- private:
-  std::filesystem::path path_;
-};
 
 /// An integer from the environment variable `name`, or `fallback` when unset or not a number.
 long envNumber(const char* name, long fallback);
@@ -56,10 +47,6 @@ long envNumber(const char* name, long fallback);
 /// Extra time a call may take past its deadline before the test calls it a hang
 /// (FAULTS_SLACK_MS; sanitizer runs raise it).
 milliseconds deadlineSlack();
-
-host::Settings::Environment mapEnvironment(EnvMap values);
-
-GenerateTextParams withPrompt(std::string prompt, bool stream = false);
 
 bool contains(std::string_view text, std::string_view needle);
 
@@ -77,18 +64,6 @@ struct TimedResult {
   std::size_t chunks = 0;  // onChunk calls (streaming)
   std::string streamed;    // what onChunk received
 };
-
-struct ProcessResult {
-  int exitCode = -1;  // 128 + signal when it died of a signal
-  std::string out;
-  std::string err;
-  milliseconds elapsed{0};
-};
-
-/// Runs `executable` with `args` and exactly `env` (plus PATH and the sanitizer options of this
-/// process); kills it after `limit`.
-ProcessResult runProcess(const std::string& executable, const std::vector<std::string>& args,
-                         const EnvMap& env, milliseconds limit = milliseconds(60000));
 
 class FaultTest : public ::testing::Test {
  protected:

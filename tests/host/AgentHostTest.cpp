@@ -30,7 +30,7 @@ class AgentHostTest : public ::testing::Test {
 };
 
 TEST_F(AgentHostTest, ThrowingModelUsedSubscriberDoesNotBreakTheCall) {
-  dir_.copyPlugin(ECHO_PLUGIN, "echo.so");
+  dir_.copy(ECHO_PLUGIN, "echo.so");
   auto host = make({{"ECHO_PROVIDER", "1"}});
   int later = 0;
   host->events().subscribe([](const ModelUsedEvent&) { throw std::runtime_error("listener bug"); });
@@ -44,8 +44,8 @@ TEST_F(AgentHostTest, ThrowingModelUsedSubscriberDoesNotBreakTheCall) {
 
 // Two real plugins: alpha outranks beta and fails with a retryable kind.
 TEST_F(AgentHostTest, FailoverBetweenRealPluginsIsOffByDefault) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "beta.so");
   auto host = make({{"ALPHA_PRIORITY", "10"}, {"ALPHA_FAIL_WITH", "unavailable"}});
   CallInfo info;
   const auto result =
@@ -57,8 +57,8 @@ TEST_F(AgentHostTest, FailoverBetweenRealPluginsIsOffByDefault) {
 }
 
 TEST_F(AgentHostTest, FailoverBetweenRealPluginsWhenEnabled) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "beta.so");
   auto host = make(
       {{"ALPHA_PRIORITY", "10"}, {"ALPHA_FAIL_WITH", "unavailable"}, {"MODEL_FAILOVER", "true"}});
   std::vector<std::string> used;
@@ -74,8 +74,8 @@ TEST_F(AgentHostTest, FailoverBetweenRealPluginsWhenEnabled) {
 }
 
 TEST_F(AgentHostTest, FailoverDoesNotCoverNonRetryableFailures) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "beta.so");
   auto host =
       make({{"ALPHA_PRIORITY", "10"}, {"ALPHA_FAIL_WITH", "auth"}, {"MODEL_FAILOVER", "true"}});
   const auto result = host->runtime().useModel(TextSmall, test::withPrompt("x"));
@@ -84,7 +84,7 @@ TEST_F(AgentHostTest, FailoverDoesNotCoverNonRetryableFailures) {
 }
 
 TEST_F(AgentHostTest, CharacterSettingsReachPlugins) {
-  dir_.copyPlugin(ECHO_PLUGIN, "echo.so");
+  dir_.copy(ECHO_PLUGIN, "echo.so");
   Character character;
   character.name = "Eliza";
   character.secrets = {{"ECHO_PROVIDER", "on"}};
@@ -101,7 +101,7 @@ TEST_F(AgentHostTest, EmptyPluginsDirectoryMeansNoProvider) {
 }
 
 TEST_F(AgentHostTest, ConcurrentCallsThroughARealPlugin) {
-  dir_.copyPlugin(ECHO_PLUGIN, "echo.so");
+  dir_.copy(ECHO_PLUGIN, "echo.so");
   auto host = make({{"ECHO_PROVIDER", "1"}});
   std::atomic<int> events = 0;
   host->events().subscribe([&events](const ModelUsedEvent&) { ++events; });

@@ -34,7 +34,7 @@ class CliTest : public ::testing::Test {
     return document;
   }
 
-  void withEcho() { dir_.copyPlugin(ECHO_PLUGIN, "echo.so"); }
+  void withEcho() { dir_.copy(ECHO_PLUGIN, "echo.so"); }
 
   test::TempDir dir_;
 };
@@ -116,7 +116,7 @@ TEST_F(CliTest, UnreadableCharacterFile) {
 
 TEST_F(CliTest, ProvidersJsonListsPluginsAndRankedModels) {
   withEcho();
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   dir_.write("junk.so", "junk");
   const auto result =
       run({"providers", "--json"}, {{"ECHO_PROVIDER", "1"}, {"ECHO_PRIORITY", "3"}});
@@ -157,7 +157,7 @@ TEST_F(CliTest, ProvidersShowsDisabledPluginsAndWhy) {
 }
 
 TEST_F(CliTest, ProvidersNeverPrintsSettingValues) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   const auto result =
       run({"--log-level", "trace", "providers", "--json"}, {{"TEST_SECRET_KEY", "hunter2-secret"}});
   ASSERT_EQ(result.exitCode, 0) << result.err;
@@ -224,7 +224,7 @@ TEST_F(CliTest, GenerateJson) {
 }
 
 TEST_F(CliTest, GenerateReportsTheServedTypeAfterFallback) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   const auto result = run({"generate", "--json", "--model", "RESPONSE_HANDLER", "hi"});
   ASSERT_EQ(result.exitCode, 0) << result.err;
   const auto json = parseJson(result.out);
@@ -362,8 +362,8 @@ TEST_F(CliTest, UnknownProviderIsNoHandler) {
 }
 
 TEST_F(CliTest, FailoverWithRealPlugins) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "beta.so");
   const EnvMap env{{"ALPHA_PRIORITY", "1"}, {"ALPHA_FAIL_WITH", "timeout"}};
   auto off = run({"generate", "hi"}, env);
   EXPECT_EQ(off.exitCode, 1);

@@ -24,7 +24,7 @@ class EchoProviderTest : public ::testing::Test {
     return *host_;
   }
 
-  void SetUp() override { dir_.copyPlugin(ECHO_PLUGIN, "echo.so"); }
+  void SetUp() override { dir_.copy(ECHO_PLUGIN, "echo.so"); }
 
   test::TempDir dir_;
   std::ostringstream log_;

@@ -65,7 +65,7 @@ class PluginLoaderTest : public ::testing::Test {
 };
 
 TEST_F(PluginLoaderTest, LoadsAGoodPlugin) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   auto& host = load();
   ASSERT_EQ(host.plugins().size(), 1u);
   const auto& plugin = host.plugins()[0];
@@ -84,7 +84,7 @@ TEST_F(PluginLoaderTest, LoadsAGoodPlugin) {
 }
 
 TEST_F(PluginLoaderTest, ReportsManifestSettingsWithoutValues) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load({{"TEST_SECRET_KEY", "sup3r-secret-value"}});
   const auto& plugin = report("alpha.so");
   ASSERT_EQ(plugin.settings.size(), 1u);
@@ -94,8 +94,8 @@ TEST_F(PluginLoaderTest, ReportsManifestSettingsWithoutValues) {
 }
 
 TEST_F(PluginLoaderTest, EqualPrioritiesTieByFilenameOrder) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "20-alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "10-beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "20-alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "10-beta.so");
   load();
   EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"beta", "alpha"}));
   EXPECT_EQ(host_->plugins()[0].path.filename(), "10-beta.so");
@@ -104,15 +104,15 @@ TEST_F(PluginLoaderTest, EqualPrioritiesTieByFilenameOrder) {
 }
 
 TEST_F(PluginLoaderTest, EqualPrioritiesTieByFilenameOrderReversed) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "10-alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "20-beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "10-alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "20-beta.so");
   load();
   EXPECT_EQ(rankedNames(ModelType::TextSmall), (std::vector<std::string>{"alpha", "beta"}));
 }
 
 TEST_F(PluginLoaderTest, PrioritySettingOverridesTheDefault) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "10-alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "20-beta.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "10-alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "20-beta.so");
   load({{"BETA_PRIORITY", "5"}, {"ALPHA_PRIORITY", " -3 "}});
   EXPECT_EQ(report("20-beta.so").priority, 5);
   EXPECT_EQ(report("10-alpha.so").priority, -3);
@@ -121,7 +121,7 @@ TEST_F(PluginLoaderTest, PrioritySettingOverridesTheDefault) {
 }
 
 TEST_F(PluginLoaderTest, PrioritySettingFromTheCharacterBeatsTheEnvironment) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   Character character;
   character.settings = {{"ALPHA_PRIORITY", "7"}};
   load({{"ALPHA_PRIORITY", "1"}}, character);
@@ -132,7 +132,7 @@ class BadPriorityTest : public PluginLoaderTest,
                         public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(BadPriorityTest, WarnsOnceNamingSettingAndValueAndUsesTheDefault) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load({{"ALPHA_PRIORITY", GetParam()}});
   EXPECT_EQ(report("alpha.so").status, Status::Loaded);
   EXPECT_EQ(report("alpha.so").priority, 0);
@@ -145,14 +145,14 @@ INSTANTIATE_TEST_SUITE_P(NotIntegers, BadPriorityTest,
                          ::testing::Values("abc", "1.5", "5x", "99999999999", "0x10"));
 
 TEST_F(PluginLoaderTest, BlankPrioritySettingUsesTheDefaultSilently) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load({{"ALPHA_PRIORITY", "  "}});
   EXPECT_EQ(report("alpha.so").priority, 0);
   EXPECT_EQ(logLinesContaining("WARN"), 0u) << log_.str();
 }
 
 TEST_F(PluginLoaderTest, WrongAbiVersionIsSkippedBeforeAnythingElse) {
-  dir_.copyPlugin(TEST_PLUGIN_WRONG_ABI, "wrong-abi.so");
+  dir_.copy(TEST_PLUGIN_WRONG_ABI, "wrong-abi.so");
   load();
   const auto& plugin = report("wrong-abi.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
@@ -162,7 +162,7 @@ TEST_F(PluginLoaderTest, WrongAbiVersionIsSkippedBeforeAnythingElse) {
 }
 
 TEST_F(PluginLoaderTest, WrongCxxAbiTagIsSkipped) {
-  dir_.copyPlugin(TEST_PLUGIN_WRONG_TAG, "wrong-tag.so");
+  dir_.copy(TEST_PLUGIN_WRONG_TAG, "wrong-tag.so");
   load();
   const auto& plugin = report("wrong-tag.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
@@ -170,7 +170,7 @@ TEST_F(PluginLoaderTest, WrongCxxAbiTagIsSkipped) {
 }
 
 TEST_F(PluginLoaderTest, LibraryWithoutEntryIsSkipped) {
-  dir_.copyPlugin(TEST_PLUGIN_NO_ENTRY, "no-entry.so");
+  dir_.copy(TEST_PLUGIN_NO_ENTRY, "no-entry.so");
   load();
   const auto& plugin = report("no-entry.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
@@ -178,7 +178,7 @@ TEST_F(PluginLoaderTest, LibraryWithoutEntryIsSkipped) {
 }
 
 TEST_F(PluginLoaderTest, UndefinedSymbolIsSkippedWithTheLinkerMessage) {
-  dir_.copyPlugin(TEST_PLUGIN_UNDEFINED, "undefined.so");
+  dir_.copy(TEST_PLUGIN_UNDEFINED, "undefined.so");
   load();
   const auto& plugin = report("undefined.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
@@ -188,7 +188,7 @@ TEST_F(PluginLoaderTest, UndefinedSymbolIsSkippedWithTheLinkerMessage) {
 }
 
 TEST_F(PluginLoaderTest, FailingInitIsSkippedWithItsReason) {
-  const auto path = dir_.copyPlugin(TEST_PLUGIN_INIT_FAILS, "initfail.so");
+  const auto path = dir_.copy(TEST_PLUGIN_INIT_FAILS, "initfail.so");
   load();
   const auto& plugin = report("initfail.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
@@ -228,7 +228,7 @@ TEST_F(PluginLoaderTest, SymlinkLoopAndDanglingLinkAreSkipped) {
 }
 
 TEST_F(PluginLoaderTest, SymlinkToAPluginLoads) {
-  const auto real = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.real");
+  const auto real = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.real");
   std::filesystem::create_symlink(real, dir_.path() / "alpha.so");
   load();
   EXPECT_EQ(report("alpha.so").status, Status::Loaded);
@@ -243,7 +243,7 @@ TEST_F(PluginLoaderTest, FifoNamedSoIsSkippedWithoutBlocking) {
 
 TEST_F(PluginLoaderTest, UnreadableFileIsSkipped) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
-  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "locked.so");
+  const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "locked.so");
   std::filesystem::permissions(path, std::filesystem::perms::none);
   load();
   EXPECT_EQ(report("locked.so").status, Status::Skipped);
@@ -251,8 +251,8 @@ TEST_F(PluginLoaderTest, UnreadableFileIsSkipped) {
 }
 
 TEST_F(PluginLoaderTest, OnlySoFilesAreConsidered) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so.1");
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.dll");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so.1");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.dll");
   dir_.write("README.md", "hello");
   dir_.write(".so", "hidden");
   load();
@@ -261,12 +261,12 @@ TEST_F(PluginLoaderTest, OnlySoFilesAreConsidered) {
 
 TEST_F(PluginLoaderTest, FailuresDoNotStopTheOthers) {
   dir_.write("00-junk.so", "junk");
-  dir_.copyPlugin(TEST_PLUGIN_WRONG_ABI, "10-wrong-abi.so");
-  dir_.copyPlugin(TEST_PLUGIN_UNDEFINED, "20-undefined.so");
-  dir_.copyPlugin(TEST_PLUGIN_INIT_FAILS, "30-initfail.so");
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "40-alpha.so");
-  dir_.copyPlugin(TEST_PLUGIN_NO_ENTRY, "50-no-entry.so");
-  dir_.copyPlugin(TEST_PLUGIN_BETA, "60-beta.so");
+  dir_.copy(TEST_PLUGIN_WRONG_ABI, "10-wrong-abi.so");
+  dir_.copy(TEST_PLUGIN_UNDEFINED, "20-undefined.so");
+  dir_.copy(TEST_PLUGIN_INIT_FAILS, "30-initfail.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "40-alpha.so");
+  dir_.copy(TEST_PLUGIN_NO_ENTRY, "50-no-entry.so");
+  dir_.copy(TEST_PLUGIN_BETA, "60-beta.so");
   load();
   std::vector<std::string> files;
   std::vector<Status> statuses;
@@ -296,8 +296,8 @@ TEST_F(PluginLoaderTest, MissingDirectoryGivesOneSkippedReport) {
 }
 
 TEST_F(PluginLoaderTest, SecondPluginWithTheSameNameIsSkipped) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "a.so");
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "b.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "a.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "b.so");
   load();
   EXPECT_EQ(report("a.so").status, Status::Loaded);
   EXPECT_EQ(report("b.so").status, Status::Skipped);
@@ -308,7 +308,7 @@ TEST_F(PluginLoaderTest, SecondPluginWithTheSameNameIsSkipped) {
 // --- autoEnable -------------------------------------------------------------------------------
 
 TEST_F(PluginLoaderTest, AutoEnableOffWhenNoKeyIsSet) {
-  const auto path = dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  const auto path = dir_.copy(TEST_PLUGIN_GATED, "gated.so");
   load();
   const auto& plugin = report("gated.so");
   EXPECT_EQ(plugin.status, Status::Disabled);
@@ -318,7 +318,7 @@ TEST_F(PluginLoaderTest, AutoEnableOffWhenNoKeyIsSet) {
 }
 
 TEST_F(PluginLoaderTest, AutoEnableOnWhenAnyKeyIsSet) {
-  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  dir_.copy(TEST_PLUGIN_GATED, "gated.so");
   load({{"GATED_OTHER_KEY", "x"}});
   EXPECT_EQ(report("gated.so").status, Status::Loaded);
   load({{"GATED_KEY", "0"}});
@@ -326,13 +326,13 @@ TEST_F(PluginLoaderTest, AutoEnableOnWhenAnyKeyIsSet) {
 }
 
 TEST_F(PluginLoaderTest, AutoEnableTreatsBlankAsUnset) {
-  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  dir_.copy(TEST_PLUGIN_GATED, "gated.so");
   load({{"GATED_KEY", ""}, {"GATED_OTHER_KEY", " \t "}});
   EXPECT_EQ(report("gated.so").status, Status::Disabled);
 }
 
 TEST_F(PluginLoaderTest, AutoEnableLooksThroughSettings) {
-  dir_.copyPlugin(TEST_PLUGIN_GATED, "gated.so");
+  dir_.copy(TEST_PLUGIN_GATED, "gated.so");
   Character character;
   character.secrets = {{"GATED_KEY", "secret"}};
   load({}, character);
@@ -345,7 +345,7 @@ TEST_F(PluginLoaderTest, AutoEnableLooksThroughSettings) {
 }
 
 TEST_F(PluginLoaderTest, PluginWithoutKeysIsAlwaysEnabled) {
-  dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load();
   EXPECT_TRUE(report("alpha.so").autoEnableKeys.empty());
   EXPECT_EQ(report("alpha.so").status, Status::Loaded);
@@ -368,7 +368,7 @@ class QuietServices : public HostServices {
 };
 
 TEST_F(PluginLoaderTest, LibraryUnloadsWhenTheLastProviderIsGone) {
-  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   const Settings settings({}, test::mapEnvironment({}));
   QuietServices services(settings);
   ModelRegistry registry;
@@ -389,7 +389,7 @@ TEST_F(PluginLoaderTest, LibraryUnloadsWhenTheLastProviderIsGone) {
 }
 
 TEST_F(PluginLoaderTest, HostDestructionUnloadsItsPlugins) {
-  const auto path = dir_.copyPlugin(TEST_PLUGIN_ALPHA, "alpha.so");
+  const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load();
   EXPECT_TRUE(test::isMapped(path));
   host_.reset();

@@ -1,12 +1,8 @@
 #include "IntegrationSupport.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rapidjson/error/en.h>
@@ -16,40 +12,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 
 namespace agent::bitrouter::integration {
-
-// --- TempDir -----------------------------------------------------------------------------------
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/bitrouter-integ-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error(std::string("mkdtemp failed: ") + std::strerror(errno));
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::filesystem::path TempDir::write(const std::string& name, const std::string& content) const {
-  const auto file = path_ / name;
-  std::ofstream out(file, std::ios::binary);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-  return file;
-}
-
-void TempDir::clear() const {
-  for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-    std::filesystem::remove_all(entry.path());
-  }
-}
 
 // --- Small helpers -----------------------------------------------------------------------------
 
@@ -69,19 +34,6 @@ std::uint16_t unusedPort() {
   // Never listened on, and closed: a connect is refused.
   ::close(fd);
   return ntohs(address.sin_port);
-}
-
-host::Settings::Environment mapEnvironment(EnvMap values) {
-  return [values = std::move(values)](std::string_view key) -> std::optional<std::string> {
-    if (auto it = values.find(std::string(key)); it != values.end()) return it->second;
-    return std::nullopt;
-  };
-}
-
-GenerateTextParams withPrompt(std::string prompt) {
-  GenerateTextParams params;
-  params.prompt = std::move(prompt);
-  return params;
 }
 
 rapidjson::Document parseJson(std::string_view text) {
@@ -132,74 +84,6 @@ std::size_t countOf(std::string_view text, std::string_view needle) {
     ++count;
   }
   return count;
-}
-
-// --- Running the real agent-host binary --------------------------------------------------------
-
-ProcessResult runProcess(const std::string& executable, const std::vector<std::string>& args,
-                         const EnvMap& env) {
-  int outPipe[2], errPipe[2];
-  if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0) {
-    throw std::runtime_error("pipe2 failed");
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
-
-  std::vector<std::string> argStrings{executable};
-  argStrings.insert(argStrings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argStrings)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> envStrings{"PATH=/usr/bin:/bin"};
-  for (const auto& [key, value] : env)
-    envStrings.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (auto& entry : envStrings)
-    envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = 0;
-  const int spawned =
-      ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(outPipe[1]);
-  ::close(errPipe[1]);
-  if (spawned != 0) {
-    ::close(outPipe[0]);
-    ::close(errPipe[0]);
-    throw std::runtime_error("posix_spawn " + executable + ": " + std::strerror(spawned));
-  }
-
-  // Drain both outputs together so that neither can fill up and block the child.
-  ProcessResult result;
-  int openOutputs = 2;
-  pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
-  while (openOutputs > 0) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (n > 0) {
-        (i == 0 ? result.out : result.err).append(buffer, static_cast<std::size_t>(n));
-      } else {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --openOutputs;
-      }
-    }
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
 }
 
 // --- The fixture -------------------------------------------------------------------------------

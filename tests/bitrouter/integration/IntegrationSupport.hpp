@@ -27,37 +27,23 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/ProcessRunner.hpp"
+#include "agent/test/TempDir.hpp"
+#include "agent/test/TestEnvironment.hpp"
 
 namespace agent::bitrouter::integration {
 
-using EnvMap = std::map<std::string, std::string>;
+using agent::test::EnvMap;
+using agent::test::mapEnvironment;
+using agent::test::ProcessResult;
+using agent::test::runProcess;
+using agent::test::TempDir;
+using agent::test::withPrompt;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-/// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const noexcept { return path_; }
-  std::filesystem::path write(const std::string& name, const std::string& content) const;
-  /// Empties the directory (the directory itself stays).
-  void clear() const;
-
- private:
-  std::filesystem::path path_;
-};
-
 /// A loopback TCP port with nothing listening on it (bound to an ephemeral port, then closed).
 std::uint16_t unusedPort();
-
-host::Settings::Environment mapEnvironment(EnvMap values);
-
-/// Params with just a prompt (designated initializers would trip -Wmissing-field-initializers).
-GenerateTextParams withPrompt(std::string prompt);
 
 /// Parses JSON; a parse error is reported as a test failure and yields a Null document.
 rapidjson::Document parseJson(std::string_view text);
@@ -76,16 +62,6 @@ bool contains(std::string_view text, std::string_view needle);
 
 /// Occurrences of `needle` in `text`.
 std::size_t countOf(std::string_view text, std::string_view needle);
-
-struct ProcessResult {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-/// Runs `executable` with `args` and exactly the environment `env` (plus PATH); waits for it.
-ProcessResult runProcess(const std::string& executable, const std::vector<std::string>& args,
-                         const EnvMap& env);
 
 enum class Plugins { BitRouter, BitRouterAndEcho };
 
