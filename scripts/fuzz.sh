@@ -44,7 +44,7 @@ brackets() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 brackets 1000000 '[' >"$deep/open-arrays"
 { brackets 1000000 '['; brackets 1000000 ']'; } >"$deep/closed-arrays"
 { printf 'x'; printf 'data: '; brackets 1000000 '['; printf '\n\n'; } >"$deep/sse-frame"
-{ printf '{}\0'; brackets 1000000 '['; } >"$deep/schema-reply"
+{ printf '{}\n'; brackets 1000000 '['; } >"$deep/schema-reply"
 { printf '{"error":'; awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "{\"a\":" }'; } >"$deep/objects"
 
 failed=()

@@ -69,5 +69,13 @@ run_tsan() {
     ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 900 -R "$tests"
 }
 
-if [[ "$pass" == all || "$pass" == asan ]]; then run_asan; fi
-if [[ "$pass" == all || "$pass" == tsan ]]; then run_tsan; fi
+if [[ "$pass" == all ]]; then
+  # Each pass in its own process (errexit stays in force there); both run even when the first
+  # fails, and the script fails if either did.
+  status=0
+  "$0" asan || status=1
+  "$0" tsan || status=1
+  exit "$status"
+fi
+if [[ "$pass" == asan ]]; then run_asan; fi
+if [[ "$pass" == tsan ]]; then run_tsan; fi

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-// Every target reads these differently (a body, a stream after one seed byte, "schema NUL reply",
+// Every target reads these differently (a body, a stream after one seed byte, "schema LF reply",
 // a character file); together they put a million levels in front of each parser.
 std::vector<std::string> deepInputs() {
   constexpr std::size_t kDepth = 1000000;  // a recursive parser overflows 8 MiB long before
@@ -32,7 +32,7 @@ std::vector<std::string> deepInputs() {
       "{\"choices\":[{\"message\":{\"content\":" + open,
       "xdata: " + open + "\n\n",
       "xdata: {\"choices\":[{\"delta\":{\"content\":" + open + "\n\n",
-      std::string("{}\0", 3) + open,
+      "{}\n" + open,
       "{\"type\":\"object\",\"properties\":{\"a\":" + objects,
       "{\"name\":\"n\",\"settings\":" + objects,
   };

@@ -1,6 +1,7 @@
 // Fuzzes structured output: CompiledSchema::compile (parse, normalise, check $refs, meta-validate,
 // build RapidJSON's SchemaDocument) on a caller's schema, then StructuredOutput::validate on a
-// model's reply against it. Input: the schema, a NUL byte, the reply (no NUL: the bytes are both).
+// model's reply against it. Input: the schema on the first line, the reply after it (no newline:
+// the bytes are both), so the seeds stay text files.
 // Properties: no crash or sanitizer report (RapidJSON's schema code recurses, so depth is bounded
 // before it runs), errors are one-line BadRequest (schema) / BadResponse (reply), and a validated
 // reply is itself valid JSON that validates again to the same text.
@@ -13,7 +14,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace agent;
   const std::string_view input = fuzz::asText(data, size);
-  const std::size_t split = input.find('\0');
+  const std::size_t split = input.find('\n');
   const std::string_view schemaText = input.substr(0, split);
   const std::string_view reply = split == std::string_view::npos ? input : input.substr(split + 1);
 
