@@ -1,10 +1,14 @@
 #include "agent/bitrouter/CompiledSchema.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "agent/bitrouter/JsonDepth.hpp"
+#include "agent/bitrouter/JsonNumber.hpp"
+#include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/SchemaNormalizer.hpp"
 
 namespace agent::bitrouter {
@@ -76,12 +80,6 @@ ModelError badRequest(std::string what) {
   return makeError(ErrorKind::BadRequest, std::move(what));
 }
 
-std::string uriFragment(const rapidjson::Pointer& pointer) {
-  rapidjson::StringBuffer buffer;
-  pointer.StringifyUriFragment(buffer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 }  // namespace
 
 Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
@@ -91,12 +89,26 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
                       " levels");
   }
   rapidjson::Document original;
-  original.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(
-      schemaJson.data(), schemaJson.size());
-  if (original.HasParseError()) {
+  rapidjson::ParseResult parsed;
+  bool numberTooBig = false;
+  auto parse = [&](rapidjson::Document& document) {
+    ExactNumberHandler<rapidjson::Document> exact{document};
+    rapidjson::MemoryStream input(schemaJson.data(), schemaJson.size());
+    rapidjson::Reader reader;
+    parsed = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(
+        input, exact);
+    numberTooBig = exact.numberTooBig;
+    return !parsed.IsError();
+  };
+  original.Populate(parse);
+  if (numberTooBig) {
+    return badRequest("responseSchema has a number too large for a double at offset " +
+                      std::to_string(parsed.Offset()));
+  }
+  if (parsed.IsError()) {
     return badRequest(std::string("responseSchema is not valid JSON (") +
-                      rapidjson::GetParseError_En(original.GetParseError()) + " at offset " +
-                      std::to_string(original.GetErrorOffset()) + ")");
+                      rapidjson::GetParseError_En(parsed.Code()) + " at offset " +
+                      std::to_string(parsed.Offset()) + ")");
   }
   if (!original.IsObject()) return badRequest("responseSchema must be a JSON object");
 
@@ -118,7 +130,7 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
   rapidjson::SchemaValidator metaValidator(metaSchema());
   if (!normalized.Accept(metaValidator)) {
     return badRequest("responseSchema is not a valid JSON Schema at '" +
-                      uriFragment(metaValidator.GetInvalidDocumentPointer()) +
+                      pointerFragment(metaValidator.GetInvalidDocumentPointer()) +
                       "' (meta-schema keyword '" + metaValidator.GetInvalidSchemaKeyword() + "')");
   }
   compiled->schema_ = std::make_unique<rapidjson::SchemaDocument>(normalized);

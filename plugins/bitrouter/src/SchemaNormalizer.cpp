@@ -26,14 +26,15 @@ void appendToken(std::string& pointer, std::string_view token) {
   }
 }
 
+std::string tooDeep(std::size_t levels) {
+  return "responseSchema nests deeper than " + std::to_string(levels) + " levels";
+}
+
 // Visits `schema` and then every subschema under it, in schema positions only. visit(node,
 // pointer) returns "" to go on or a problem that stops the walk.
 template <class V, class Visit>
 std::string walk(V& schema, std::string& pointer, std::size_t depth, Visit& visit) {
-  if (depth > SchemaNormalizer::kMaxSchemaDepth) {
-    return "responseSchema nests deeper than " + std::to_string(SchemaNormalizer::kMaxSchemaDepth) +
-           " levels";
-  }
+  if (depth > SchemaNormalizer::kMaxSchemaDepth) return tooDeep(SchemaNormalizer::kMaxSchemaDepth);
   if (std::string problem = visit(schema, pointer); !problem.empty()) return problem;
   if (!schema.IsObject()) return {};
 
@@ -256,11 +257,39 @@ std::string checkPatterns(const Value& node, const std::string& pointer) {
   return {};
 }
 
+// RapidJSON builds a schema, and compiles its "pattern", from every object in the document, not
+// only from schema positions ("x-extra": {"pattern": ...}, an object inside "enum"), and a $ref
+// can point at any of them. So every object is checked, whatever keyword it sits under.
+std::string checkPatternsEverywhere(const Value& node, std::string& pointer, std::size_t depth) {
+  // JSON levels, not schema levels: a subschema sits two levels down ("properties", its name).
+  constexpr std::size_t kMaxJsonDepth = 2 * SchemaNormalizer::kMaxSchemaDepth + 2;
+  if (depth > kMaxJsonDepth) return tooDeep(kMaxJsonDepth);
+  const std::size_t mark = pointer.size();
+  if (node.IsObject()) {
+    if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
+    for (const auto& member : node.GetObject()) {
+      appendToken(pointer,
+                  std::string_view(member.name.GetString(), member.name.GetStringLength()));
+      std::string problem = checkPatternsEverywhere(member.value, pointer, depth + 1);
+      pointer.resize(mark);
+      if (!problem.empty()) return problem;
+    }
+  } else if (node.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < node.Size(); ++i) {
+      appendToken(pointer, std::to_string(i));
+      std::string problem = checkPatternsEverywhere(node[i], pointer, depth + 1);
+      pointer.resize(mark);
+      if (!problem.empty()) return problem;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string SchemaNormalizer::normalize(rapidjson::Document& schema) {
   Allocator& allocator = schema.GetAllocator();
-  auto visit = [&allocator](Value& node, const std::string& pointer) -> std::string {
+  auto visit = [&allocator](Value& node, const std::string&) -> std::string {
     if (node.IsBool()) {
       const bool accept = node.GetBool();
       node.SetObject();
@@ -274,10 +303,12 @@ std::string SchemaNormalizer::normalize(rapidjson::Document& schema) {
     exclusiveBound(node, "exclusiveMinimum", "minimum", true, allocator);
     exclusiveBound(node, "exclusiveMaximum", "maximum", false, allocator);
     rewriteRef(node, allocator);
-    return checkPatterns(node, pointer);
+    return std::string();
   };
   std::string pointer = "#";
-  return walk(static_cast<Value&>(schema), pointer, 0, visit);
+  if (std::string problem = walk(static_cast<Value&>(schema), pointer, 0, visit); !problem.empty())
+    return problem;
+  return checkPatternsEverywhere(schema, pointer, 0);
 }
 
 std::string SchemaNormalizer::checkReferences(const rapidjson::Document& schema) {

@@ -8,6 +8,8 @@
 #include <rapidjson/writer.h>
 
 #include "agent/bitrouter/JsonDepth.hpp"
+#include "agent/bitrouter/JsonNumber.hpp"
+#include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/Strings.hpp"
 
 namespace agent::bitrouter {
@@ -15,41 +17,41 @@ namespace {
 
 constexpr std::string_view kFence = "```";
 
-// Sends every SAX event to the validator and then to the writer; stops at the first failure.
-template <class First, class Second>
-struct TeeHandler {
-  First& first;
-  Second& second;
+// Validates every SAX event and writes it out compactly; stops at the first failure. Numbers
+// arrive as text (kParseNumbersAsStringsFlag): the validator gets their exact value and the writer
+// copies the text unchanged, so a reply's numbers are never rewritten.
+struct ValidatingWriter {
   using Ch = char;
   using SizeType = rapidjson::SizeType;
 
-  bool Null() { return first.Null() && second.Null(); }
-  bool Bool(bool b) { return first.Bool(b) && second.Bool(b); }
-  bool Int(int i) { return first.Int(i) && second.Int(i); }
-  bool Uint(unsigned u) { return first.Uint(u) && second.Uint(u); }
-  bool Int64(std::int64_t i) { return first.Int64(i) && second.Int64(i); }
-  bool Uint64(std::uint64_t u) { return first.Uint64(u) && second.Uint64(u); }
-  bool Double(double d) { return first.Double(d) && second.Double(d); }
-  bool RawNumber(const Ch* s, SizeType n, bool copy) {
-    return first.RawNumber(s, n, copy) && second.RawNumber(s, n, copy);
+  rapidjson::SchemaValidator& validator;
+  rapidjson::Writer<rapidjson::StringBuffer>& writer;
+  bool numberTooBig = false;
+
+  bool Null() { return validator.Null() && writer.Null(); }
+  bool Bool(bool b) { return validator.Bool(b) && writer.Bool(b); }
+  bool Int(int i) { return validator.Int(i) && writer.Int(i); }
+  bool Uint(unsigned u) { return validator.Uint(u) && writer.Uint(u); }
+  bool Int64(std::int64_t i) { return validator.Int64(i) && writer.Int64(i); }
+  bool Uint64(std::uint64_t u) { return validator.Uint64(u) && writer.Uint64(u); }
+  bool Double(double d) { return validator.Double(d) && writer.Double(d); }
+  bool RawNumber(const Ch* text, SizeType length, bool) {
+    const JsonNumber number = JsonNumber::parse(std::string_view(text, length));
+    numberTooBig = number.kind == JsonNumber::Kind::TooBig;
+    return sendJsonNumber(validator, number) &&
+           writer.RawValue(text, length, rapidjson::kNumberType);
   }
   bool String(const Ch* s, SizeType n, bool copy) {
-    return first.String(s, n, copy) && second.String(s, n, copy);
+    return validator.String(s, n, copy) && writer.String(s, n, copy);
   }
-  bool StartObject() { return first.StartObject() && second.StartObject(); }
+  bool StartObject() { return validator.StartObject() && writer.StartObject(); }
   bool Key(const Ch* s, SizeType n, bool copy) {
-    return first.Key(s, n, copy) && second.Key(s, n, copy);
+    return validator.Key(s, n, copy) && writer.Key(s, n, copy);
   }
-  bool EndObject(SizeType n) { return first.EndObject(n) && second.EndObject(n); }
-  bool StartArray() { return first.StartArray() && second.StartArray(); }
-  bool EndArray(SizeType n) { return first.EndArray(n) && second.EndArray(n); }
+  bool EndObject(SizeType n) { return validator.EndObject(n) && writer.EndObject(n); }
+  bool StartArray() { return validator.StartArray() && writer.StartArray(); }
+  bool EndArray(SizeType n) { return validator.EndArray(n) && writer.EndArray(n); }
 };
-
-std::string uriFragment(const rapidjson::Pointer& pointer) {
-  rapidjson::StringBuffer buffer;
-  pointer.StringifyUriFragment(buffer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 // For a failed "required": the first listed member the reply's object lacks.
 std::string missingRequired(std::string_view json, const rapidjson::Pointer& documentPointer,
@@ -115,26 +117,30 @@ Expected<std::string> StructuredOutput::validate(std::string_view reply,
   rapidjson::StringBuffer compact;
   rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
   rapidjson::SchemaValidator validator(schema.schema());
-  TeeHandler<rapidjson::SchemaValidator, rapidjson::Writer<rapidjson::StringBuffer>> tee{validator,
-                                                                                         writer};
+  ValidatingWriter handler{validator, writer};
   rapidjson::MemoryStream input(json.data(), json.size());
   rapidjson::Reader reader;
   const rapidjson::ParseResult result =
-      reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(input, tee);
+      reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(input,
+                                                                                           handler);
 
   if (!validator.IsValid()) {
     const rapidjson::Pointer documentPointer = validator.GetInvalidDocumentPointer();
     const rapidjson::Pointer schemaPointer = validator.GetInvalidSchemaPointer();
     const std::string keyword = validator.GetInvalidSchemaKeyword();
     std::string what = "BitRouter's reply does not match responseSchema at '" +
-                       uriFragment(documentPointer) + "' (keyword '" + keyword + "'";
+                       pointerFragment(documentPointer) + "' (keyword '" + keyword + "'";
     if (keyword == "required") {
       const std::string missing =
           missingRequired(json, documentPointer, schemaPointer, schema.normalized());
       if (!missing.empty()) what += ": missing '" + missing + "'";
     }
-    what += ", schema '" + uriFragment(schemaPointer) + "')";
+    what += ", schema '" + pointerFragment(schemaPointer) + "')";
     return badResponse(std::move(what));
+  }
+  if (handler.numberTooBig) {
+    return badResponse("BitRouter's reply has a number too large for a double at offset " +
+                       std::to_string(result.Offset()));
   }
   if (result.IsError()) {
     return badResponse(std::string("BitRouter's reply is not valid JSON (") +

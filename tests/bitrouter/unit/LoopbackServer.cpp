@@ -35,15 +35,7 @@ class LoopbackServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
         std::lock_guard<std::mutex> lock(state_->mutex);
         index = static_cast<int>(state_->requests.size());
         state_->requests.push_back(recorded);
-        ++state_->active;
       }
-      struct Done {
-        State& state;
-        ~Done() {
-          std::lock_guard<std::mutex> lock(state.mutex);
-          if (--state.active == 0) state.idle.notify_all();
-        }
-      } done{*state_};
       state_->handler(recorded, response, index);
     }
 
@@ -72,14 +64,15 @@ LoopbackServer::LoopbackServer(Handler handler, Poco::Net::Context::Ptr tls)
   params->setKeepAliveTimeout(Poco::Timespan(30, 0));
   params->setMaxKeepAliveRequests(1000);
   params->setMaxThreads(16);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), socket, params);
+  threads_ = std::make_unique<Poco::ThreadPool>(2, 32);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), *threads_, socket, params);
   server_->start();
 }
 
 LoopbackServer::~LoopbackServer() {
-  server_->stopAll(true);
-  std::unique_lock<std::mutex> lock(state_->mutex);
-  state_->idle.wait_for(lock, std::chrono::seconds(10), [this] { return state_->active == 0; });
+  server_->stopAll(true);  // aborts open connections, so their threads end promptly
+  threads_->joinAll();
+  server_.reset();  // the server goes before the pool it runs on
 }
 
 std::string LoopbackServer::baseUrl() const {

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +17,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/ThreadPool.h>
 
 namespace agent::bitrouter::test {
 
@@ -63,18 +63,18 @@ class LoopbackServer {
 
  private:
   class Factory;
-  // Shared with the connection threads, which Poco does not join on stop: a late one still
-  // finds live state.
+  // Shared with the request handlers Poco creates on the connection threads.
   struct State {
     Handler handler;
     std::mutex mutex;
-    std::condition_variable idle;
-    int active = 0;  // handlers running
     std::vector<RecordedRequest> requests;
   };
 
   std::shared_ptr<State> state_;
   std::uint16_t port_ = 0;
+  // The server's own pool, not Poco's default one: the destructor joins every connection thread,
+  // so none outlives the test that started it (ThreadSanitizer saw one still running at exit).
+  std::unique_ptr<Poco::ThreadPool> threads_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

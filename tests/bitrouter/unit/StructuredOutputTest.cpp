@@ -107,6 +107,29 @@ TEST(StructuredOutput, DeeplyNestedReplyIsRefusedQuickly) {
   EXPECT_TRUE(StructuredOutput::validate(fine, *schema).ok());
 }
 
+// Numbers are validated by their exact value and copied out as the model wrote them.
+TEST(StructuredOutput, NumbersKeepTheirTextAndValue) {
+  auto schema = compile(R"({"type":"object","properties":{"n":{"type":"number","minimum":0},
+      "i":{"type":"integer"}}})");
+  EXPECT_EQ(validOrError(R"({"n": 0e93, "i": 18446744073709551615})", *schema),
+            R"({"n":0e93,"i":18446744073709551615})");
+  EXPECT_EQ(validOrError(R"({"n": 1e400000000000000000000})", *schema).substr(0, 48),
+            "ERROR: BitRouter's reply is not valid JSON (Numb");
+  EXPECT_EQ(validOrError(R"({"n":1.10,"i":-0})", *schema), R"({"n":1.10,"i":-0})");
+  EXPECT_NE(validOrError(R"({"n":-0.5e-1})", *schema).find("keyword 'minimum'"), std::string::npos);
+  EXPECT_NE(validOrError(R"({"i":1.0})", *schema).find("keyword 'type'"), std::string::npos);
+  // RapidJSON's reader lets this one through (as infinity).
+  EXPECT_EQ(validOrError(R"({"n":1.7976931348623159e308})", *schema),
+            "ERROR: BitRouter's reply has a number too large for a double at offset 5");
+}
+
+TEST(StructuredOutput, ViolationAtAKeyWithCutUtf8IsNamedSafely) {
+  auto schema = compile(R"({"type":"object","additionalProperties":false})");
+  EXPECT_EQ(validOrError("{\"name\xe6\":3}", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#/name%E6' (keyword "
+            "'additionalProperties', schema '#')");
+}
+
 TEST(CompiledSchema, InvalidSchemasAreBadRequests) {
   auto expectBad = [](const char* json, const char* fragment) {
     auto compiled = CompiledSchema::compile(json);
@@ -124,6 +147,10 @@ TEST(CompiledSchema, InvalidSchemasAreBadRequests) {
   expectBad(R"({"minLength":-1})", "at '#/minLength'");
   expectBad(R"({"properties":{"a":{"$ref":"#/$defs/missing"}}})", "does not resolve");
   expectBad(R"({"$ref":"other.json#/x"})", "is not local");
+  expectBad(R"({"maximum":1.7976931348623159e308})", "number too large for a double at offset 11");
+  // RapidJSON compiles the pattern of every object, and a $ref can reach any of them.
+  expectBad(R"({"x-extra":{"pattern":"(a"}})", "the pattern at #/x-extra/pattern");
+  expectBad(R"({"enum":[{"pattern":"a**"}]})", "the pattern at #/enum/0/pattern");
   std::string deep = std::string(200, '[');
   deep = "{\"default\":" + deep + std::string(200, ']') + "}";
   expectBad(deep.c_str(), "nests deeper");

@@ -10,6 +10,8 @@
 //   true / false as a subschema   -> {} / {"not": {}}
 // Only schema positions are walked (properties, items, allOf, ...), so a property that happens
 // to be named "const" or "format" is left alone. The copy sent to BitRouter is not changed.
+// A "pattern" RapidJSON's regex engine cannot run safely is refused wherever it appears: that
+// engine compiles the "pattern" of every object in the document, schema position or not.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +25,8 @@ class SchemaNormalizer {
  public:
   static constexpr std::size_t kMaxSchemaDepth = 64;
 
-  /// Normalises in place. Returns a description of the problem, or "" on success.
+  /// Normalises in place and checks every pattern. Returns a description of the problem, or ""
+  /// on success.
   static std::string normalize(rapidjson::Document& schema);
 
   /// Checks that every $ref is local ("#...") and resolves in `schema`. Returns a description
