@@ -96,6 +96,7 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(HttpSessionPool::Lease& lease,
                                               retryAfterFrom(response), context),
                 status);
   }
+  if (read.cutShort()) return fail(cutShortFailure(body.size(), *read.promisedBytes), status);
   if (read.tooLarge) {
     return fail(CallFailure::make(ErrorKind::BadResponse, tooLargeMessage(config_.maxResponseBytes),
                                   "raise BITROUTER_MAX_RESPONSE_BYTES or lower maxTokens"),

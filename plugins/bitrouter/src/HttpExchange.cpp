@@ -115,10 +115,13 @@ BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
         // Only a body whose length was known and met (or a chunked one, which ends with its own
         // terminator) leaves the connection clean; after a malformed Content-Length the rest of
         // the body may still be waiting, and would be read as the next response.
-        outcome.reusable =
-            response.getChunkedTransferEncoding() ||
-            (response.hasContentLength() &&
-             response.getContentLength64() == static_cast<Poco::Int64>(out.size()));
+        outcome.reusable = response.getChunkedTransferEncoding() ||
+                           (response.hasContentLength() &&
+                            response.getContentLength64() == static_cast<Poco::Int64>(out.size()));
+        if (response.hasContentLength() &&
+            response.getContentLength64() > static_cast<Poco::Int64>(out.size())) {
+          outcome.promisedBytes = response.getContentLength64();
+        }
         return outcome;
       }
       out.append(buffer.data(), n);
@@ -132,6 +135,15 @@ BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
         error, TransportPhase::Receive, transportContext(config, deadline, config.connectTimeout));
   }
   return outcome;
+}
+
+CallFailure cutShortFailure(std::size_t received, std::int64_t promised) {
+  return CallFailure::make(ErrorKind::Unavailable,
+                           "BitRouter closed the connection after " + std::to_string(received) +
+                               " of the " + std::to_string(promised) +
+                               " bytes of its response body",
+                           "check BitRouter's log (or a proxy in between); the request was "
+                           "delivered, so it is not sent again");
 }
 
 }  // namespace agent::bitrouter

@@ -143,9 +143,10 @@ TEST_F(TransportTest, BodyCutShortIsAnErrorAndNotRetried) {
   const ModelResult result = call(ModelType::TextSmall, "hi");
   standin().clearScripts();
   ASSERT_FALSE(result.ok());
-  EXPECT_TRUE(result.error().kind == ErrorKind::Unavailable ||
-              result.error().kind == ErrorKind::BadResponse)
-      << describe(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::Unavailable) << describe(result);
+  EXPECT_TRUE(contains(result.error().message, "BitRouter closed the connection after "))
+      << result.error().message;
+  EXPECT_TRUE(contains(result.error().message, "bytes of its response body")) << describe(result);
   EXPECT_EQ(standin().chatRequestCount(), 1u);
   const ModelResult next = call(ModelType::TextSmall, "hi");
   EXPECT_TRUE(next.ok()) << describe(next);

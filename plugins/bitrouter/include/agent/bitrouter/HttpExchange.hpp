@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <string>
@@ -45,7 +46,12 @@ struct BodyOutcome {
   bool complete = false;  // read to its end
   bool reusable = false;  // complete, and framed so that nothing of it is left on the connection
   bool tooLarge = false;  // more than the limit (then not read to its end)
+  // The connection closed before Content-Length bytes came: the server (or a proxy) hung up
+  // mid-body. `out` holds what did arrive.
+  std::optional<std::int64_t> promisedBytes;
   std::optional<CallFailure> failure;
+
+  bool cutShort() const noexcept { return promisedBytes.has_value(); }
 };
 
 /// Sends `request` with `body` on the lease's session and reads the response headers, with
@@ -70,5 +76,9 @@ TransportContext transportContext(const BitRouterConfig& config, const Deadline&
 
 /// "BitRouter's response exceeds N bytes (BITROUTER_MAX_RESPONSE_BYTES)".
 std::string tooLargeMessage(std::size_t limit);
+
+/// The failure for a body cut short: the connection closed after `received` of `promised` bytes.
+/// Unavailable and not retried: the request was delivered and may have been processed.
+CallFailure cutShortFailure(std::size_t received, std::int64_t promised);
 
 }  // namespace agent::bitrouter
