@@ -1,7 +1,5 @@
 #include "agent/bitrouter/PointerFragment.hpp"
 
-#include <string_view>
-
 namespace agent::bitrouter {
 namespace {
 
@@ -23,23 +21,26 @@ void appendEncoded(std::string& out, unsigned char c) {
 
 }  // namespace
 
-std::string pointerFragment(const rapidjson::Pointer& pointer) {
-  std::string out = "#";
-  const rapidjson::Pointer::Token* tokens = pointer.GetTokens();
-  for (std::size_t i = 0; i < pointer.GetTokenCount(); ++i) {
-    out += '/';
-    const std::string_view name(tokens[i].name, tokens[i].length);
-    for (const char c : name) {
-      if (c == '~') {
-        out += "~0";
-      } else if (c == '/') {
-        out += "~1";
-      } else {
-        appendEncoded(out, static_cast<unsigned char>(c));
-      }
+void appendFragmentToken(std::string& fragment, std::string_view token) {
+  fragment += '/';
+  for (const char c : token) {
+    if (c == '~') {
+      fragment += "~0";
+    } else if (c == '/') {
+      fragment += "~1";
+    } else {
+      appendEncoded(fragment, static_cast<unsigned char>(c));
     }
   }
-  return out;
+}
+
+std::string pointerFragment(const rapidjson::Pointer& pointer) {
+  std::string fragment = "#";
+  const rapidjson::Pointer::Token* tokens = pointer.GetTokens();
+  for (std::size_t i = 0; i < pointer.GetTokenCount(); ++i) {
+    appendFragmentToken(fragment, std::string_view(tokens[i].name, tokens[i].length));
+  }
+  return fragment;
 }
 
 }  // namespace agent::bitrouter

@@ -6,25 +6,13 @@
 
 #include <rapidjson/pointer.h>
 
+#include "agent/bitrouter/PointerFragment.hpp"
+
 namespace agent::bitrouter {
 namespace {
 
 using Value = rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
-
-// Appends one JSON-pointer token ("~" -> "~0", "/" -> "~1").
-void appendToken(std::string& pointer, std::string_view token) {
-  pointer += '/';
-  for (const char c : token) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
-}
 
 std::string tooDeep(std::size_t levels) {
   return "responseSchema nests deeper than " + std::to_string(levels) + " levels";
@@ -41,8 +29,8 @@ std::string walk(V& schema, std::string& pointer, std::size_t depth, Visit& visi
   const std::size_t mark = pointer.size();
   auto descend = [&](V& child, std::string_view keyword,
                      std::string_view name = {}) -> std::string {
-    appendToken(pointer, keyword);
-    if (!name.empty()) appendToken(pointer, name);
+    appendFragmentToken(pointer, keyword);
+    if (!name.empty()) appendFragmentToken(pointer, name);
     std::string problem = walk(child, pointer, depth + 1, visit);
     pointer.resize(mark);
     return problem;
@@ -268,15 +256,15 @@ std::string checkPatternsEverywhere(const Value& node, std::string& pointer, std
   if (node.IsObject()) {
     if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
     for (const auto& member : node.GetObject()) {
-      appendToken(pointer,
-                  std::string_view(member.name.GetString(), member.name.GetStringLength()));
+      appendFragmentToken(pointer,
+                          std::string_view(member.name.GetString(), member.name.GetStringLength()));
       std::string problem = checkPatternsEverywhere(member.value, pointer, depth + 1);
       pointer.resize(mark);
       if (!problem.empty()) return problem;
     }
   } else if (node.IsArray()) {
     for (rapidjson::SizeType i = 0; i < node.Size(); ++i) {
-      appendToken(pointer, std::to_string(i));
+      appendFragmentToken(pointer, std::to_string(i));
       std::string problem = checkPatternsEverywhere(node[i], pointer, depth + 1);
       pointer.resize(mark);
       if (!problem.empty()) return problem;

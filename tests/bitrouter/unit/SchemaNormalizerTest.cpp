@@ -51,6 +51,16 @@ TEST(SchemaNormalizer, PatternsTheRegexEngineCannotRunAreRefused) {
   }
 }
 
+// Problems name their place as a URI fragment, so a key's odd bytes cannot break the line.
+TEST(SchemaNormalizer, ProblemsNameOddKeysOnOneLine) {
+  rapidjson::Document document;
+  document.Parse(R"({"properties":{"a\nb/c":{"pattern":"a**"}}})");
+  ASSERT_FALSE(document.HasParseError());
+  const std::string problem = SchemaNormalizer::normalize(document);
+  EXPECT_NE(problem.find("the pattern at #/properties/a%0Ab~1c/pattern"), std::string::npos)
+      << problem;
+}
+
 TEST(SchemaNormalizer, OrdinaryPatternsAreKept) {
   for (const char* pattern :
        {"^[a-z]+$", R"(^\\d{3}-\\d{4}$)", "(ab)+", "^(a|b)*c?$", "[*+?]+", R"(\\(x\\)*)"}) {

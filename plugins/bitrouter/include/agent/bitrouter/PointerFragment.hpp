@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <rapidjson/pointer.h>
 
@@ -15,5 +16,8 @@ namespace agent::bitrouter {
 /// "#" followed by "/token" per token; "~" and "/" escaped as "~0" and "~1", then every byte
 /// outside RFC 3986's unreserved set percent-encoded.
 std::string pointerFragment(const rapidjson::Pointer& pointer);
+
+/// Appends "/token", encoded as pointerFragment() encodes it, to a fragment being built.
+void appendFragmentToken(std::string& fragment, std::string_view token);
 
 }  // namespace agent::bitrouter
