@@ -1,6 +1,7 @@
 #include "agent/bitrouter/SchemaNormalizer.hpp"
 
 #include <array>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -245,27 +246,66 @@ std::string checkPatterns(const Value& node, const std::string& pointer) {
   return {};
 }
 
-// RapidJSON builds a schema, and compiles its "pattern", from every object in the document, not
-// only from schema positions ("x-extra": {"pattern": ...}, an object inside "enum"), and a $ref
-// can point at any of them. So every object is checked, whatever keyword it sits under.
-std::string checkPatternsEverywhere(const Value& node, std::string& pointer, std::size_t depth) {
+// The local JSON pointer a "$ref" member of `node` names, as RapidJSON reads it ("#..."), if any.
+std::optional<rapidjson::Pointer> localReference(const Value& node) {
+  const auto ref = node.FindMember("$ref");
+  if (ref == node.MemberEnd() || !ref->value.IsString()) return std::nullopt;
+  const std::string_view target(ref->value.GetString(), ref->value.GetStringLength());
+  if (target.empty() || target.front() != '#') return std::nullopt;
+  rapidjson::Pointer pointer(target.data(), target.size());
+  if (!pointer.IsValid()) return std::nullopt;
+  return pointer;
+}
+
+// RapidJSON follows a $ref whose target holds a $ref again by recursion, with no cycle check
+// ({"$ref": "#"} overflows the stack), and reads every target as an object without checking.
+// So each chain must reach, within kMaxReferenceHops, a target that is an object holding no
+// further local $ref (an unresolved one is fine: RapidJSON treats it as "anything").
+std::string checkReferenceChain(const Value& node, const Value& root, const std::string& pointer) {
+  constexpr std::size_t kMaxReferenceHops = 32;
+  const Value* current = &node;
+  for (std::size_t hops = 0;; ++hops) {
+    const std::optional<rapidjson::Pointer> reference = localReference(*current);
+    if (!reference) return {};
+    const Value* target = reference->Get(root);
+    if (target == nullptr) return {};
+    if (!target->IsObject()) {
+      return "responseSchema $ref at '" + pointer + "' points to a value that is not a schema";
+    }
+    if (hops == kMaxReferenceHops) {
+      return "responseSchema $ref at '" + pointer + "' starts a chain of more than " +
+             std::to_string(kMaxReferenceHops) + " references that never reaches a schema " +
+             "(a cycle?)";
+    }
+    current = target;
+  }
+}
+
+// RapidJSON builds a schema from every object in the document, not only from schema positions
+// ("x-extra": {...}, an object inside "enum"): it compiles each one's "pattern" and follows each
+// one's "$ref", and a $ref can make any of them a schema. So every object is checked, whatever
+// keyword it sits under.
+std::string checkEveryObject(const Value& node, const Value& root, std::string& pointer,
+                             std::size_t depth) {
   // JSON levels, not schema levels: a subschema sits two levels down ("properties", its name).
   constexpr std::size_t kMaxJsonDepth = 2 * SchemaNormalizer::kMaxSchemaDepth + 2;
   if (depth > kMaxJsonDepth) return tooDeep(kMaxJsonDepth);
   const std::size_t mark = pointer.size();
   if (node.IsObject()) {
     if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
+    if (std::string problem = checkReferenceChain(node, root, pointer); !problem.empty())
+      return problem;
     for (const auto& member : node.GetObject()) {
       appendFragmentToken(pointer,
                           std::string_view(member.name.GetString(), member.name.GetStringLength()));
-      std::string problem = checkPatternsEverywhere(member.value, pointer, depth + 1);
+      std::string problem = checkEveryObject(member.value, root, pointer, depth + 1);
       pointer.resize(mark);
       if (!problem.empty()) return problem;
     }
   } else if (node.IsArray()) {
     for (rapidjson::SizeType i = 0; i < node.Size(); ++i) {
       appendFragmentToken(pointer, std::to_string(i));
-      std::string problem = checkPatternsEverywhere(node[i], pointer, depth + 1);
+      std::string problem = checkEveryObject(node[i], root, pointer, depth + 1);
       pointer.resize(mark);
       if (!problem.empty()) return problem;
     }
@@ -296,7 +336,7 @@ std::string SchemaNormalizer::normalize(rapidjson::Document& schema) {
   std::string pointer = "#";
   if (std::string problem = walk(static_cast<Value&>(schema), pointer, 0, visit); !problem.empty())
     return problem;
-  return checkPatternsEverywhere(schema, pointer, 0);
+  return checkEveryObject(schema, schema, pointer, 0);
 }
 
 std::string SchemaNormalizer::checkReferences(const rapidjson::Document& schema) {

@@ -61,6 +61,38 @@ TEST(SchemaNormalizer, ProblemsNameOddKeysOnOneLine) {
       << problem;
 }
 
+std::string normalizeProblem(const char* json) {
+  rapidjson::Document document;
+  document.Parse(json);
+  EXPECT_FALSE(document.HasParseError()) << json;
+  return SchemaNormalizer::normalize(document);
+}
+
+// RapidJSON 1.1.0 follows a $ref to a $ref by recursion with no cycle check (found by the schema
+// fuzz target: {"$ref":"#"} overflowed the stack), and reads each target as an object.
+TEST(SchemaNormalizer, ReferenceCyclesAndNonSchemaTargetsAreRefused) {
+  EXPECT_NE(normalizeProblem(R"({"$ref":"#"})").find("$ref at '#' starts a chain of more than 32"),
+            std::string::npos);
+  EXPECT_NE(normalizeProblem(R"({"definitions":{"a":{"$ref":"#/definitions/b"},
+      "b":{"$ref":"#/definitions/a"}},"properties":{"x":{"$ref":"#/definitions/a"}}})")
+                .find("a cycle?"),
+            std::string::npos);
+  // Anywhere in the document, not only in schema positions.
+  EXPECT_NE(normalizeProblem(R"({"enum":[{"$ref":"#/enum/0"}]})").find("$ref at '#/enum/0'"),
+            std::string::npos);
+  EXPECT_NE(normalizeProblem(R"({"type":"object","properties":{"a":{"$ref":"#/type"}}})")
+                .find("$ref at '#/properties/a' points to a value that is not a schema"),
+            std::string::npos);
+}
+
+TEST(SchemaNormalizer, RecursiveSchemasAndShortChainsAreKept) {
+  EXPECT_EQ(normalizeProblem(R"({"type":"object","properties":{"child":{"$ref":"#"}}})"), "");
+  EXPECT_EQ(normalizeProblem(R"({"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"type":"string"}},
+      "properties":{"x":{"$ref":"#/$defs/a"}}})"),
+            "");
+  EXPECT_EQ(normalizeProblem(R"({"properties":{"x":{"$ref":"#/definitions/missing"}}})"), "");
+}
+
 TEST(SchemaNormalizer, OrdinaryPatternsAreKept) {
   for (const char* pattern :
        {"^[a-z]+$", R"(^\\d{3}-\\d{4}$)", "(ab)+", "^(a|b)*c?$", "[*+?]+", R"(\\(x\\)*)"}) {
