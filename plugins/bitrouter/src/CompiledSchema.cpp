@@ -10,6 +10,7 @@
 #include "agent/bitrouter/JsonNumber.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/SchemaNormalizer.hpp"
+#include "agent/bitrouter/SchemaSafety.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -124,6 +125,9 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
     return badRequest(problem);
   }
   if (std::string problem = SchemaNormalizer::checkReferences(normalized); !problem.empty()) {
+    return badRequest(problem);
+  }
+  if (std::string problem = SchemaSafety::check(normalized); !problem.empty()) {
     return badRequest(problem);
   }
 

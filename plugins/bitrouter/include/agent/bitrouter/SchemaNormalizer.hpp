@@ -10,9 +10,7 @@
 //   true / false as a subschema   -> {} / {"not": {}}
 // Only schema positions are walked (properties, items, allOf, ...), so a property that happens
 // to be named "const" or "format" is left alone. The copy sent to BitRouter is not changed.
-// What RapidJSON cannot build safely is refused wherever it appears, because RapidJSON builds a
-// schema from every object in the document, schema position or not: a "pattern" its regex engine
-// cannot run, and a local "$ref" chain that loops or points at something other than an object.
+// What RapidJSON cannot build or run safely is SchemaSafety's to refuse, after normalising.
 #pragma once
 
 #include <cstddef>
@@ -26,8 +24,7 @@ class SchemaNormalizer {
  public:
   static constexpr std::size_t kMaxSchemaDepth = 64;
 
-  /// Normalises in place and checks every pattern and $ref chain. Returns a description of the
-  /// problem, or "" on success.
+  /// Normalises in place. Returns a description of the problem, or "" on success.
   static std::string normalize(rapidjson::Document& schema);
 
   /// Checks that every $ref is local ("#...") and resolves in `schema`. Returns a description
