@@ -51,6 +51,35 @@ TEST_F(StructuredReplyFaultTest, ViolationAtAKeyWithCutUtf8IsABadResponse) {
   expectCleanEnd(timed, {ErrorKind::BadResponse});
 }
 
+// A reply nested 22 deep against a schema whose two branches both descend: RapidJSON's
+// validators double at each level (4 million here). The call ends with a clear error at once,
+// and the host goes on serving.
+TEST_F(StructuredReplyFaultTest, ValidationThatMultipliesWithDepthEndsQuickly) {
+  standin().script({.content = std::string(22, '[') + std::string(22, ']')});
+  const TimedResult timed =
+      callWithSchema(R"({"anyOf":[{"items":{"$ref":"#"}},{"items":{"$ref":"#"}}]})");
+  ASSERT_FALSE(timed.result.ok());
+  expectCleanEnd(timed, {ErrorKind::BadResponse});
+  EXPECT_LT(timed.elapsed, milliseconds(2000) + deadlineSlack());
+  standin().script({.content = "[[],[[]]]"});
+  const TimedResult next =
+      callWithSchema(R"({"anyOf":[{"items":{"$ref":"#"}},{"items":{"$ref":"#"}}]})");
+  EXPECT_TRUE(next.result.ok()) << describe(next.result);
+}
+
+// Schemas RapidJSON would build or run forever: refused before any request is sent.
+TEST_F(StructuredReplyFaultTest, SchemasThatLoopAreRefusedUpFront) {
+  for (const char* schema :
+       {R"({"$ref":"#"})", R"({"anyOf":[{"$ref":"#"}]})",
+        R"({"properties":{"a":{"$ref":"#/properties"}},"x":{"$ref":"#/x"}})"}) {
+    standin().resetRecords();
+    const TimedResult timed = callWithSchema(schema);
+    ASSERT_FALSE(timed.result.ok()) << schema;
+    expectCleanEnd(timed, {ErrorKind::BadRequest});
+    EXPECT_EQ(standin().chatRequestCount(), 0u) << schema;
+  }
+}
+
 // Patterns RapidJSON's regex engine recurses on without end (a stack overflow when a reply is
 // validated) or asserts on: refused as the caller's mistake, before any request is sent.
 TEST_F(StructuredReplyFaultTest, PatternsTheValidatorCannotRunAreRefusedUpFront) {

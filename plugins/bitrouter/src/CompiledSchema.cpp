@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "agent/bitrouter/CappedValidation.hpp"
 #include "agent/bitrouter/JsonDepth.hpp"
 #include "agent/bitrouter/JsonNumber.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
@@ -77,6 +78,10 @@ const rapidjson::SchemaDocument& metaSchema() {
   return schema;
 }
 
+// The meta-schema's branches never multiply (at most one of each anyOf descends into a value),
+// so this only stops a schema document of absurd size.
+constexpr std::size_t kMaxMetaValidationBytes = std::size_t{64} << 20;
+
 ModelError badRequest(std::string what) {
   return makeError(ErrorKind::BadRequest, std::move(what));
 }
@@ -131,12 +136,16 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
     return badRequest(problem);
   }
 
-  rapidjson::SchemaValidator metaValidator(metaSchema());
-  if (!normalized.Accept(metaValidator)) {
-    return badRequest("responseSchema is not a valid JSON Schema at '" +
+  std::string metaProblem;
+  const bool withinCap = validateWithinMemory(
+      metaSchema(), kMaxMetaValidationBytes, [&](CappedValidator& metaValidator) {
+        if (normalized.Accept(metaValidator)) return;
+        metaProblem = "responseSchema is not a valid JSON Schema at '" +
                       pointerFragment(metaValidator.GetInvalidDocumentPointer()) +
-                      "' (meta-schema keyword '" + metaValidator.GetInvalidSchemaKeyword() + "')");
-  }
+                      "' (meta-schema keyword '" + metaValidator.GetInvalidSchemaKeyword() + "')";
+      });
+  if (!withinCap) return badRequest("responseSchema is too large to check");
+  if (!metaProblem.empty()) return badRequest(std::move(metaProblem));
   compiled->schema_ = std::make_unique<rapidjson::SchemaDocument>(normalized);
   return std::shared_ptr<const CompiledSchema>(std::move(compiled));
 }

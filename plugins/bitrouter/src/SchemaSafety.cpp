@@ -10,6 +10,7 @@
 #include <rapidjson/pointer.h>
 
 #include "agent/bitrouter/PointerFragment.hpp"
+#include "agent/bitrouter/Utf8.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -23,6 +24,10 @@ std::string unsafePatternReason(std::string_view pattern) {
   constexpr std::size_t kMaxLength = 256;
   constexpr std::size_t kMaxDepth = 16;
   if (pattern.size() > kMaxLength) return "is longer than 256 characters";
+  // The engine stops reading at a NUL or at bytes that do not decode, and then trips on the
+  // groups it leaves open (an assertion).
+  if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
+  if (!isValidUtf8(pattern)) return "is not valid UTF-8";
   // Per open group: whether something inside it is optional (*, ?, {0...). Repeating such a group
   // ("(a*)*", "(a?)+") sends the engine into endless recursion.
   std::vector<bool> groups;

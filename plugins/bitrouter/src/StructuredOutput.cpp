@@ -1,5 +1,7 @@
 #include "agent/bitrouter/StructuredOutput.hpp"
 
+#include <optional>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/pointer.h>
@@ -7,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "agent/bitrouter/CappedValidation.hpp"
 #include "agent/bitrouter/JsonDepth.hpp"
 #include "agent/bitrouter/JsonNumber.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
@@ -16,6 +19,9 @@ namespace agent::bitrouter {
 namespace {
 
 constexpr std::string_view kFence = "```";
+// Far above what any real schema needs on any real reply (a few hundred KiB at most), far below
+// what a schema whose branches multiply with the reply's depth would take.
+constexpr std::size_t kMaxValidationBytes = std::size_t{32} << 20;
 
 // Validates every SAX event and writes it out compactly; stops at the first failure. Numbers
 // arrive as text (kParseNumbersAsStringsFlag): the validator gets their exact value and the writer
@@ -24,7 +30,7 @@ struct ValidatingWriter {
   using Ch = char;
   using SizeType = rapidjson::SizeType;
 
-  rapidjson::SchemaValidator& validator;
+  CappedValidator& validator;
   rapidjson::Writer<rapidjson::StringBuffer>& writer;
   bool numberTooBig = false;
 
@@ -78,6 +84,44 @@ ModelError badResponse(std::string what) {
   return makeError(ErrorKind::BadResponse, std::move(what));
 }
 
+// Parses `json`, validating and writing it out compactly in one pass.
+Expected<std::string> validateWith(CappedValidator& validator, std::string_view json,
+                                   const CompiledSchema& schema) {
+  rapidjson::StringBuffer compact;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
+  ValidatingWriter handler{validator, writer};
+  rapidjson::MemoryStream input(json.data(), json.size());
+  rapidjson::Reader reader;
+  const rapidjson::ParseResult result =
+      reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(input,
+                                                                                           handler);
+
+  if (!validator.IsValid()) {
+    const rapidjson::Pointer documentPointer = validator.GetInvalidDocumentPointer();
+    const rapidjson::Pointer schemaPointer = validator.GetInvalidSchemaPointer();
+    const std::string keyword = validator.GetInvalidSchemaKeyword();
+    std::string what = "BitRouter's reply does not match responseSchema at '" +
+                       pointerFragment(documentPointer) + "' (keyword '" + keyword + "'";
+    if (keyword == "required") {
+      const std::string missing =
+          missingRequired(json, documentPointer, schemaPointer, schema.normalized());
+      if (!missing.empty()) what += ": missing '" + missing + "'";
+    }
+    what += ", schema '" + pointerFragment(schemaPointer) + "')";
+    return badResponse(std::move(what));
+  }
+  if (handler.numberTooBig) {
+    return badResponse("BitRouter's reply has a number too large for a double at offset " +
+                       std::to_string(result.Offset()));
+  }
+  if (result.IsError()) {
+    return badResponse(std::string("BitRouter's reply is not valid JSON (") +
+                       rapidjson::GetParseError_En(result.Code()) + " at offset " +
+                       std::to_string(result.Offset()) + ")");
+  }
+  return std::string(compact.GetString(), compact.GetSize());
+}
+
 }  // namespace
 
 std::string_view StructuredOutput::stripFence(std::string_view text) noexcept {
@@ -114,40 +158,17 @@ Expected<std::string> StructuredOutput::validate(std::string_view reply,
                        std::to_string(CompiledSchema::kMaxJsonDepth) + " levels");
   }
 
-  rapidjson::StringBuffer compact;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
-  rapidjson::SchemaValidator validator(schema.schema());
-  ValidatingWriter handler{validator, writer};
-  rapidjson::MemoryStream input(json.data(), json.size());
-  rapidjson::Reader reader;
-  const rapidjson::ParseResult result =
-      reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(input,
-                                                                                           handler);
-
-  if (!validator.IsValid()) {
-    const rapidjson::Pointer documentPointer = validator.GetInvalidDocumentPointer();
-    const rapidjson::Pointer schemaPointer = validator.GetInvalidSchemaPointer();
-    const std::string keyword = validator.GetInvalidSchemaKeyword();
-    std::string what = "BitRouter's reply does not match responseSchema at '" +
-                       pointerFragment(documentPointer) + "' (keyword '" + keyword + "'";
-    if (keyword == "required") {
-      const std::string missing =
-          missingRequired(json, documentPointer, schemaPointer, schema.normalized());
-      if (!missing.empty()) what += ": missing '" + missing + "'";
-    }
-    what += ", schema '" + pointerFragment(schemaPointer) + "')";
-    return badResponse(std::move(what));
+  std::optional<Expected<std::string>> outcome;
+  const bool withinCap = validateWithinMemory(
+      schema.schema(), kMaxValidationBytes,
+      [&](CappedValidator& validator) { outcome = validateWith(validator, json, schema); });
+  if (!withinCap) {
+    return badResponse("validating BitRouter's reply against responseSchema needs more than " +
+                       std::to_string(kMaxValidationBytes >> 20) +
+                       " MiB: the schema's anyOf/allOf/oneOf branches multiply with each level "
+                       "of the reply's nesting");
   }
-  if (handler.numberTooBig) {
-    return badResponse("BitRouter's reply has a number too large for a double at offset " +
-                       std::to_string(result.Offset()));
-  }
-  if (result.IsError()) {
-    return badResponse(std::string("BitRouter's reply is not valid JSON (") +
-                       rapidjson::GetParseError_En(result.Code()) + " at offset " +
-                       std::to_string(result.Offset()) + ")");
-  }
-  return std::string(compact.GetString(), compact.GetSize());
+  return std::move(*outcome);
 }
 
 }  // namespace agent::bitrouter

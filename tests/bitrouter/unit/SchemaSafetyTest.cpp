@@ -37,6 +37,9 @@ TEST(SchemaSafety, PatternsTheRegexEngineCannotRunAreRefused) {
     EXPECT_TRUE(refused(withPattern(pattern), "the pattern at #/pattern")) << pattern;
   }
   EXPECT_TRUE(refused(R"({"patternProperties":{"(a*)*":{}}})", "a patternProperties key at #"));
+  // The engine stops at a NUL or an undecodable byte, leaving "(" open (an assertion).
+  EXPECT_TRUE(refused(withPattern(R"(a(\u0000))"), "contains a NUL character"));
+  EXPECT_TRUE(refused(withPattern("a(\xff)"), "is not valid UTF-8"));
 }
 
 TEST(SchemaSafety, OrdinaryPatternsAreKept) {

@@ -1,5 +1,7 @@
 #include "agent/bitrouter/StructuredOutput.hpp"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 namespace agent::bitrouter {
@@ -128,6 +130,35 @@ TEST(StructuredOutput, ViolationAtAKeyWithCutUtf8IsNamedSafely) {
   EXPECT_EQ(validOrError("{\"name\xe6\":3}", *schema),
             "ERROR: BitRouter's reply does not match responseSchema at '#/name%E6' (keyword "
             "'additionalProperties', schema '#')");
+}
+
+// Both anyOf branches descend into every array, so RapidJSON's validators double at each level:
+// 2^22 of them here, minutes and gigabytes without the cap.
+TEST(StructuredOutput, ValidationThatMultipliesWithDepthIsCutShort) {
+  auto schema = compile(R"({"anyOf":[{"items":{"$ref":"#"}},{"items":{"$ref":"#"}}]})");
+  const std::string deep = std::string(22, '[') + std::string(22, ']');
+  const auto start = std::chrono::steady_clock::now();
+  const std::string outcome = validOrError(deep, *schema);
+  // It takes minutes without the cap; a bound for sanitizer builds, not a speed target.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_NE(outcome.find("ERROR: validating BitRouter's reply against responseSchema needs more "
+                         "than 32 MiB"),
+            std::string::npos)
+      << outcome;
+  // Shallow replies against the same schema are fine.
+  EXPECT_EQ(validOrError("[[[]],[]]", *schema), "[[[]],[]]");
+}
+
+// The cap is on what validation holds at once, not on what it has done: a long reply whose every
+// item goes through the branches is fine.
+TEST(StructuredOutput, LongRepliesStayWithinTheCap) {
+  auto schema = compile(R"({"type":"array","items":{"anyOf":[{"type":"string"},
+      {"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}]}})");
+  std::string reply = "[";
+  for (int i = 0; i < 200000; ++i)
+    reply += i % 2 == 0 ? R"("s",)" : R"({"n":1},)";
+  reply.back() = ']';
+  EXPECT_EQ(validOrError(reply, *schema).substr(0, 12), R"(["s",{"n":1})");
 }
 
 TEST(CompiledSchema, InvalidSchemasAreBadRequests) {
