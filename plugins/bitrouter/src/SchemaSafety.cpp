@@ -5,10 +5,12 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <rapidjson/pointer.h>
 
+#include "agent/bitrouter/MetaSchema.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/Utf8.hpp"
 
@@ -200,12 +202,14 @@ class Checker {
   enum class Verdict { Fine, Cycle, TooDeep, TooMany };
 
   std::string checkObject(const Value& node, const std::string& pointer) {
+    // RapidJSON reads patternProperties as an object without checking, while building.
+    const auto patternProperties = node.FindMember("patternProperties");
+    if (patternProperties != node.MemberEnd() && !patternProperties->value.IsObject()) {
+      return "responseSchema has a patternProperties that is not an object at '" + pointer + "'";
+    }
     if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
     if (const std::optional<rapidjson::Pointer> reference = localReference(node)) {
-      const Value* target = reference->Get(root_);
-      if (target != nullptr && !target->IsObject()) {
-        return "responseSchema $ref at '" + pointer + "' points to a value that is not a schema";
-      }
+      if (std::string problem = checkTarget(*reference, pointer); !problem.empty()) return problem;
     }
     Load load;
     switch (explore(node, 1, load)) {
@@ -225,6 +229,18 @@ class Checker {
                " schemas to one value (anyOf/allOf/oneOf over shared definitions multiply)";
     }
     return {};
+  }
+
+  // A $ref's target is read as an object, and the schema RapidJSON builds from it is used as it
+  // is: one outside the schema positions MetaSchema checked must pass the same check.
+  std::string checkTarget(const rapidjson::Pointer& reference, const std::string& pointer) {
+    const Value* target = reference.Get(root_);
+    if (target == nullptr) return {};
+    if (!target->IsObject()) {
+      return "responseSchema $ref at '" + pointer + "' points to a value that is not a schema";
+    }
+    if (!checkedTargets_.insert(target).second) return {};
+    return metaSchemaProblem(*target, pointerFragment(reference));
   }
 
   // Depth-first over same-value edges; `depth` counts the nodes on the current path.
@@ -257,6 +273,7 @@ class Checker {
 
   const Value& root_;
   std::unordered_map<const Value*, Load> loads_;
+  std::unordered_set<const Value*> checkedTargets_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "agent/bitrouter/JsonNumber.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/Strings.hpp"
+#include "agent/bitrouter/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -105,7 +106,8 @@ Expected<std::string> validateWith(CappedValidator& validator, std::string_view 
     if (keyword == "required") {
       const std::string missing =
           missingRequired(json, documentPointer, schemaPointer, schema.normalized());
-      if (!missing.empty()) what += ": missing '" + missing + "'";
+      // The name is the caller's text: an excerpt keeps the message one printable line.
+      if (!missing.empty()) what += ": missing '" + textExcerpt(missing, 80) + "'";
     }
     what += ", schema '" + pointerFragment(schemaPointer) + "')";
     return badResponse(std::move(what));

@@ -72,6 +72,24 @@ TEST(SchemaSafety, AReferenceToSomethingOtherThanAnObjectIsRefused) {
                       "points to a value that is not a schema"));
 }
 
+// RapidJSON builds a schema from every object and trusts some keyword types: a patternProperties
+// that is not an object trips it while building (found by the schema fuzz target), and a "not",
+// "allOf" entry or "items" entry that is not an object becomes a null schema it dereferences once
+// a $ref makes that object a schema.
+TEST(SchemaSafety, ObjectsRapidJsonTrustsAreCheckedOutsideSchemaPositions) {
+  EXPECT_TRUE(refused(R"({"all":{"patternProperties":[{"$re":"null"}]}})",
+                      "patternProperties that is not an object at '#/all'"));
+  EXPECT_TRUE(refused(R"({"x-extra":{"not":1},"properties":{"a":{"$ref":"#/x-extra"}}})",
+                      "not a valid JSON Schema at '#/x-extra/not'"));
+  EXPECT_TRUE(refused(R"({"x-extra":{"allOf":[2]},"properties":{"a":{"$ref":"#/x-extra"}}})",
+                      "not a valid JSON Schema at '#/x-extra/allOf"));
+  EXPECT_TRUE(refused(R"({"x-extra":{"items":[{},3]},"items":{"$ref":"#/x-extra"}})",
+                      "not a valid JSON Schema at '#/x-extra/items"));
+  // A valid schema under an unknown keyword may be referred to.
+  EXPECT_EQ(problemOf(R"({"x-extra":{"type":"string"},"properties":{"a":{"$ref":"#/x-extra"}}})"),
+            "");
+}
+
 // Schemas that apply to the same value in a cycle make RapidJSON recurse until the stack
 // overflows: at construction for a chain of bare $refs ({"$ref":"#"}, found by the schema fuzz
 // target), at validation through the combinators.

@@ -51,6 +51,14 @@ TEST(StructuredOutput, SchemaMismatchIsAnErrorNotASuccess) {
             "missing 'message', schema '#')");
 }
 
+// The missing name comes from the caller's schema: quoted on one line whatever it holds.
+TEST(StructuredOutput, AMissingNameWithControlCharactersStaysOnOneLine) {
+  auto schema = compile(R"({"type":"object","required":["na\rme\n"]})");
+  EXPECT_EQ(validOrError("{}", *schema),
+            "ERROR: BitRouter's reply does not match responseSchema at '#' (keyword 'required': "
+            "missing 'na me', schema '#')");
+}
+
 TEST(StructuredOutput, FirstFailingLocationIsNamed) {
   auto schema = compile(R"({"type":"object","properties":{"user":{"type":"object",
       "properties":{"age":{"type":"integer"}},"required":["name"]}},"additionalProperties":false})");

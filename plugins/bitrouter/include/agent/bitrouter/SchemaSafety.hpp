@@ -6,7 +6,9 @@
 // ends), so a caller's responseSchema holding one is refused before any request is sent:
 //   * a "pattern" (or patternProperties key) the regex engine recurses on without end ("a**",
 //     "(a*)*") or cannot parse ("(a");
-//   * a local "$ref" to a value that is not an object;
+//   * a "patternProperties" that is not an object, anywhere (read unchecked while building);
+//   * a local "$ref" to a value that is not an object, or to an object outside the schema
+//     positions that is not a valid schema (MetaSchema) - RapidJSON would use it as one;
 //   * schemas that apply to the same value in a cycle, through $ref, allOf, anyOf, oneOf, not or
 //     schema dependencies ({"$ref":"#"}, {"anyOf":[{"$ref":"#"}]}), or that stack up too many on
 //     one value (a chain deeper than kMaxSameValueDepth, or more than kMaxSameValueSchemas
