@@ -19,29 +19,61 @@ namespace {
 
 using Value = rapidjson::Value;
 
+// The number in "{n}", "{n,}" or "{n,m}" that decides how often RapidJSON's regex compiler
+// copies what precedes it: m, or n + 1 when unbounded (n copies, then a star).
+std::size_t quantifierCopies(std::string_view braces) {
+  std::size_t copies = 1;
+  std::size_t value = 0;
+  bool comma = false;
+  for (const char c : braces) {
+    if (c >= '0' && c <= '9') {
+      value = std::min<std::size_t>(value * 10 + static_cast<std::size_t>(c - '0'), 1u << 30);
+    } else if (c == ',') {
+      copies = value + 1;
+      value = 0;
+      comma = true;
+    }
+  }
+  if (!comma || value > 0) copies = std::max<std::size_t>(value, 1);
+  return copies;
+}
+
 // Why RapidJSON's regex engine must not see `pattern`, or empty when it is safe. That engine
-// recurses without bound on stacked quantifiers ("a**") and misbehaves on unbalanced groups, so
-// such patterns are refused up front instead of crashing a call.
+// recurses without bound on stacked quantifiers ("a**"), misbehaves on unbalanced groups, and
+// copies a counted group once per count while compiling ("((a{1000}){1000}){1000}" takes 15 GB
+// and a minute), so such patterns are refused up front instead of crashing a call.
 std::string unsafePatternReason(std::string_view pattern) {
   constexpr std::size_t kMaxLength = 256;
   constexpr std::size_t kMaxDepth = 16;
+  constexpr std::size_t kMaxStates = 10000;
   if (pattern.size() > kMaxLength) return "is longer than 256 characters";
   // The engine stops reading at a NUL or at bytes that do not decode, and then trips on the
   // groups it leaves open (an assertion).
   if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
   if (!isValidUtf8(pattern)) return "is not valid UTF-8";
-  // Per open group: whether something inside it is optional (*, ?, {0...). Repeating such a group
-  // ("(a*)*", "(a?)+") sends the engine into endless recursion.
-  std::vector<bool> groups;
+  // Per open group: whether something inside it is optional (*, ?, {0...), since repeating such a
+  // group ("(a*)*", "(a?)+") sends the engine into endless recursion; and its size in states once
+  // counted repetitions are copied out. Index 0 is the whole pattern.
+  struct Group {
+    bool nullable = false;
+    std::size_t states = 0;
+  };
+  std::vector<Group> groups(1);
   bool inClass = false;
   bool canRepeat = false;        // the previous token is something a quantifier may follow
   bool lastWasNullable = false;  // the previous token was a group that can match nothing
+  std::size_t lastStates = 0;    // the states of the previous token
+  auto atom = [&](std::size_t states) {
+    groups.back().states += states;
+    lastStates = states;
+    canRepeat = true;
+    lastWasNullable = false;
+  };
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
       ++i;  // the escaped character is a literal (or a class like \d)
-      canRepeat = true;
-      lastWasNullable = false;
+      atom(1);
       continue;
     }
     if (inClass) {
@@ -51,20 +83,20 @@ std::string unsafePatternReason(std::string_view pattern) {
     switch (c) {
       case '[':
         inClass = true;
-        canRepeat = true;
-        lastWasNullable = false;
+        atom(1);
         break;
       case '(':
-        groups.push_back(false);
-        if (groups.size() > kMaxDepth) return "nests groups deeper than 16";
+        groups.push_back(Group{});
+        if (groups.size() > kMaxDepth + 1) return "nests groups deeper than 16";
         canRepeat = false;
         break;
       case ')': {
-        if (groups.empty()) return "has an unbalanced ')'";
-        lastWasNullable = groups.back();
+        if (groups.size() == 1) return "has an unbalanced ')'";
+        const Group closed = groups.back();
         groups.pop_back();
-        if (lastWasNullable && !groups.empty()) groups.back() = true;
-        canRepeat = true;
+        groups.back().nullable = groups.back().nullable || closed.nullable;
+        atom(closed.states + 1);
+        lastWasNullable = closed.nullable;
         break;
       }
       case '|':
@@ -77,25 +109,33 @@ std::string unsafePatternReason(std::string_view pattern) {
         if (!canRepeat) return "has a quantifier with nothing to repeat (such as a** or a*?)";
         if (lastWasNullable) return "repeats a group that can match nothing (such as (a*)*)";
         bool optional = c != '+';
+        std::size_t copies = 1;
         if (c == '{') {
           const std::size_t close = pattern.find('}', i);
           if (close == std::string_view::npos) return "has an unclosed '{'";
           optional = i + 1 < pattern.size() && pattern[i + 1] == '0';
+          copies = quantifierCopies(pattern.substr(i + 1, close - i - 1));
           i = close;
         }
-        if (optional && !groups.empty()) groups.back() = true;
+        if (optional && groups.size() > 1) groups.back().nullable = true;
+        // The repeated token is copied: its states count `copies` times (saturating).
+        const std::size_t grown =
+            lastStates > kMaxStates / copies ? kMaxStates + 1 : lastStates * copies;
+        groups.back().states += grown - lastStates + 1;
+        if (groups.back().states > kMaxStates) {
+          return "repeats counted groups into more than 10000 states (such as (a{100}){100})";
+        }
         canRepeat = false;
         lastWasNullable = false;
         break;
       }
       default:
-        canRepeat = true;
-        lastWasNullable = false;
+        atom(1);
         break;
     }
   }
   if (inClass) return "has an unclosed '['";
-  if (!groups.empty()) return "has an unclosed '('";
+  if (groups.size() > 1) return "has an unclosed '('";
   return {};
 }
 

@@ -37,6 +37,10 @@ TEST(SchemaSafety, PatternsTheRegexEngineCannotRunAreRefused) {
     EXPECT_TRUE(refused(withPattern(pattern), "the pattern at #/pattern")) << pattern;
   }
   EXPECT_TRUE(refused(R"({"patternProperties":{"(a*)*":{}}})", "a patternProperties key at #"));
+  // The compiler copies a counted group once per count: 15 GB and a minute for the first.
+  EXPECT_TRUE(refused(withPattern("((a{1000}){1000}){1000}"), "more than 10000 states"));
+  EXPECT_TRUE(refused(withPattern("(a{100}){100}"), "more than 10000 states"));
+  EXPECT_TRUE(refused(withPattern("(ab{50,}){300}"), "more than 10000 states"));
   // The engine stops at a NUL or an undecodable byte, leaving "(" open (an assertion).
   EXPECT_TRUE(refused(withPattern(R"(a(\u0000))"), "contains a NUL character"));
   EXPECT_TRUE(refused(withPattern("a(\xff)"), "is not valid UTF-8"));
@@ -44,7 +48,8 @@ TEST(SchemaSafety, PatternsTheRegexEngineCannotRunAreRefused) {
 
 TEST(SchemaSafety, OrdinaryPatternsAreKept) {
   for (const char* pattern :
-       {"^[a-z]+$", R"(^\\d{3}-\\d{4}$)", "(ab)+", "^(a|b)*c?$", "[*+?]+", R"(\\(x\\)*)"}) {
+       {"^[a-z]+$", R"(^\\d{3}-\\d{4}$)", "(ab)+", "^(a|b)*c?$", "[*+?]+", R"(\\(x\\)*)",
+        "^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$", "(a{10}){10}", "x{0,500}"}) {
     EXPECT_EQ(problemOf(withPattern(pattern)), "") << pattern;
   }
 }
