@@ -1,6 +1,5 @@
 #include "agent/bitrouter/CompiledSchema.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
@@ -9,6 +8,7 @@
 #include "agent/bitrouter/JsonDepth.hpp"
 #include "agent/bitrouter/JsonNumber.hpp"
 #include "agent/bitrouter/MetaSchema.hpp"
+#include "agent/bitrouter/ParseProblem.hpp"
 #include "agent/bitrouter/SchemaNormalizer.hpp"
 #include "agent/bitrouter/SchemaSafety.hpp"
 
@@ -40,14 +40,9 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
     return !parsed.IsError();
   };
   original.Populate(parse);
-  if (numberTooBig) {
-    return badRequest("responseSchema has a number too large for a double at offset " +
-                      std::to_string(parsed.Offset()));
-  }
-  if (parsed.IsError()) {
-    return badRequest(std::string("responseSchema is not valid JSON (") +
-                      rapidjson::GetParseError_En(parsed.Code()) + " at offset " +
-                      std::to_string(parsed.Offset()) + ")");
+  if (std::string problem = parseProblem("responseSchema", parsed, numberTooBig);
+      !problem.empty()) {
+    return badRequest(std::move(problem));
   }
   if (!original.IsObject()) return badRequest("responseSchema must be a JSON object");
 

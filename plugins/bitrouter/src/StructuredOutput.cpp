@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/reader.h>
@@ -12,6 +11,7 @@
 #include "agent/bitrouter/CappedValidation.hpp"
 #include "agent/bitrouter/JsonDepth.hpp"
 #include "agent/bitrouter/JsonNumber.hpp"
+#include "agent/bitrouter/ParseProblem.hpp"
 #include "agent/bitrouter/PointerFragment.hpp"
 #include "agent/bitrouter/Strings.hpp"
 #include "agent/bitrouter/TextExcerpt.hpp"
@@ -112,14 +112,9 @@ Expected<std::string> validateWith(CappedValidator& validator, std::string_view 
     what += ", schema '" + pointerFragment(schemaPointer) + "')";
     return badResponse(std::move(what));
   }
-  if (handler.numberTooBig) {
-    return badResponse("BitRouter's reply has a number too large for a double at offset " +
-                       std::to_string(result.Offset()));
-  }
-  if (result.IsError()) {
-    return badResponse(std::string("BitRouter's reply is not valid JSON (") +
-                       rapidjson::GetParseError_En(result.Code()) + " at offset " +
-                       std::to_string(result.Offset()) + ")");
+  if (std::string problem = parseProblem("BitRouter's reply", result, handler.numberTooBig);
+      !problem.empty()) {
+    return badResponse(std::move(problem));
   }
   return std::string(compact.GetString(), compact.GetSize());
 }
