@@ -115,13 +115,11 @@ BodyOutcome readBody(const BitRouterConfig& config, BodyReader& reader,
         // Only a body whose length was known and met (or a chunked one, which ends with its own
         // terminator) leaves the connection clean; after a malformed Content-Length the rest of
         // the body may still be waiting, and would be read as the next response.
-        outcome.reusable = response.getChunkedTransferEncoding() ||
-                           (response.hasContentLength() &&
-                            response.getContentLength64() == static_cast<Poco::Int64>(out.size()));
-        if (response.hasContentLength() &&
-            response.getContentLength64() > static_cast<Poco::Int64>(out.size())) {
-          outcome.promisedBytes = response.getContentLength64();
-        }
+        const Poco::Int64 received = static_cast<Poco::Int64>(out.size());
+        const Poco::Int64 promised =
+            response.hasContentLength() ? response.getContentLength64() : -1;
+        outcome.reusable = response.getChunkedTransferEncoding() || promised == received;
+        if (promised > received) outcome.promisedBytes = promised;
         return outcome;
       }
       out.append(buffer.data(), n);

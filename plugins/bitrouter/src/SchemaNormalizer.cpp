@@ -14,15 +14,14 @@ namespace {
 using Value = rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
 
-std::string tooDeep(std::size_t levels) {
-  return "responseSchema nests deeper than " + std::to_string(levels) + " levels";
-}
-
 // Visits `schema` and then every subschema under it, in schema positions only. visit(node,
 // pointer) returns "" to go on or a problem that stops the walk.
 template <class V, class Visit>
 std::string walk(V& schema, std::string& pointer, std::size_t depth, Visit& visit) {
-  if (depth > SchemaNormalizer::kMaxSchemaDepth) return tooDeep(SchemaNormalizer::kMaxSchemaDepth);
+  if (depth > SchemaNormalizer::kMaxSchemaDepth) {
+    return "responseSchema nests deeper than " + std::to_string(SchemaNormalizer::kMaxSchemaDepth) +
+           " levels";
+  }
   if (std::string problem = visit(schema, pointer); !problem.empty()) return problem;
   if (!schema.IsObject()) return {};
 

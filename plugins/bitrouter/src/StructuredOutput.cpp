@@ -33,7 +33,7 @@ struct ValidatingWriter {
 
   CappedValidator& validator;
   rapidjson::Writer<rapidjson::StringBuffer>& writer;
-  bool numberTooBig = false;
+  ExactNumberHandler<CappedValidator> exactNumbers{validator};
 
   bool Null() { return validator.Null() && writer.Null(); }
   bool Bool(bool b) { return validator.Bool(b) && writer.Bool(b); }
@@ -42,10 +42,8 @@ struct ValidatingWriter {
   bool Int64(std::int64_t i) { return validator.Int64(i) && writer.Int64(i); }
   bool Uint64(std::uint64_t u) { return validator.Uint64(u) && writer.Uint64(u); }
   bool Double(double d) { return validator.Double(d) && writer.Double(d); }
-  bool RawNumber(const Ch* text, SizeType length, bool) {
-    const JsonNumber number = JsonNumber::parse(std::string_view(text, length));
-    numberTooBig = number.kind == JsonNumber::Kind::TooBig;
-    return sendJsonNumber(validator, number) &&
+  bool RawNumber(const Ch* text, SizeType length, bool copy) {
+    return exactNumbers.RawNumber(text, length, copy) &&
            writer.RawValue(text, length, rapidjson::kNumberType);
   }
   bool String(const Ch* s, SizeType n, bool copy) {
@@ -112,7 +110,8 @@ Expected<std::string> validateWith(CappedValidator& validator, std::string_view 
     what += ", schema '" + pointerFragment(schemaPointer) + "')";
     return badResponse(std::move(what));
   }
-  if (std::string problem = parseProblem("BitRouter's reply", result, handler.numberTooBig);
+  if (std::string problem =
+          parseProblem("BitRouter's reply", result, handler.exactNumbers.numberTooBig);
       !problem.empty()) {
     return badResponse(std::move(problem));
   }

@@ -5,7 +5,6 @@
 // answered by the test's handler, which also learns the request's index (0, 1, ...).
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
