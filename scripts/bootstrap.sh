@@ -13,6 +13,9 @@ packages=(
   libbenchmark-dev      # Google Benchmark 1.7
   clang libclang-rt-14-dev   # libFuzzer targets and sanitizer runtimes
   clang-format
+  libcli11-dev          # CLI11: the command line
+  libhowardhinnant-date-dev  # date: HTTP dates (what became std::chrono::parse)
+  json-schema-test-suite     # the official JSON-Schema test cases (conformance test)
 )
 
 missing=()
