@@ -4,24 +4,38 @@
 // host-side DEFAULT_<PARAM> / <TYPE>_<PARAM> setting) set it; providers forward only what is set.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "agent/Cancellation.hpp"
+#include "agent/ToolCall.hpp"
+
 namespace agent {
 
 /// One chat message. Roles follow the OpenAI convention: system, developer, user, assistant, tool.
+/// An assistant message may carry the tool calls it made (content may then be empty); a tool
+/// message answers one of them and names it in toolCallId.
 struct ChatMessage {
   std::string role;
   std::string content;
+  std::vector<ToolCall> toolCalls;  // assistant only
+  std::string toolCallId;           // tool only: the ToolCall::id this message answers
+  std::string name;                 // optional participant name; empty when unset
 };
 
 /// Receives each piece of streamed text as it arrives. Return false to cancel the call: the
 /// provider stops reading, closes the connection and ends the call as ErrorKind::Cancelled.
 using ChunkCallback = std::function<bool(std::string_view chunk)>;
+
+/// Receives each tool call of a streamed reply once it is complete, while the stream goes on, so
+/// a host can start running it early. Return false to cancel the call.
+using ToolCallCallback = std::function<bool(const ToolCall& call)>;
 
 struct GenerateTextParams {
   std::string prompt;
@@ -42,8 +56,21 @@ struct GenerateTextParams {
   std::optional<std::string> responseSchema;  // JSON Schema as JSON text: asks for a JSON reply
   std::optional<std::string> user;
 
+  std::vector<ToolDefinition> tools;  // the tools the model may call; none when empty
+  ToolChoice toolChoice;              // ignored when tools is empty
+  std::optional<bool> parallelToolCalls;
+  std::optional<std::string> model;  // a model id that replaces the one configured for the type
+
+  /// The whole call, retries included, ends by this time (ErrorKind::Timeout); the provider's own
+  /// timeout setting still applies when it is sooner.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// When set and cancelled, the call ends promptly as ErrorKind::Cancelled, streamed or not.
+  std::shared_ptr<CancellationToken> cancellation;
+
   bool stream = false;
-  ChunkCallback onChunk;  // called only when stream is true
+  ChunkCallback onChunk;           // called only when stream is true
+  ChunkCallback onReasoningChunk;  // streamed reasoning text, when the model sends any
+  ToolCallCallback onToolCall;     // each complete tool call of a streamed reply
 };
 
 }  // namespace agent

@@ -4,6 +4,7 @@
 // are thread-safe and never throw.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ struct ModelUsedEvent {
   ModelType type;        // the model type whose handler served (after any fallback)
   std::string model;     // the model string sent to the backend
   TokenUsage tokens;
+  std::chrono::milliseconds duration{0};  // the whole call, retries included
+  std::string requestId;                  // the last attempt's request id, when there was one
+  bool streamed = false;
+  int attempts = 1;  // requests sent, retries included
 };
 
 class HostServices {

@@ -12,6 +12,9 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
+
+#include "agent/ToolCall.hpp"
 
 namespace agent {
 
@@ -28,6 +31,7 @@ enum class ErrorKind {
   BadResponse,      // the reply could not be understood (malformed, empty, schema violation)
   Truncated,        // a stream ended before the model finished
   Cancelled,        // the caller stopped the call
+  Refused,          // the model declined to answer; the message is its refusal. Never retried
   NoProvider,       // host: no text provider is configured at all
   NoHandler,        // host: nothing is registered for this model type (or provider)
   Internal,         // a bug: an unexpected exception caught at a boundary
@@ -35,21 +39,38 @@ enum class ErrorKind {
 
 constexpr std::string_view toString(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Config: return "config";
-    case ErrorKind::Auth: return "auth";
-    case ErrorKind::PaymentRequired: return "payment_required";
-    case ErrorKind::Forbidden: return "forbidden";
-    case ErrorKind::NotFound: return "not_found";
-    case ErrorKind::BadRequest: return "bad_request";
-    case ErrorKind::RateLimited: return "rate_limited";
-    case ErrorKind::Unavailable: return "unavailable";
-    case ErrorKind::Timeout: return "timeout";
-    case ErrorKind::BadResponse: return "bad_response";
-    case ErrorKind::Truncated: return "truncated";
-    case ErrorKind::Cancelled: return "cancelled";
-    case ErrorKind::NoProvider: return "no_provider";
-    case ErrorKind::NoHandler: return "no_handler";
-    case ErrorKind::Internal: return "internal";
+    case ErrorKind::Config:
+      return "config";
+    case ErrorKind::Auth:
+      return "auth";
+    case ErrorKind::PaymentRequired:
+      return "payment_required";
+    case ErrorKind::Forbidden:
+      return "forbidden";
+    case ErrorKind::NotFound:
+      return "not_found";
+    case ErrorKind::BadRequest:
+      return "bad_request";
+    case ErrorKind::RateLimited:
+      return "rate_limited";
+    case ErrorKind::Unavailable:
+      return "unavailable";
+    case ErrorKind::Timeout:
+      return "timeout";
+    case ErrorKind::BadResponse:
+      return "bad_response";
+    case ErrorKind::Truncated:
+      return "truncated";
+    case ErrorKind::Cancelled:
+      return "cancelled";
+    case ErrorKind::Refused:
+      return "refused";
+    case ErrorKind::NoProvider:
+      return "no_provider";
+    case ErrorKind::NoHandler:
+      return "no_handler";
+    case ErrorKind::Internal:
+      return "internal";
   }
   return "unknown";
 }
@@ -72,8 +93,12 @@ struct TokenUsage {
 struct ModelOutput {
   std::string text;
   TokenUsage usage;
-  std::string finishReason;  // "stop", "length", ...; empty when the server sent none
+  std::string finishReason;  // as sent: "stop", "length", "tool_calls", "content_filter", ...
   std::string model;         // the model string the provider asked for
+  std::vector<ToolCall> toolCalls;  // the tools the model asked to run, in the order it sent them
+  std::string reasoning;            // reasoning text the model sent, when it sent any
+  std::string requestId;            // the request id of the call, when there was one
+  int attempts = 1;                 // how many requests the call took, retries included
 };
 
 struct ModelError {

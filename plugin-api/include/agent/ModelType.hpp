@@ -69,7 +69,8 @@ inline constexpr std::array<ModelTypeName, 21> kModelTypeNames{{
 /// Every model type, in declaration order.
 inline constexpr std::array<ModelType, detail::kModelTypeNames.size()> allModelTypes() {
   std::array<ModelType, detail::kModelTypeNames.size()> types{};
-  for (std::size_t i = 0; i < types.size(); ++i) types[i] = detail::kModelTypeNames[i].type;
+  for (std::size_t i = 0; i < types.size(); ++i)
+    types[i] = detail::kModelTypeNames[i].type;
   return types;
 }
 

@@ -2,7 +2,8 @@
 //
 //   class EchoProvider : public agent::ModelProvider {
 //    public:
-//     explicit EchoProvider(const agent::HostServices& host);  // may throw: reported as init failure
+//     explicit EchoProvider(const agent::HostServices& host);  // may throw: reported as init
+//     failure
 //     ...
 //   };
 //   AGENT_PLUGIN(EchoProvider, kEchoManifest)
@@ -41,20 +42,21 @@ ModelProvider* createProvider(const HostServices* host, char* error, std::size_t
   return nullptr;
 }
 
-inline void destroyProvider(ModelProvider* provider) noexcept { delete provider; }
+inline void destroyProvider(ModelProvider* provider) noexcept {
+  delete provider;
+}
 
 }  // namespace agent::detail
 
 // One plugin per library: the entry function lives in a fixed namespace and is exported under
 // AGENT_PLUGIN_ENTRY_NAME in section AGENT_PLUGIN_SECTION_NAME.
-#define AGENT_PLUGIN(ProviderClass, manifestObject)                                              \
-  namespace agent_plugin_export {                                                                \
-  const AgentPluginEntry* entry() {                                                              \
-    static const AgentPluginEntry kEntry{AGENT_PLUGIN_ABI_VERSION, ::agent::cxxAbiTag(),         \
-                                         &(manifestObject),                                      \
-                                         &::agent::detail::createProvider<ProviderClass>,        \
-                                         &::agent::detail::destroyProvider};                     \
-    return &kEntry;                                                                              \
-  }                                                                                              \
-  }                                                                                              \
+#define AGENT_PLUGIN(ProviderClass, manifestObject)                                          \
+  namespace agent_plugin_export {                                                            \
+  const AgentPluginEntry* entry() {                                                          \
+    static const AgentPluginEntry kEntry{                                                    \
+        AGENT_PLUGIN_ABI_VERSION, ::agent::cxxAbiTag(), &(manifestObject),                   \
+        &::agent::detail::createProvider<ProviderClass>, &::agent::detail::destroyProvider}; \
+    return &kEntry;                                                                          \
+  }                                                                                          \
+  }                                                                                          \
   BOOST_DLL_ALIAS_SECTIONED(agent_plugin_export::entry, agent_plugin_entry, agentplg)

@@ -2,7 +2,8 @@
 //
 // The host reads the entry before it calls anything else in the library: abiVersion first, then
 // cxxAbiTag. Only when both match does it read the manifest or call create(). This is the LLVM
-// pass-plugin pattern: a plain C struct, versioned, with creation and destruction inside the plugin.
+// pass-plugin pattern: a plain C struct, versioned, with creation and destruction inside the
+// plugin.
 //
 // A plugin author does not fill the struct by hand; see AGENT_PLUGIN in agent/Plugin.hpp.
 #pragma once

@@ -35,7 +35,9 @@ constexpr std::string_view trim(std::string_view text) noexcept {
   return text;
 }
 
-constexpr bool isBlank(std::string_view text) noexcept { return trim(text).empty(); }
+constexpr bool isBlank(std::string_view text) noexcept {
+  return trim(text).empty();
+}
 
 constexpr bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
