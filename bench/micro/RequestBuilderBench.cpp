@@ -5,7 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "MicroSupport.hpp"
-#include "agent/bitrouter/ChatRequestBuilder.hpp"
+#include "chat/ChatRequestBuilder.hpp"
 
 namespace agent::bench::micro {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "MicroSupport.hpp"
-#include "agent/bitrouter/ChatResponseParser.hpp"
+#include "chat/ChatResponseParser.hpp"
 
 namespace agent::bench::micro {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "MicroSupport.hpp"
-#include "agent/bitrouter/SseParser.hpp"
-#include "agent/bitrouter/StreamAccumulator.hpp"
+#include "chat/SseParser.hpp"
+#include "chat/StreamAccumulator.hpp"
 
 namespace agent::bench::micro {
 namespace {

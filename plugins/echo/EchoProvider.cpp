@@ -152,7 +152,13 @@ class EchoProvider final : public agent::ModelProvider {
     output.usage.estimated = true;
 
     // MODEL_USED after every successful call, naming the type that actually served.
-    host_.emitModelUsed({kManifest.name, type, output.model, output.usage});
+    agent::ModelUsedEvent event;
+    event.provider = kManifest.name;
+    event.type = type;
+    event.model = output.model;
+    event.tokens = output.usage;
+    event.streamed = params.stream;
+    host_.emitModelUsed(event);
     return output;
   }
 

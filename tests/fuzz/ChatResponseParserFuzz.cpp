@@ -2,7 +2,7 @@
 // Properties: no crash or sanitizer report on any bytes (deep nesting included: parsing is
 // iterative), an error is a one-line BadResponse, and token counts are never negative.
 #include "FuzzSupport.hpp"
-#include "agent/bitrouter/ChatResponseParser.hpp"
+#include "chat/ChatResponseParser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace agent;

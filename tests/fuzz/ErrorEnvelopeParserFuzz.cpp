@@ -3,7 +3,7 @@
 // Properties: the message, type and code are single lines of bounded size, and the key handed to
 // the redactor never comes out, whatever the server echoed.
 #include "FuzzSupport.hpp"
-#include "agent/bitrouter/ErrorEnvelopeParser.hpp"
+#include "chat/ErrorEnvelopeParser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace agent;

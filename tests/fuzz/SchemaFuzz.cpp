@@ -8,8 +8,8 @@
 #include <string>
 
 #include "FuzzSupport.hpp"
-#include "agent/bitrouter/CompiledSchema.hpp"
-#include "agent/bitrouter/StructuredOutput.hpp"
+#include "schema/CompiledSchema.hpp"
+#include "schema/StructuredOutput.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace agent;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "FuzzSupport.hpp"
-#include "agent/bitrouter/SseParser.hpp"
-#include "agent/bitrouter/StreamAccumulator.hpp"
+#include "chat/SseParser.hpp"
+#include "chat/StreamAccumulator.hpp"
 
 namespace {
 

@@ -12,7 +12,8 @@ namespace agent::host {
 namespace {
 
 ModelUsedEvent sampleEvent() {
-  return ModelUsedEvent{"echo", ModelType::TextSmall, "echo-1", TokenUsage{1, 2, 3, true}};
+  return ModelUsedEvent{
+      "echo", ModelType::TextSmall, "echo-1", TokenUsage{1, 2, 3, true}, {}, {}, false, 1};
 }
 
 TEST(EventBusTest, DeliversToEverySubscriberInOrder) {

@@ -30,7 +30,7 @@ class HelloProvider final : public agent::ModelProvider {
       output.text = "hello, " + params.prompt;
       output.model = "hello-1";
       output.finishReason = "stop";
-      host_.emitModelUsed({kManifest.name, type, output.model, output.usage});
+      host_.emitModelUsed({kManifest.name, type, output.model, output.usage, {}, {}, false, 1});
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "hello: out of memory");

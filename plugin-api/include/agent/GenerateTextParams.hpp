@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "agent/Cancellation.hpp"
@@ -22,6 +23,10 @@ namespace agent {
 /// An assistant message may carry the tool calls it made (content may then be empty); a tool
 /// message answers one of them and names it in toolCallId.
 struct ChatMessage {
+  ChatMessage() = default;
+  ChatMessage(std::string role, std::string content)
+      : role(std::move(role)), content(std::move(content)) {}
+
   std::string role;
   std::string content;
   std::vector<ToolCall> toolCalls;  // assistant only

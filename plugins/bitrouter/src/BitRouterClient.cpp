@@ -7,15 +7,15 @@
 
 #include <Poco/Net/HTTPRequest.h>
 
-#include "agent/bitrouter/BodyReader.hpp"
-#include "agent/bitrouter/CallFailure.hpp"
-#include "agent/bitrouter/ChatAttempt.hpp"
-#include "agent/bitrouter/ChatRequestBuilder.hpp"
-#include "agent/bitrouter/Deadline.hpp"
-#include "agent/bitrouter/ErrorEnvelopeParser.hpp"
-#include "agent/bitrouter/HttpExchange.hpp"
-#include "agent/bitrouter/RequestHeaders.hpp"
-#include "agent/bitrouter/RequestId.hpp"
+#include "chat/CallFailure.hpp"
+#include "chat/ChatAttempt.hpp"
+#include "chat/ChatRequestBuilder.hpp"
+#include "chat/ErrorEnvelopeParser.hpp"
+#include "transport/BodyReader.hpp"
+#include "transport/Deadline.hpp"
+#include "transport/HttpExchange.hpp"
+#include "transport/RequestHeaders.hpp"
+#include "transport/RequestId.hpp"
 
 namespace agent::bitrouter {
 

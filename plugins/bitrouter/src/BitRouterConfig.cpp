@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "agent/bitrouter/ConfigError.hpp"
-#include "agent/bitrouter/Redactor.hpp"
-#include "agent/bitrouter/Strings.hpp"
+#include "agent/support/Text.hpp"
+#include "config/ConfigError.hpp"
+#include "config/Redactor.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -22,7 +22,7 @@ std::uint64_t readNumber(const SettingLookup& lookup, const Redactor& redactor,
                          std::uint64_t max, std::string_view unit) {
   const std::optional<std::string> raw = read(lookup, key);
   if (!raw) return fallback;
-  const std::string_view text = trim(*raw);
+  const std::string_view text = text::trim(*raw);
   if (text.empty()) return fallback;
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -46,7 +46,7 @@ std::chrono::milliseconds readMilliseconds(const SettingLookup& lookup, const Re
 std::string readApiKey(const SettingLookup& lookup) {
   const std::optional<std::string> raw = read(lookup, "BITROUTER_API_KEY");
   if (!raw) return {};
-  const std::string_view key = trim(*raw);
+  const std::string_view key = text::trim(*raw);
   for (const char c : key) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
       // Never echo the key, not even a part of it.
@@ -61,8 +61,8 @@ std::string readApiKey(const SettingLookup& lookup) {
 }  // namespace
 
 bool parseStructuredOutputsFlag(std::string_view value) noexcept {
-  const std::string_view text = trim(value);
-  return equalsIgnoreCase(text, "true") || text == "1" || equalsIgnoreCase(text, "yes");
+  const std::string_view text = text::trim(value);
+  return text::equalsIgnoreCase(text, "true") || text == "1" || text::equalsIgnoreCase(text, "yes");
 }
 
 BitRouterConfig BitRouterConfig::fromSettings(const SettingLookup& lookup) {

@@ -1,8 +1,8 @@
-#include "agent/bitrouter/BaseUrl.hpp"
+#include "config/BaseUrl.hpp"
 
 #include <gtest/gtest.h>
 
-#include "agent/bitrouter/ConfigError.hpp"
+#include "config/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/bitrouter/ConfigError.hpp"
+#include "config/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {

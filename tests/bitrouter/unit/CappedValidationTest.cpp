@@ -1,4 +1,4 @@
-#include "agent/bitrouter/CappedValidation.hpp"
+#include "schema/CappedValidation.hpp"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/ChatRequestBuilder.hpp"
+#include "chat/ChatRequestBuilder.hpp"
 
 #include <gtest/gtest.h>
 

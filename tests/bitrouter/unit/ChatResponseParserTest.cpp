@@ -1,4 +1,4 @@
-#include "agent/bitrouter/ChatResponseParser.hpp"
+#include "chat/ChatResponseParser.hpp"
 
 #include <gtest/gtest.h>
 

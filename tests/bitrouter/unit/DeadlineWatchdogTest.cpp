@@ -1,7 +1,7 @@
 // DeadlineWatchdog on its own (real loopback sockets), then through BitRouterClient against a
 // server that trickles its answer one byte at a time: each byte within Poco's per-read timeout,
 // the whole far beyond BITROUTER_TIMEOUT_MS.
-#include "agent/bitrouter/DeadlineWatchdog.hpp"
+#include "transport/DeadlineWatchdog.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/ErrorEnvelopeParser.hpp"
+#include "chat/ErrorEnvelopeParser.hpp"
 
 #include <gtest/gtest.h>
 

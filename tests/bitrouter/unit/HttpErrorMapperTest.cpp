@@ -1,4 +1,4 @@
-#include "agent/bitrouter/HttpErrorMapper.hpp"
+#include "chat/HttpErrorMapper.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/JsonNumber.hpp"
+#include "schema/JsonNumber.hpp"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/ModelTiers.hpp"
+#include "config/ModelTiers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/ModelsProbe.hpp"
+#include "config/ModelsProbe.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/PointerFragment.hpp"
+#include "schema/PointerFragment.hpp"
 
 #include <string>
 

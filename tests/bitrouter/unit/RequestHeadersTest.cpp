@@ -1,4 +1,4 @@
-#include "agent/bitrouter/RequestHeaders.hpp"
+#include "transport/RequestHeaders.hpp"
 
 #include <gtest/gtest.h>
 

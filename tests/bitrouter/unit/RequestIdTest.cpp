@@ -1,4 +1,4 @@
-#include "agent/bitrouter/RequestId.hpp"
+#include "transport/RequestId.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "agent/bitrouter/RetryPolicy.hpp"
+#include "chat/RetryPolicy.hpp"
 
-#include "agent/bitrouter/HttpDate.hpp"
+#include "transport/HttpDate.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/SchemaNormalizer.hpp"
+#include "schema/SchemaNormalizer.hpp"
 
 #include <gtest/gtest.h>
 

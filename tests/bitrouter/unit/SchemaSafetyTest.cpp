@@ -1,10 +1,10 @@
-#include "agent/bitrouter/SchemaSafety.hpp"
+#include "schema/SchemaSafety.hpp"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "agent/bitrouter/SchemaNormalizer.hpp"
+#include "schema/SchemaNormalizer.hpp"
 
 namespace agent::bitrouter {
 namespace {

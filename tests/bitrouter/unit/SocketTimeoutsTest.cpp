@@ -1,4 +1,4 @@
-#include "agent/bitrouter/SocketTimeouts.hpp"
+#include "transport/SocketTimeouts.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/bitrouter/SseParser.hpp"
+#include "chat/SseParser.hpp"
 
 #include <gtest/gtest.h>
 

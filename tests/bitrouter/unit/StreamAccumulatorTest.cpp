@@ -1,4 +1,4 @@
-#include "agent/bitrouter/StreamAccumulator.hpp"
+#include "chat/StreamAccumulator.hpp"
 
 #include <gtest/gtest.h>
 

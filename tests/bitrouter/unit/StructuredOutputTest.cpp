@@ -1,4 +1,4 @@
-#include "agent/bitrouter/StructuredOutput.hpp"
+#include "schema/StructuredOutput.hpp"
 
 #include <chrono>
 

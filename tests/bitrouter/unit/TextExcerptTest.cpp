@@ -1,10 +1,10 @@
-#include "agent/bitrouter/TextExcerpt.hpp"
+#include "chat/TextExcerpt.hpp"
 
 #include <gtest/gtest.h>
 
-#include "agent/bitrouter/JsonDepth.hpp"
-#include "agent/bitrouter/Redactor.hpp"
-#include "agent/bitrouter/TokenEstimator.hpp"
+#include "chat/TokenEstimator.hpp"
+#include "config/Redactor.hpp"
+#include "schema/JsonDepth.hpp"
 
 namespace agent::bitrouter {
 namespace {

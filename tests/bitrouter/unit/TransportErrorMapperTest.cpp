@@ -1,4 +1,4 @@
-#include "agent/bitrouter/TransportErrorMapper.hpp"
+#include "transport/TransportErrorMapper.hpp"
 
 #include <gtest/gtest.h>
 

@@ -97,7 +97,7 @@ class TestProvider final : public agent::ModelProvider {
           return agent::makeError(agent::ErrorKind::Cancelled, "cancelled");
         }
       }
-      host_.emitModelUsed({TEST_PLUGIN_NAME, type, output.model, output.usage});
+      host_.emitModelUsed({TEST_PLUGIN_NAME, type, output.model, output.usage, {}, {}, false, 1});
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "exception");

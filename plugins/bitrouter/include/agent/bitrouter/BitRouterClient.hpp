@@ -17,12 +17,12 @@
 #include "agent/HostServices.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
-#include "agent/bitrouter/DeadlineWatchdog.hpp"
-#include "agent/bitrouter/HttpSessionPool.hpp"
-#include "agent/bitrouter/ModelsProbe.hpp"
-#include "agent/bitrouter/Redactor.hpp"
-#include "agent/bitrouter/RetryPolicy.hpp"
-#include "agent/bitrouter/SchemaCache.hpp"
+#include "chat/RetryPolicy.hpp"
+#include "config/ModelsProbe.hpp"
+#include "config/Redactor.hpp"
+#include "schema/SchemaCache.hpp"
+#include "transport/DeadlineWatchdog.hpp"
+#include "transport/HttpSessionPool.hpp"
 
 namespace agent::bitrouter {
 

@@ -1,0 +1,117 @@
+#include "chat/ChatStreamReader.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <Poco/Exception.h>
+
+#include "chat/TextExcerpt.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+constexpr std::chrono::milliseconds kDrainTimeout{2000};
+constexpr std::size_t kDrainLimit = 64 * 1024;
+
+}  // namespace
+
+bool ChatStreamReader::drain() {
+  std::size_t drained = 0;
+  try {
+    while (drained <= kDrainLimit) {
+      const auto timeout = std::min(kDrainTimeout, deadline_.remaining());
+      if (timeout.count() <= 0) return false;
+      const std::size_t n = reader_.readSome(buffers_.read.data(), buffers_.read.size(), timeout);
+      if (n == 0) return true;
+      drained += n;
+    }
+  } catch (...) {
+  }
+  return false;
+}
+
+ChatStreamReader::Result ChatStreamReader::run(const ChunkCallback& onChunk) {
+  SseParser& parser = buffers_.sse;
+  StreamAccumulator& stream = buffers_.stream;
+  parser.reset();
+  stream.reset();
+
+  Result result;
+  bool stop = false;
+  auto onEvent = [&](const SseEvent& event) {
+    switch (stream.onData(event.data, redactor_)) {
+      case StreamAccumulator::Step::Continue:
+        return true;
+      case StreamAccumulator::Step::Done:
+        result.end = stream.finished() ? End::Finished : End::Truncated;
+        stop = true;
+        return false;
+      case StreamAccumulator::Step::Error:
+        result.end = End::ErrorFrame;
+        stop = true;
+        return false;
+      case StreamAccumulator::Step::Malformed:
+        result.end = End::Malformed;
+        stop = true;
+        return false;
+      case StreamAccumulator::Step::Content:
+        break;
+    }
+    if (stream.text().size() > limits_.maxBytes) {
+      result.end = End::TooLarge;
+      stop = true;
+      return false;
+    }
+    const std::string_view content = stream.lastContent();
+    try {
+      const bool keepGoing = !onChunk || onChunk(content);
+      result.delivered = stream.text().size();
+      if (keepGoing) return true;
+      result.end = End::Cancelled;
+    } catch (const std::exception& error) {
+      result.end = End::CallbackFailed;
+      result.detail = textExcerpt(redactor_.apply(error.what()), 160);
+    } catch (...) {
+      result.end = End::CallbackFailed;
+      result.detail = "an unknown exception";
+    }
+    stop = true;
+    return false;
+  };
+
+  while (!stop) {
+    const std::chrono::milliseconds remaining = deadline_.remaining();
+    if (remaining.count() <= 0) {
+      result.end = End::Deadline;
+      return result;
+    }
+    const bool deadlineBound = remaining <= limits_.idleTimeout;
+    std::size_t n = 0;
+    try {
+      n = reader_.readSome(buffers_.read.data(), buffers_.read.size(),
+                           std::min(remaining, limits_.idleTimeout));
+    } catch (const Poco::TimeoutException&) {
+      // expired(): the deadline watchdog ended a read that was bound by the idle allowance.
+      result.end = deadlineBound || deadline_.expired() ? End::Deadline : End::IdleTimeout;
+      return result;
+    } catch (const Poco::Exception& error) {
+      result.end = End::ReadFailed;
+      result.detail = textExcerpt(error.displayText(), 160);
+      return result;
+    }
+    if (n == 0) {
+      // The end of the body - or a cut connection, which Poco cannot tell apart.
+      result.end = stream.finished() ? End::Finished : End::Truncated;
+      return result;
+    }
+    parser.feed(std::string_view(buffers_.read.data(), n), onEvent);
+    if (!stop && parser.pendingBytes() > limits_.maxBytes) {
+      result.end = End::TooLarge;
+      return result;
+    }
+  }
+  if (stream.sawDone()) result.clean = drain();
+  return result;
+}
+
+}  // namespace agent::bitrouter

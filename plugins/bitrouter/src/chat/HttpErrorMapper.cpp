@@ -1,0 +1,137 @@
+#include "chat/HttpErrorMapper.hpp"
+
+#include <string>
+
+#include "chat/RetryPolicy.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+std::string seconds(std::chrono::milliseconds wait) {
+  const auto whole = (wait.count() + 999) / 1000;
+  return std::to_string(whole) + " s";
+}
+
+std::string hintFor(int status, const ErrorEnvelope& envelope,
+                    std::optional<std::chrono::milliseconds> retryAfter,
+                    const ErrorContext& context) {
+  const std::string& code = envelope.code;
+  switch (status) {
+    case 401:
+      return context.hasApiKey
+                 ? "BITROUTER_API_KEY was rejected; set BITROUTER_API_KEY to a valid brvk_ key or "
+                   "run BitRouter with skip_auth"
+                 : "set BITROUTER_API_KEY to a brvk_ key or run BitRouter with skip_auth";
+    case 402:
+      return "the upstream provider account is out of credit; top it up or route to another "
+             "provider";
+    case 403:
+      if (code == "upstream_policy_violation") {
+        return "the upstream provider refused the content under its policy";
+      }
+      return "the policy bound to the BitRouter key refuses this call (model, tool or spend "
+             "limit); check the key's policy";
+    case 404:
+    case 405:
+      if (!envelope.envelope && envelope.message.empty()) {
+        // axum's default for an unknown route: the base URL (or its prefix) is wrong.
+        return "BitRouter has no " + context.baseUrl.target("/v1/chat/completions") +
+               " route; check BITROUTER_BASE_URL (" + context.baseUrl.text + ")";
+      }
+      return context.model.describe() +
+             " is not served by this BitRouter; use a model listed by GET /v1/models or pin a "
+             "provider as provider:model";
+    case 413:
+      return "the request is larger than BitRouter accepts (16 MiB); shorten the prompt or "
+             "messages";
+    case 415:
+      return "BitRouter rejected the request's Content-Type (a plugin bug; please report it)";
+    case 429:
+      if (retryAfter) return "retry after " + seconds(*retryAfter);
+      return code == "rate_limit_exceeded" ? "the key's policy limits requests per minute; retry "
+                                             "later"
+                                           : "retry later";
+    case 500:
+      return "BitRouter hit an internal error; see its log for this request id";
+    case 502:
+      if (code == "upstream_invalid_response")
+        return "an upstream sent an invalid reply; retry later";
+      return "an upstream provider rejected the request (often a bad provider key or an unknown "
+             "upstream model); see BitRouter's log";
+    case 503:
+      return "every upstream route failed; retry later";
+    case 504:
+      return "every upstream route timed out; retry later";
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+ErrorKind HttpErrorMapper::kindForStatus(int status) noexcept {
+  switch (status) {
+    case 400:
+    case 413:
+    case 415:
+    case 422:
+      return ErrorKind::BadRequest;
+    case 401:
+      return ErrorKind::Auth;
+    case 402:
+      return ErrorKind::PaymentRequired;
+    case 403:
+      return ErrorKind::Forbidden;
+    case 404:
+      return ErrorKind::NotFound;
+    case 429:
+      return ErrorKind::RateLimited;
+    case 504:
+      return ErrorKind::Timeout;
+    default:
+      return status >= 500 ? ErrorKind::Unavailable : ErrorKind::BadRequest;
+  }
+}
+
+ErrorKind HttpErrorMapper::kindForStreamCode(std::string_view code) noexcept {
+  if (code == "upstream_timeout") return ErrorKind::Timeout;
+  if (code == "upstream_rate_limited" || code == "rate_limit_exceeded") {
+    return ErrorKind::RateLimited;
+  }
+  if (code == "upstream_policy_violation") return ErrorKind::Forbidden;
+  return ErrorKind::Unavailable;  // bad gateway, unavailable, invalid response, or unknown
+}
+
+CallFailure HttpErrorMapper::fromResponse(int status, std::string_view reason,
+                                          const ErrorEnvelope& envelope,
+                                          std::optional<std::chrono::milliseconds> retryAfter,
+                                          const ErrorContext& context) {
+  std::string what = "BitRouter returned " + std::to_string(status);
+  const std::string_view detail = envelope.message.empty() ? reason : envelope.message;
+  if (!detail.empty()) {
+    what += " (";
+    what += detail;
+    what += ")";
+  }
+  CallFailure failure = CallFailure::make(kindForStatus(status), std::move(what),
+                                          hintFor(status, envelope, retryAfter, context), status);
+  failure.error.retryAfter = retryAfter;
+  failure.retry = RetryPolicy::isRetryableStatus(status, envelope.code);
+  if (status == 502 && !failure.retry) failure.error.retryable = false;
+  return failure;
+}
+
+CallFailure HttpErrorMapper::fromStreamError(const ErrorEnvelope& envelope,
+                                             std::size_t deliveredChars) {
+  std::string what = "BitRouter stream failed after " + std::to_string(deliveredChars) +
+                     " characters (" + (envelope.message.empty() ? "no message" : envelope.message);
+  if (!envelope.code.empty()) what += ", code " + envelope.code;
+  what += ")";
+  CallFailure failure =
+      CallFailure::make(kindForStreamCode(envelope.code), std::move(what),
+                        "a stream that has started is not retried; retry the call", 200);
+  failure.retry = false;
+  return failure;
+}
+
+}  // namespace agent::bitrouter

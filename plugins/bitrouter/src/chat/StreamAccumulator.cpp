@@ -1,0 +1,100 @@
+#include "chat/StreamAccumulator.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "agent/support/Text.hpp"
+#include "chat/ChatResponseParser.hpp"
+#include "chat/TextExcerpt.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+// A chunk of a few hundred bytes needs a few dozen values; these buffers hold them.
+constexpr std::size_t kValueBufferBytes = 4096;
+constexpr std::size_t kStackBufferBytes = 1024;
+constexpr std::size_t kStackCapacity = 256;
+
+using Pool = rapidjson::MemoryPoolAllocator<>;
+using FrameDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
+
+}  // namespace
+
+void StreamAccumulator::reset() noexcept {
+  scratch_.clear();
+  text_.clear();
+  lastContentStart_ = 0;
+  finishReason_.clear();
+  usage_.reset();
+  error_ = ErrorEnvelope{};
+  problem_.clear();
+  finished_ = false;
+  done_ = false;
+}
+
+std::string_view StreamAccumulator::lastContent() const noexcept {
+  return std::string_view(text_).substr(lastContentStart_);
+}
+
+StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const Redactor& redactor) {
+  if (text::trim(data) == "[DONE]") {
+    done_ = true;
+    return Step::Done;
+  }
+
+  scratch_.assign(data.data(), data.size());
+  alignas(std::max_align_t) char valueBuffer[kValueBufferBytes];
+  alignas(std::max_align_t) char stackBuffer[kStackBufferBytes];
+  Pool valueAllocator(valueBuffer, sizeof valueBuffer);
+  Pool stackAllocator(stackBuffer, sizeof stackBuffer);
+  FrameDocument document(&valueAllocator, kStackCapacity, &stackAllocator);
+  document.ParseInsitu<rapidjson::kParseIterativeFlag>(scratch_.data());
+  if (document.HasParseError()) {
+    problem_ = std::string("BitRouter sent a malformed stream frame (") +
+               rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
+               std::to_string(document.GetErrorOffset()) +
+               "): " + redactor.apply(textExcerpt(redactor.apply(data), 80));
+    return Step::Malformed;
+  }
+  if (!document.IsObject()) {
+    problem_ = "BitRouter sent a stream frame that is not a JSON object: " +
+               redactor.apply(textExcerpt(redactor.apply(data), 80));
+    return Step::Malformed;
+  }
+
+  const auto error = document.FindMember("error");
+  if (error != document.MemberEnd()) {
+    error_ = ErrorEnvelopeParser::fromErrorValue(error->value, data, redactor);
+    return Step::Error;
+  }
+
+  const auto usage = document.FindMember("usage");
+  if (usage != document.MemberEnd()) {
+    if (auto tokens = ChatResponseParser::usageFrom(usage->value)) usage_ = tokens;
+  }
+
+  const auto choices = document.FindMember("choices");
+  if (choices == document.MemberEnd() || !choices->value.IsArray() || choices->value.Empty()) {
+    return Step::Continue;
+  }
+  const auto& choice = choices->value[0];
+  if (!choice.IsObject()) return Step::Continue;
+
+  const auto finish = choice.FindMember("finish_reason");
+  if (finish != choice.MemberEnd() && finish->value.IsString()) {
+    finished_ = true;
+    finishReason_.assign(finish->value.GetString(), finish->value.GetStringLength());
+  }
+
+  const auto delta = choice.FindMember("delta");
+  if (delta == choice.MemberEnd() || !delta->value.IsObject()) return Step::Continue;
+  const auto content = delta->value.FindMember("content");
+  if (content == delta->value.MemberEnd()) return Step::Continue;
+  const std::size_t before = text_.size();
+  ChatResponseParser::appendContent(content->value, text_);
+  if (text_.size() == before) return Step::Continue;
+  lastContentStart_ = before;
+  return Step::Content;
+}
+
+}  // namespace agent::bitrouter
