@@ -29,9 +29,11 @@ struct ChatMessage {
 
   std::string role;
   std::string content;
-  std::vector<ToolCall> toolCalls;  // assistant only
-  std::string toolCallId;           // tool only: the ToolCall::id this message answers
-  std::string name;                 // optional participant name; empty when unset
+  // `{}` on the newer members: brace-initialising {role, content} stays free of
+  // -Wmissing-field-initializers.
+  std::vector<ToolCall> toolCalls{};  // assistant only
+  std::string toolCallId{};           // tool only: the ToolCall::id this message answers
+  std::string name{};                 // optional participant name; empty when unset
 };
 
 /// Receives each piece of streamed text as it arrives. Return false to cancel the call: the

@@ -304,7 +304,7 @@ TEST(BitRouterClientLoopback, ConnectionRefusedIsRetriedThenExplained) {
 
 TEST(BitRouterClientLoopback, WholeCallDeadlineHoldsWhileBlockedInARead) {
   LoopbackServer server([](const RecordedRequest&, Response& response, int) {
-    std::this_thread::sleep_for(1500ms);
+    LoopbackServer::pause(1500ms);  // cut short once the test is over
     LoopbackServer::json(response, 200, test::completionJson(R"("late")"));
   });
   BitRouterClient client(configFor(server.baseUrl(), {{"BITROUTER_TIMEOUT_MS", "300"}}));
@@ -325,7 +325,7 @@ TEST(BitRouterClientLoopback, DeadlineHoldsAgainstATricklingBody) {
     std::ostream& out = response.send();
     for (int i = 0; i < 40; ++i) {
       out << ' ' << std::flush;  // JSON allows leading whitespace; each byte resets Poco's timer
-      std::this_thread::sleep_for(50ms);
+      if (!LoopbackServer::pause(50ms)) return;
     }
     out << test::completionJson(R"("late")");
   });
@@ -499,7 +499,7 @@ TEST(BitRouterClientLoopback, IdleTimeoutBetweenFrames) {
   LoopbackServer server([](const RecordedRequest&, Response& response, int) {
     std::ostream& out = LoopbackServer::startSse(response);
     LoopbackServer::frame(out, test::deltaJson("slow"));
-    std::this_thread::sleep_for(1500ms);
+    LoopbackServer::pause(1500ms);
   });
   BitRouterClient client(
       configFor(server.baseUrl(), {{"BITROUTER_STREAM_IDLE_TIMEOUT_MS", "200"}}));
@@ -666,7 +666,7 @@ TEST(BitRouterClientLoopback, IdleConnectionClosedByTheServerIsReplacedBeforeSen
   SleepLog sleeps;
   BitRouterClient client(configFor(server.baseUrl()), sleeps.options());
   ASSERT_TRUE(client.chat("m", hello()).ok());
-  std::this_thread::sleep_for(100ms);  // let the server's FIN arrive
+  ASSERT_TRUE(server.waitForClosedConnections(1));  // its FIN is on the client's socket
   const ModelResult second = client.chat("m", hello());
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(server.requests(), 2);

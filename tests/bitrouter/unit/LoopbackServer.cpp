@@ -1,5 +1,9 @@
 #include "LoopbackServer.hpp"
 
+#include <sys/socket.h>
+
+#include <thread>
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -9,6 +13,19 @@
 #include <Poco/StreamCopier.h>
 
 namespace agent::bitrouter::test {
+namespace {
+
+// The state of the server whose handler runs on this thread, for pause().
+thread_local std::shared_ptr<void> currentState;
+
+struct CurrentState {
+  explicit CurrentState(std::shared_ptr<void> state) { currentState = std::move(state); }
+  ~CurrentState() { currentState.reset(); }
+  CurrentState(const CurrentState&) = delete;
+  CurrentState& operator=(const CurrentState&) = delete;
+};
+
+}  // namespace
 
 class LoopbackServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
@@ -36,6 +53,7 @@ class LoopbackServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
         index = static_cast<int>(state_->requests.size());
         state_->requests.push_back(recorded);
       }
+      const CurrentState current(state_);
       state_->handler(recorded, response, index);
     }
 
@@ -56,20 +74,29 @@ LoopbackServer::LoopbackServer(Handler handler, Poco::Net::Context::Ptr tls)
     : state_(std::make_shared<State>()) {
   state_->handler = std::move(handler);
   const Poco::Net::SocketAddress address("127.0.0.1", 0);
-  Poco::Net::ServerSocket socket =
+  listener_ =
       tls ? Poco::Net::SecureServerSocket(address, 64, tls) : Poco::Net::ServerSocket(address, 64);
-  port_ = socket.address().port();
+  port_ = listener_.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(30, 0));
   params->setMaxKeepAliveRequests(1000);
   params->setMaxThreads(16);
   threads_ = std::make_unique<Poco::ThreadPool>(2, 32);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), *threads_, socket, params);
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), *threads_, listener_, params);
   server_->start();
 }
 
 LoopbackServer::~LoopbackServer() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->stopped.notify_all();  // handlers in pause() return now
+  // A shut-down listener polls readable at once: the acceptor sees its stop flag without waiting
+  // for its poll timeout (until stopAll() sets the flag, its accepts fail harmlessly).
+  ::shutdown(listener_.impl()->sockfd(), SHUT_RDWR);
   server_->stopAll(true);  // aborts open connections, so their threads end promptly
   threads_->joinAll();
   server_.reset();  // the server goes before the pool it runs on
@@ -125,6 +152,16 @@ std::ostream& LoopbackServer::startSse(Poco::Net::HTTPServerResponse& response) 
 void LoopbackServer::frame(std::ostream& out, const std::string& payload) {
   out << "data: " << payload << "\n\n";
   out.flush();
+}
+
+bool LoopbackServer::pause(std::chrono::milliseconds delay) {
+  const auto state = std::static_pointer_cast<State>(currentState);
+  if (!state) {  // not on a handler's thread: nothing can cut the wait short
+    std::this_thread::sleep_for(delay);
+    return true;
+  }
+  std::unique_lock<std::mutex> lock(state->mutex);
+  return !state->stopped.wait_for(lock, delay, [&] { return state->stopping; });
 }
 
 std::string completionJson(const std::string& contentJson, const std::string& finishReason,

@@ -5,6 +5,8 @@
 // answered by the test's handler, which also learns the request's index (0, 1, ...).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +18,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 namespace agent::bitrouter::test {
@@ -59,6 +62,9 @@ class LoopbackServer {
   static std::ostream& startSse(Poco::Net::HTTPServerResponse& response);
   static void frame(std::ostream& out,
                     const std::string& payload);  // "data: <payload>\n\n" + flush
+  /// For handlers: waits `delay`, or less when the server is being destroyed (then false), so a
+  /// handler playing a slow server never holds the test up after the client gave up.
+  static bool pause(std::chrono::milliseconds delay);
 
  private:
   class Factory;
@@ -67,10 +73,15 @@ class LoopbackServer {
     Handler handler;
     std::mutex mutex;
     std::vector<RecordedRequest> requests;
+    std::condition_variable stopped;  // wakes pause()
+    bool stopping = false;            // guarded by mutex
   };
 
   std::shared_ptr<State> state_;
   std::uint16_t port_ = 0;
+  // Shared with the server: the destructor shuts it down so the acceptor's poll returns at once
+  // instead of at its 250 ms tick.
+  Poco::Net::ServerSocket listener_;
   // The server's own pool, not Poco's default one: the destructor joins every connection thread,
   // so none outlives the test that started it (ThreadSanitizer saw one still running at exit).
   std::unique_ptr<Poco::ThreadPool> threads_;

@@ -12,8 +12,19 @@ RawServer::RawServer(Behavior behavior)
 }
 
 RawServer::~RawServer() {
-  stop_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+    ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);  // the accept poll returns now
+    if (current_.impl()->initialized()) ::shutdown(current_.impl()->sockfd(), SHUT_RDWR);
+  }
+  changed_.notify_all();
   thread_.join();
+}
+
+bool RawServer::waitForClosedConnections(int count, std::chrono::milliseconds limit) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, limit, [&] { return closed_ >= count; });
 }
 
 bool RawServer::send(Poco::Net::StreamSocket& socket, std::string_view bytes) {
@@ -33,7 +44,8 @@ bool RawServer::trickle(Poco::Net::StreamSocket& socket, std::string_view bytes,
                         std::chrono::milliseconds delay) const {
   for (const char byte : bytes) {
     if (stop_ || !send(socket, std::string_view(&byte, 1))) return false;
-    std::this_thread::sleep_for(delay);
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (changed_.wait_for(lock, delay, [this] { return stop_.load(); })) return false;
   }
   return true;
 }
@@ -67,15 +79,30 @@ bool RawServer::readRequest(Poco::Net::StreamSocket& socket) {
 
 void RawServer::serve() {
   while (!stop_) {
-    if (!socket_.poll(Poco::Timespan(0, 20000), Poco::Net::Socket::SELECT_READ)) continue;
-    Poco::Net::StreamSocket connection = socket_.acceptConnection();
+    Poco::Net::StreamSocket connection;
+    try {
+      // Blocks until a client connects or the destructor shuts the listener down.
+      if (!socket_.poll(Poco::Timespan(10, 0), Poco::Net::Socket::SELECT_READ)) continue;
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_) break;
+      connection = socket_.acceptConnection();
+      current_ = connection;
+    } catch (const Poco::Exception&) {
+      continue;
+    }
     const int number = ++connections_;
     connection.setReceiveTimeout(Poco::Timespan(2, 0));
     bool keep = true;
     while (keep && !stop_ && readRequest(connection)) {
       keep = behavior_(*this, connection, number, ++requests_);
     }
-    connection.close();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      connection.close();
+      current_ = Poco::Net::StreamSocket();
+      ++closed_;
+    }
+    changed_.notify_all();
   }
 }
 

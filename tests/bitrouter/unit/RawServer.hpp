@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -36,10 +38,14 @@ class RawServer {
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port()); }
   int connections() const { return connections_; }
   int requests() const { return requests_; }
+  /// Waits until the server has closed `count` connections in all (false after `limit`).
+  bool waitForClosedConnections(int count,
+                                std::chrono::milliseconds limit = std::chrono::seconds(10)) const;
 
   /// Writes all of `bytes`; false once the client is gone (never SIGPIPE).
   static bool send(Poco::Net::StreamSocket& socket, std::string_view bytes);
-  /// Writes `bytes` one byte every `delay`; false once the client is gone or the server stops.
+  /// Writes `bytes` one byte every `delay`; false once the client is gone or the server stops
+  /// (which cuts the current delay short).
   bool trickle(Poco::Net::StreamSocket& socket, std::string_view bytes,
                std::chrono::milliseconds delay) const;
 
@@ -55,6 +61,12 @@ class RawServer {
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
+  // The destructor shuts down the listener and the connection being served, so that a blocked
+  // poll or read ends at once; the mutex keeps the descriptor from being closed meanwhile.
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;  // stop_ set or a connection closed
+  Poco::Net::StreamSocket current_;          // guarded by mutex_
+  int closed_ = 0;                           // guarded by mutex_
   std::thread thread_;
 };
 
