@@ -1,6 +1,7 @@
 // Character: the agent's character file: its name, settings and secrets (elizaOS's shape).
 //
-//   {"name": "Agent", "settings": {"TEXT_SMALL_MAX_TOKENS": 99}, "secrets": {"BITROUTER_API_KEY": "..."}}
+//   {"name": "Agent", "settings": {"TEXT_SMALL_MAX_TOKENS": 99}, "secrets": {"BITROUTER_API_KEY":
+//   "..."}}
 //
 // Values may be strings, numbers or booleans in the file; they are kept as text ("99", "true").
 #pragma once
