@@ -10,14 +10,23 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace agent::host {
 
 struct Character {
   std::string name;
+  std::string system;              // the character's own system prompt, when it has one
+  std::vector<std::string> bio;    // "bio": a string or an array of strings
+  std::vector<std::string> style;  // "style.all" then "style.chat" (what a conversation uses)
   std::map<std::string, std::string, std::less<>> settings;
   std::map<std::string, std::string, std::less<>> secrets;
 };
+
+/// The system prompt a conversation with this character starts from: its "system" when set, else
+/// one built from its name, bio and chat style (elizaOS composes the same parts); empty when the
+/// character has none of them.
+std::string systemPrompt(const Character& character);
 
 /// A failure to read or understand a character file; `message` names the file and the problem.
 struct CharacterError {
