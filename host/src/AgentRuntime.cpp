@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "CallPool.hpp"
 #include "TextUtil.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"

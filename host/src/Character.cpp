@@ -57,7 +57,63 @@ std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& int
   return std::nullopt;
 }
 
+// Appends a string, or every string of an array, to `out`; a problem text for anything else.
+std::optional<std::string> appendStrings(const rapidjson::Value& value, std::string_view field,
+                                         std::vector<std::string>& out) {
+  if (value.IsNull()) return std::nullopt;
+  if (value.IsString()) {
+    out.emplace_back(value.GetString(), value.GetStringLength());
+    return std::nullopt;
+  }
+  if (!value.IsArray())
+    return "\"" + std::string(field) + "\" must be a string or an array of strings";
+  for (const auto& item : value.GetArray()) {
+    if (!item.IsString()) return "\"" + std::string(field) + "\" must contain only strings";
+    out.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> readPersona(const rapidjson::Value& document, Character& character) {
+  if (auto it = document.FindMember("system"); it != document.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsString()) return "\"system\" must be a string";
+    character.system.assign(it->value.GetString(), it->value.GetStringLength());
+  }
+  if (auto it = document.FindMember("bio"); it != document.MemberEnd()) {
+    if (auto problem = appendStrings(it->value, "bio", character.bio)) return problem;
+  }
+  if (auto it = document.FindMember("style"); it != document.MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsObject()) return "\"style\" must be an object such as {\"all\": [...]}";
+    for (const char* part : {"all", "chat"}) {
+      auto inner = it->value.FindMember(part);
+      if (inner == it->value.MemberEnd()) continue;
+      if (auto problem =
+              appendStrings(inner->value, std::string("style.") + part, character.style)) {
+        return problem;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string systemPrompt(const Character& character) {
+  if (!character.system.empty()) return character.system;
+  std::string prompt;
+  if (!character.name.empty()) prompt = "You are " + character.name + ".";
+  if (!character.bio.empty()) {
+    prompt += prompt.empty() ? "About you:" : "\n\nAbout you:";
+    for (const std::string& line : character.bio)
+      prompt += "\n- " + line;
+  }
+  if (!character.style.empty()) {
+    prompt += prompt.empty() ? "How you write:" : "\n\nHow you write:";
+    for (const std::string& line : character.style)
+      prompt += "\n- " + line;
+  }
+  return prompt;
+}
 
 std::variant<Character, CharacterError> parseCharacter(std::string_view json,
                                                        std::string_view origin) {
@@ -78,6 +134,9 @@ std::variant<Character, CharacterError> parseCharacter(std::string_view json,
   if (auto it = document.FindMember("name"); it != document.MemberEnd()) {
     if (!it->value.IsString()) return CharacterError{fail(origin, "\"name\" must be a string")};
     character.name.assign(it->value.GetString(), it->value.GetStringLength());
+  }
+  if (auto problem = readPersona(document, character)) {
+    return CharacterError{fail(origin, *problem)};
   }
 
   if (auto it = document.FindMember("secrets"); it != document.MemberEnd() && !it->value.IsNull()) {

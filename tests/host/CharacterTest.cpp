@@ -106,5 +106,27 @@ TEST(CharacterTest, LoadReportsEmptyFile) {
   EXPECT_NE(std::get<CharacterError>(result).message.find("empty.json"), std::string::npos);
 }
 
+TEST(CharacterTest, SystemPromptIsTheCharactersOwnWhenSet) {
+  const Character character = parseOk(R"({"name":"Ada","system":"Be terse.","bio":"b"})");
+  EXPECT_EQ(systemPrompt(character), "Be terse.");
+}
+
+TEST(CharacterTest, SystemPromptIsBuiltFromNameBioAndChatStyle) {
+  const Character character = parseOk(
+      R"({"name":"Ada","bio":["a mathematician","writes programs"],
+          "style":{"all":["short sentences"],"chat":["asks questions"],"post":["ignored"]}})");
+  EXPECT_EQ(systemPrompt(character),
+            "You are Ada.\n\nAbout you:\n- a mathematician\n- writes programs\n\n"
+            "How you write:\n- short sentences\n- asks questions");
+  EXPECT_EQ(systemPrompt(parseOk(R"({})")), "");
+}
+
+TEST(CharacterTest, PersonaFieldsOfTheWrongShapeAreNamed) {
+  for (const char* json : {R"({"system":1})", R"({"bio":{"a":1}})", R"({"bio":[1]})",
+                           R"({"style":"x"})", R"({"style":{"all":[true]}})"}) {
+    EXPECT_FALSE(parseError(json).empty()) << json;
+  }
+}
+
 }  // namespace
 }  // namespace agent::host

@@ -6,16 +6,21 @@
 // Beyond elizaOS: with MODEL_FAILOVER=true a retryable failure moves on to the next candidate.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/PendingCall.hpp"
 
 namespace agent::host {
 
+class CallPool;
 class ModelRegistry;
 class Settings;
 class Logger;
@@ -30,18 +35,35 @@ struct CallInfo {
 class AgentRuntime {
  public:
   AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger);
+  /// Cancels the asynchronous calls still running and waits for their threads.
+  ~AgentRuntime();
+  AgentRuntime(const AgentRuntime&) = delete;
+  AgentRuntime& operator=(const AgentRuntime&) = delete;
 
   ModelResult useModel(ModelType type, GenerateTextParams params,
                        std::optional<std::string_view> provider = std::nullopt,
                        CallInfo* info = nullptr) const;
 
+  /// useModel on the host's call pool: returns at once with a handle to wait on or cancel. At
+  /// most AGENT_MAX_CONCURRENT_CALLS (default 64) calls run at a time; later ones queue, and the
+  /// time spent queued counts against params.deadline. The runtime must outlive the handle's wait.
+  PendingCall useModelAsync(ModelType type, GenerateTextParams params,
+                            std::optional<std::string> provider = std::nullopt) const;
+
   /// The params a handler would receive for `type` (settings merged, LLM_MODE applied to `type`).
   GenerateTextParams prepareParams(ModelType& type, GenerateTextParams params) const;
 
  private:
+  CallPool& pool() const;
+
   const Settings& settings_;
   const ModelRegistry& registry_;
   Logger& logger_;
+
+  // The pool starts with the first asynchronous call: a CLI that never makes one starts no thread.
+  mutable std::mutex asyncMutex_;
+  mutable std::unique_ptr<CallPool> pool_;
+  mutable std::vector<std::weak_ptr<PendingCall::State>> asyncCalls_;  // to cancel at shutdown
 };
 
 }  // namespace agent::host

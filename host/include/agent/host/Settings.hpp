@@ -13,7 +13,8 @@ namespace agent::host {
 
 class Settings {
  public:
-  /// Looks a name up in an environment. Tests pass a map; the default reads the process environment.
+  /// Looks a name up in an environment. Tests pass a map; the default reads the process
+  /// environment.
   using Environment = std::function<std::optional<std::string>(std::string_view key)>;
 
   static Environment processEnvironment();

@@ -1,0 +1,45 @@
+// Tool: a function the application lends the model, for the tool loop (agent/host/ToolLoop.hpp).
+//
+//   agent::host::Tool weather{{"get_weather", "Current weather for a city", R"({"type":"object",
+//       "properties":{"city":{"type":"string"}},"required":["city"]})"},
+//       [](std::string_view arguments, const agent::host::ToolContext&) {
+//         return agent::host::ToolOutcome::success(R"({"celsius":21})");
+//       }};
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "agent/Cancellation.hpp"
+#include "agent/ToolCall.hpp"
+
+namespace agent::host {
+
+/// What running a tool produced: a result for the model, or an error it should hear about.
+struct ToolOutcome {
+  bool ok = true;
+  std::string text;  // the result, or one line saying what went wrong
+
+  static ToolOutcome success(std::string result) { return {true, std::move(result)}; }
+  static ToolOutcome failure(std::string message) { return {false, std::move(message)}; }
+};
+
+/// What a running tool may check: when its time is up, and whether the loop was cancelled.
+struct ToolContext {
+  std::chrono::steady_clock::time_point deadline;
+  std::shared_ptr<const CancellationToken> cancellation;  // never null
+};
+
+/// Runs a tool. `arguments` is the JSON object text the model wrote, already checked against
+/// the tool's parameters schema by the provider. May throw: the loop reports it as a failure.
+using ToolFunction = std::function<ToolOutcome(std::string_view arguments, const ToolContext&)>;
+
+struct Tool {
+  ToolDefinition definition;  // sent to the model
+  ToolFunction run;
+};
+
+}  // namespace agent::host

@@ -1,0 +1,50 @@
+// ToolLoop: runWithTools, the loop that lets a model use the application's tools.
+//
+// Each step calls the model with the conversation so far. When it answers with tool calls, the
+// loop runs them (several at once when the model asked for several), appends the assistant
+// message and one tool message per call, and calls the model again; when it answers without
+// tool calls, that answer ends the loop. A tool that fails, overruns its time, is unknown or got
+// arguments that do not fit its schema becomes a tool message saying so: the model gets the
+// chance to correct itself. The whole transcript comes back with the final answer.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/GenerateTextParams.hpp"
+#include "agent/ModelResult.hpp"
+#include "agent/ModelType.hpp"
+#include "agent/host/Tool.hpp"
+
+namespace agent::host {
+
+class AgentRuntime;
+
+struct ToolLoopOptions {
+  int maxSteps = 8;  // model calls at most
+  std::chrono::milliseconds toolTimeout{30000};
+  std::optional<std::string> provider;  // as useModel's provider argument
+  /// Called as each tool starts and finishes (from the loop's thread), e.g. to show progress.
+  std::function<void(const ToolCall&)> onToolStart;
+  std::function<void(const ToolCall&, const ToolOutcome&)> onToolResult;
+};
+
+struct ToolLoopResult {
+  /// The final answer (text, no tool calls), or the failure that ended the loop: a model call's
+  /// error, Cancelled, or BadResponse when the model still asked for tools after maxSteps.
+  ModelResult result = ModelOutput{};
+  /// The conversation: the messages the loop started from, then every assistant message and
+  /// tool result, and the final assistant answer when there was one.
+  std::vector<ChatMessage> transcript;
+  int steps = 0;  // model calls made
+};
+
+/// Runs the loop. `params.messages` (or, when empty, params.system and params.prompt) start the
+/// conversation; the tools' definitions are sent unless params.tools is already set.
+ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, GenerateTextParams params,
+                            const std::vector<Tool>& tools, const ToolLoopOptions& options = {});
+
+}  // namespace agent::host

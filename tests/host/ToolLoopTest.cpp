@@ -1,0 +1,165 @@
+// runWithTools: the loop over a scripted provider (the BitRouter integration tests run it over
+// real HTTP); what the model is sent at each step, and how every kind of tool failure reads.
+#include "agent/host/ToolLoop.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <sstream>
+#include <stdexcept>
+
+#include "agent/host/AgentRuntime.hpp"
+#include "agent/host/Logger.hpp"
+#include "agent/host/ModelRegistry.hpp"
+#include "agent/host/Settings.hpp"
+#include "support/FakeProvider.hpp"
+#include "support/TestSupport.hpp"
+
+namespace agent::host {
+namespace {
+
+using namespace std::chrono_literals;
+using test::FakeProvider;
+
+ToolCall call(std::string id, std::string name, std::string arguments = "{}") {
+  return ToolCall{std::move(id), std::move(name), std::move(arguments), ""};
+}
+
+ModelOutput asksFor(std::vector<ToolCall> calls) {
+  ModelOutput output;
+  output.toolCalls = std::move(calls);
+  output.finishReason = "tool_calls";
+  return output;
+}
+
+ModelOutput answers(std::string text) {
+  ModelOutput output;
+  output.text = std::move(text);
+  output.finishReason = "stop";
+  return output;
+}
+
+Tool echoTool(std::string name) {
+  return Tool{{name, "echoes its arguments", R"({"type":"object"})", std::nullopt},
+              [name](std::string_view arguments, const ToolContext&) {
+                return ToolOutcome::success(name + " got " + std::string(arguments));
+              }};
+}
+
+class ToolLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override { registry_.registerModel(ModelType::TextSmall, provider_, "fake", 0); }
+
+  // Answers with the scripted outputs in turn.
+  void script(std::vector<ModelOutput> outputs) {
+    provider_->setHandler([outputs, step = std::make_shared<std::size_t>(0)](
+                              ModelType, const GenerateTextParams&) -> ModelResult {
+      if (*step >= outputs.size()) return makeError(ErrorKind::Internal, "script exhausted");
+      return outputs[(*step)++];
+    });
+  }
+
+  ToolLoopResult run(const std::vector<Tool>& tools, ToolLoopOptions options = {}) {
+    GenerateTextParams params;
+    params.system = "be brief";
+    params.prompt = "what is up?";
+    return runWithTools(runtime_, ModelType::TextSmall, params, tools, options);
+  }
+
+  std::ostringstream log_;
+  Logger logger_{log_, LogLevel::Info};
+  ModelRegistry registry_;
+  Settings settings_{Character{}, test::mapEnvironment({})};
+  AgentRuntime runtime_{settings_, registry_, logger_};
+  std::shared_ptr<FakeProvider> provider_ = std::make_shared<FakeProvider>("fake");
+};
+
+TEST_F(ToolLoopTest, RunsATwoStepConversationAndReturnsTheTranscript) {
+  script({asksFor({call("c1", "lookup", R"({"q":"x"})")}), answers("done")});
+  const ToolLoopResult loop = run({echoTool("lookup")});
+  ASSERT_TRUE(loop.result.ok()) << loop.result.error().message;
+  EXPECT_EQ(loop.result.output().text, "done");
+  EXPECT_EQ(loop.steps, 2);
+  ASSERT_EQ(loop.transcript.size(), 5u);
+  EXPECT_EQ(loop.transcript[0].role, "system");
+  EXPECT_EQ(loop.transcript[1].role, "user");
+  EXPECT_EQ(loop.transcript[2].role, "assistant");
+  ASSERT_EQ(loop.transcript[2].toolCalls.size(), 1u);
+  EXPECT_EQ(loop.transcript[3].role, "tool");
+  EXPECT_EQ(loop.transcript[3].toolCallId, "c1");
+  EXPECT_EQ(loop.transcript[3].content, R"(lookup got {"q":"x"})");
+  EXPECT_EQ(loop.transcript[4].content, "done");
+
+  // The second call carried the whole conversation and the tool definitions.
+  const auto calls = provider_->calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1].params.messages.size(), 4u);
+  ASSERT_EQ(calls[1].params.tools.size(), 1u);
+  EXPECT_EQ(calls[1].params.tools[0].name, "lookup");
+}
+
+TEST_F(ToolLoopTest, EveryToolFailureBecomesAToolMessageAndTheLoopGoesOn) {
+  ToolCall mismatched = call("c3", "lookup", R"({"q":1})");
+  mismatched.problem = "/q: expected a string";
+  script({asksFor({call("c1", "nosuch"), call("c2", "broken"), mismatched, call("c4", "slow")}),
+          answers("recovered")});
+  Tool broken{{"broken", "", "", std::nullopt}, [](std::string_view, const ToolContext&) {
+                throw std::runtime_error("disk on fire");
+                return ToolOutcome{};
+              }};
+  Tool slow{{"slow", "", "", std::nullopt}, [](std::string_view, const ToolContext& context) {
+              std::this_thread::sleep_until(context.deadline + 200ms);
+              return ToolOutcome::success("late");
+            }};
+  ToolLoopOptions options;
+  options.toolTimeout = 100ms;
+  const ToolLoopResult loop = run({echoTool("lookup"), broken, slow}, options);
+  ASSERT_TRUE(loop.result.ok());
+  ASSERT_EQ(loop.transcript.size(), 8u);
+  EXPECT_EQ(loop.transcript[3].content,
+            "error: there is no tool named 'nosuch'; the tools are: lookup, broken, slow");
+  EXPECT_EQ(loop.transcript[4].content, "error: the tool broken failed: disk on fire");
+  EXPECT_NE(loop.transcript[5].content.find("/q: expected a string"), std::string::npos);
+  EXPECT_EQ(loop.transcript[6].content, "error: the tool slow did not finish in 100 ms");
+}
+
+TEST_F(ToolLoopTest, ParallelCallsRunAtTheSameTime) {
+  script({asksFor({call("a", "meet"), call("b", "meet")}), answers("ok")});
+  std::latch bothStarted(2);
+  Tool meet{{"meet", "", "", std::nullopt}, [&](std::string_view, const ToolContext&) {
+              bothStarted.arrive_and_wait();  // deadlocks (and times out) if run one by one
+              return ToolOutcome::success("met");
+            }};
+  ToolLoopOptions options;
+  options.toolTimeout = 5s;
+  const ToolLoopResult loop = run({meet}, options);
+  ASSERT_TRUE(loop.result.ok());
+  EXPECT_EQ(loop.transcript[3].content, "met");
+  EXPECT_EQ(loop.transcript[4].content, "met");
+}
+
+TEST_F(ToolLoopTest, StopsAtTheStepLimitWithTheTranscriptSoFar) {
+  script({asksFor({call("1", "lookup")}), asksFor({call("2", "lookup")}),
+          asksFor({call("3", "lookup")})});
+  ToolLoopOptions options;
+  options.maxSteps = 2;
+  const ToolLoopResult loop = run({echoTool("lookup")}, options);
+  ASSERT_FALSE(loop.result.ok());
+  EXPECT_EQ(loop.result.error().kind, ErrorKind::BadResponse);
+  EXPECT_NE(loop.result.error().message.find("after 2 steps"), std::string::npos);
+  EXPECT_EQ(loop.steps, 2);
+  EXPECT_EQ(loop.transcript.size(), 6u);  // system, user, 2 x (assistant + tool)
+}
+
+TEST_F(ToolLoopTest, AModelErrorEndsTheLoopWithIt) {
+  provider_->failWith(ErrorKind::RateLimited);
+  const ToolLoopResult loop = run({echoTool("lookup")});
+  ASSERT_FALSE(loop.result.ok());
+  EXPECT_EQ(loop.result.error().kind, ErrorKind::RateLimited);
+  EXPECT_EQ(loop.steps, 1);
+}
+
+}  // namespace
+}  // namespace agent::host
