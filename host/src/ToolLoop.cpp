@@ -17,6 +17,16 @@ std::vector<ChatMessage> startingMessages(GenerateTextParams& params) {
   return messages;
 }
 
+// True when the answer calls a tool the caller offered but runs itself (no function).
+bool callsAnUnrunTool(const std::vector<ToolCall>& calls, const std::vector<Tool>& tools) {
+  for (const ToolCall& call : calls) {
+    for (const Tool& tool : tools) {
+      if (tool.definition.name == call.name && !tool.run) return true;
+    }
+  }
+  return false;
+}
+
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
@@ -53,7 +63,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     ChatMessage answer("assistant", output.text);
     answer.toolCalls = output.toolCalls;
     loop.transcript.push_back(answer);
-    if (output.toolCalls.empty()) {
+    if (output.toolCalls.empty() || callsAnUnrunTool(output.toolCalls, tools)) {
       loop.result = std::move(result);
       return loop;
     }

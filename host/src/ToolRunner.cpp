@@ -47,7 +47,6 @@ std::optional<ToolOutcome> refuse(const ToolCall& call, const Tool* tool,
                                 "; call it again with arguments that fit its "
                                 "parameters schema");
   }
-  if (!tool->run) return ToolOutcome::failure("the tool " + call.name + " cannot be run here");
   return std::nullopt;
 }
 

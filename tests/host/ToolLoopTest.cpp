@@ -161,5 +161,15 @@ TEST_F(ToolLoopTest, AModelErrorEndsTheLoopWithIt) {
   EXPECT_EQ(loop.steps, 1);
 }
 
+TEST_F(ToolLoopTest, AnAnswerCallingAToolLeftToTheCallerEndsTheLoopWithThatAnswer) {
+  script({asksFor({call("c1", "manual", R"({"x":1})")}), answers("never sent")});
+  const Tool manual{{"manual", "run by the caller", "", std::nullopt}, nullptr};
+  const ToolLoopResult loop = run({echoTool("lookup"), manual});
+  ASSERT_TRUE(loop.result.ok());
+  ASSERT_EQ(loop.result.output().toolCalls.size(), 1u);
+  EXPECT_EQ(loop.result.output().toolCalls[0].name, "manual");
+  EXPECT_EQ(loop.steps, 1);
+}
+
 }  // namespace
 }  // namespace agent::host

@@ -5,7 +5,9 @@
 // message and one tool message per call, and calls the model again; when it answers without
 // tool calls, that answer ends the loop. A tool that fails, overruns its time, is unknown or got
 // arguments that do not fit its schema becomes a tool message saying so: the model gets the
-// chance to correct itself. The whole transcript comes back with the final answer.
+// chance to correct itself. A tool without a function is offered to the model but left to the
+// caller: an answer that calls one ends the loop with that answer, tool calls included. The
+// whole transcript comes back with the final answer.
 #pragma once
 
 #include <chrono>
