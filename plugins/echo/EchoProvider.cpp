@@ -29,16 +29,18 @@ namespace {
 // -- 1. The manifest ---------------------------------------------------------------------------
 
 // The plugin is opt-in: the host enables it only when one of these settings is non-blank.
-constexpr const char* kAutoEnableKeys[] = {"ECHO_PROVIDER"};
+constexpr std::string_view kAutoEnableKeys[] = {"ECHO_PROVIDER"};
 
-// Every setting the plugin reads, for `agent-host providers` and the docs.
+// Every setting the plugin reads, for `agent-host providers --json` and the docs.
 constexpr agent::SettingSpec kSettings[] = {
     {"ECHO_PROVIDER", nullptr, "set to any non-blank value to enable the echo provider", false},
-    {"ECHO_PRIORITY", "0", "registration priority; higher wins over other providers", false},
+    {"ECHO_PRIORITY", "0", "registration priority (a number); higher wins over other providers",
+     false},
     {"ECHO_FAIL_WITH", nullptr,
      "make every call fail with this error kind (e.g. unavailable), to try out failover", false},
 };
 
+// Read by the host from the plugin file before loading it; the list lengths are deduced.
 constexpr agent::PluginManifest kManifest{
     .name = "echo",  // the provider name every model is registered under
     .description = "Deterministic offline provider that echoes the prompt",
@@ -46,9 +48,7 @@ constexpr agent::PluginManifest kManifest{
     .defaultPriority = 0,
     .prioritySetting = "ECHO_PRIORITY",  // the host reads and validates it
     .autoEnableKeys = kAutoEnableKeys,
-    .autoEnableKeyCount = std::size(kAutoEnableKeys),
     .settings = kSettings,
-    .settingCount = std::size(kSettings),
 };
 
 constexpr std::string_view kModel = "echo-1";
@@ -152,7 +152,13 @@ class EchoProvider final : public agent::ModelProvider {
     output.usage.estimated = true;
 
     // MODEL_USED after every successful call, naming the type that actually served.
-    host_.emitModelUsed({kManifest.name, type, output.model, output.usage});
+    agent::ModelUsedEvent event;
+    event.provider = std::string(kManifest.name);
+    event.type = type;
+    event.model = output.model;
+    event.tokens = output.usage;
+    event.streamed = params.stream && params.onChunk != nullptr;
+    host_.emitModelUsed(event);
     return output;
   }
 

@@ -1,0 +1,87 @@
+// Load errors as a plugin author reads them, and the descriptor reader on bytes that are not a
+// well-formed descriptor (each a one-line reason, never a crash).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "LoadErrors.hpp"
+#include "PluginDescriptor.hpp"
+#include "agent/PluginEntry.hpp"
+
+namespace agent::host {
+namespace {
+
+TEST(LoadErrorsTest, DemanglesCxxNames) {
+  EXPECT_EQ(demangleNames("x.so: undefined symbol: _ZN5agent4host3fooEi"),
+            "x.so: undefined symbol: agent::host::foo(int)");
+  EXPECT_EQ(demangleNames("no names here"), "no names here");
+  EXPECT_EQ(demangleNames("_Zgarbage"), "_Zgarbage");
+}
+
+TEST(LoadErrorsTest, KeepsDlerrorOnlyAndAddsAHint) {
+  const std::string line = describeLoadFailure(
+      "boost::dll::shared_library::load() failed (dlerror system message: /p/x.so: undefined "
+      "symbol: _ZN5agent3barEv): Bad file descriptor");
+  EXPECT_EQ(line.rfind("cannot load: /p/x.so: undefined symbol: agent::bar()", 0), 0u) << line;
+  EXPECT_EQ(line.find("Bad file descriptor"), std::string::npos) << line;
+  EXPECT_NE(line.find("--no-undefined"), std::string::npos) << line;
+
+  const std::string missing = describeLoadFailure(
+      "boost::dll::shared_library::load() failed (dlerror system message: libnope.so.1: cannot "
+      "open shared object file: No such file or directory): Bad file descriptor");
+  EXPECT_NE(missing.find("a library the plugin needs is missing"), std::string::npos) << missing;
+}
+
+std::string header(std::uint32_t abi, std::uint32_t manifestSize) {
+  AgentPluginDescriptorHeader h{};
+  std::memcpy(h.magic, AGENT_PLUGIN_MAGIC, 8);
+  h.abiVersion = abi;
+  h.cxxAbiTag = cxxAbiTag();
+  h.layoutFingerprint = detail::layoutFingerprint();
+  h.manifestSize = manifestSize;
+  return std::string(reinterpret_cast<const char*>(&h), sizeof h);
+}
+
+std::string reason(std::string_view bytes) {
+  auto parsed = parsePluginDescriptor(bytes);
+  return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "";
+}
+
+TEST(PluginDescriptorTest, RefusesWhatIsNotAWellFormedDescriptor) {
+  using namespace std::string_literals;
+  EXPECT_NE(reason("short").find("too short"), std::string::npos);
+  EXPECT_NE(reason(std::string(64, 'x')).find("no agent-host plugin descriptor"),
+            std::string::npos);
+  EXPECT_NE(reason(header(1, 0)).find("plugin ABI version 1, host expects 2"), std::string::npos);
+  EXPECT_NE(reason(header(2, 50) + "name\0x\0"s).find("cut short"), std::string::npos);
+  EXPECT_NE(reason(header(2, 6) + "name\0x"s).find("cut short"), std::string::npos);
+  EXPECT_NE(reason(header(2, 0)).find("no manifest name"), std::string::npos);
+  EXPECT_NE(reason(header(2, 22) + "priority\0zzzzzzzzzzzz\0"s).find("priority"),
+            std::string::npos);
+  const std::string orphan =
+      "settingSecret\0"
+      "1\0name\0x\0"s;
+  EXPECT_NE(reason(header(2, static_cast<std::uint32_t>(orphan.size())) + orphan)
+                .find("before naming it"),
+            std::string::npos);
+}
+
+TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
+  using namespace std::string_literals;
+  const std::string manifest =
+      "name\0p\0futureField\0whatever\0setting\0K\0settingDefault\0d\0settingSecret\0"
+      "1\0"s;
+  auto parsed =
+      parsePluginDescriptor(header(2, static_cast<std::uint32_t>(manifest.size())) + manifest);
+  ASSERT_TRUE(std::holds_alternative<PluginDescriptor>(parsed)) << std::get<std::string>(parsed);
+  const auto& descriptor = std::get<PluginDescriptor>(parsed);
+  EXPECT_EQ(descriptor.name, "p");
+  ASSERT_EQ(descriptor.settings.size(), 1u);
+  EXPECT_EQ(descriptor.settings[0].key, "K");
+  EXPECT_EQ(descriptor.settings[0].defaultValue, "d");
+  EXPECT_TRUE(descriptor.settings[0].secret);
+}
+
+}  // namespace
+}  // namespace agent::host
