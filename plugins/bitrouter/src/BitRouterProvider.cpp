@@ -86,7 +86,12 @@ ModelResult BitRouterProvider::generateText(ModelType type,
     ModelResult result = client_.chat(*choice, params);
     if (result.ok()) {
       const ModelOutput& output = result.output();
-      host_.emitModelUsed(ModelUsedEvent{kName, type, output.model, output.usage});
+      ModelUsedEvent event;
+      event.provider = kName;
+      event.type = type;
+      event.model = output.model;
+      event.tokens = output.usage;
+      host_.emitModelUsed(event);
     }
     return result;
   } catch (const std::exception& error) {
