@@ -13,22 +13,23 @@ namespace agent {
 
 /// A setting a plugin reads; listed by `agent-host providers --json` and in docs.
 struct SettingSpec {
-  std::string_view key;
+  std::string_view key{};
   const char* defaultValue = nullptr;  // nullptr when there is none
-  std::string_view description;
+  std::string_view description{};
   bool secret = false;  // its value is never printed
 };
 
-/// Static facts about a plugin.
+/// Static facts about a plugin. Every member has a default, so designated initializers may leave
+/// out what does not apply.
 struct PluginManifest {
-  std::string_view name;  // the provider name models are registered under, e.g. "bitrouter"
-  std::string_view description;
-  std::string_view version;
-  double defaultPriority = 0;        // higher wins; any finite number, e.g. -1.5
-  std::string_view prioritySetting;  // the setting that overrides defaultPriority; empty: none
+  std::string_view name{};  // the provider name models are registered under, e.g. "bitrouter"
+  std::string_view description{};
+  std::string_view version{};
+  double defaultPriority = 0;          // higher wins; any finite number, e.g. -1.5
+  std::string_view prioritySetting{};  // the setting that overrides defaultPriority; empty: none
   /// The plugin is enabled iff one of these settings is non-blank. None: always enabled.
-  std::span<const std::string_view> autoEnableKeys;
-  std::span<const SettingSpec> settings;
+  std::span<const std::string_view> autoEnableKeys{};
+  std::span<const SettingSpec> settings{};
 };
 
 }  // namespace agent
