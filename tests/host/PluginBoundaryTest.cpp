@@ -177,6 +177,29 @@ TEST_F(PluginBoundaryTest, WellBehavedPluginPassesTheThreadCheck) {
   EXPECT_FALSE(test::isMapped(path));
 }
 
+// --- Dependencies -----------------------------------------------------------------------------
+
+// First: once loaded, a library with the same soname would satisfy the dependency.
+TEST_F(PluginBoundaryTest, MissingDependencyIsALoadFailureWithAHint) {
+  dir_.copy(TEST_PLUGIN_NEEDS_DEPENDENCY, "needsdep.so");
+  load();
+  const auto& plugin = report("needsdep.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find(fs::path(TEST_DEPENDENCY_LIBRARY).filename().string()),
+            std::string::npos)
+      << plugin.reason;
+  EXPECT_NE(plugin.reason.find("a library the plugin needs is missing"), std::string::npos)
+      << plugin.reason;
+  EXPECT_EQ(plugin.reason.find("Bad file descriptor"), std::string::npos) << plugin.reason;
+}
+
+TEST_F(PluginBoundaryTest, DependencyShippedBesideThePluginIsFound) {
+  dir_.copy(TEST_PLUGIN_NEEDS_DEPENDENCY, "needsdep.so");
+  dir_.copy(TEST_DEPENDENCY_LIBRARY, fs::path(TEST_DEPENDENCY_LIBRARY).filename().string());
+  load();
+  EXPECT_EQ(report("needsdep.so").status, Status::Loaded) << report("needsdep.so").reason;
+}
+
 // --- Permissions ------------------------------------------------------------------------------
 
 TEST_F(PluginBoundaryTest, GroupWritablePluginIsRefusedWithTheFix) {

@@ -12,6 +12,7 @@
 //   TEST_PLUGIN_LEAVES_THREAD     init starts a thread that destroy() never joins
 //   TEST_PLUGIN_STATIC_MARKER     a static constructor creates the file named by the environment
 //                                 variable AGENT_TEST_MARKER_FILE (proves the library was loaded)
+//   TEST_PLUGIN_NEEDS_DEPENDENCY  init calls into a library shipped beside the plugin
 // At run time, the setting <NAME>_FAIL_WITH=<error kind> makes every call fail with that kind.
 // Replies are "<name>/<served type>: <prompt>", so tests can see who served and as what.
 #include <agent/Plugin.hpp>
@@ -27,6 +28,9 @@
 
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
 extern "C" int agent_test_symbol_that_does_not_exist(int);
+#endif
+#ifdef TEST_PLUGIN_NEEDS_DEPENDENCY
+extern "C" int agent_test_dependency_answer();
 #endif
 
 namespace {
@@ -91,6 +95,9 @@ class TestProvider final : public agent::ModelProvider {
   explicit TestProvider(const agent::HostServices& host) : host_(host) {
 #ifdef TEST_PLUGIN_INIT_FAILS
     throw std::runtime_error("TEST init failure: missing TEST_REQUIRED_KEY");
+#endif
+#ifdef TEST_PLUGIN_NEEDS_DEPENDENCY
+    if (agent_test_dependency_answer() != 42) throw std::runtime_error("wrong dependency");
 #endif
 #ifdef TEST_PLUGIN_INIT_BLOCKS
     for (;;)
