@@ -19,10 +19,10 @@
 
 #include <boost/dll/shared_library.hpp>
 
-#include "LibraryImage.hpp"
 #include "LoadErrors.hpp"
 #include "PluginCallGuard.hpp"
 #include "PluginDescriptor.hpp"
+#include "PluginEntryCheck.hpp"
 #include "PluginInit.hpp"
 #include "PluginPermissions.hpp"
 #include "TextUtil.hpp"
@@ -66,12 +66,6 @@ void keepLoadedForever(Library library) {
   static auto* kept = new std::vector<Library>();
   const std::lock_guard lock(mutex);
   kept->push_back(std::move(library));
-}
-
-std::string address(const void* pointer) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%p", pointer);
-  return buffer;
 }
 
 // A number in the text form users write: 5, -1.5.
@@ -256,51 +250,10 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
     return skip(describeLoadFailure(e.what()));
   }
 
-  // Nothing the entry leads to is read or called before it is known to lie inside this library
-  // (code for functions): an entry of the wrong type is refused here, not found by a crash.
-  const LibraryImage image(library->native());
-  if (!image.known()) return skip("cannot locate the loaded library's segments");
-  if (!library->has(AGENT_PLUGIN_ENTRY_NAME)) {
-    return skip("no " AGENT_PLUGIN_ENTRY_NAME " function (did you forget AGENT_PLUGIN(...)?)");
-  }
   auto plugin = std::make_shared<const PluginIdentity>(PluginIdentity{report.name, file.string()});
-  const AgentPluginEntry* entry = nullptr;
-  try {
-    auto* entryFunction = &library->get<AgentPluginEntryFunction>(AGENT_PLUGIN_ENTRY_NAME);
-    if (!image.holdsCode(entryFunction)) {
-      return skip("the " AGENT_PLUGIN_ENTRY_NAME " symbol at " +
-                  address(reinterpret_cast<const void*>(entryFunction)) +
-                  " is not a function of this library (not built with AGENT_PLUGIN?)");
-    }
-    const PluginCallScope scope(plugin.get());
-    entry = entryFunction();
-  } catch (const std::exception& e) {
-    return skip(std::string("the entry function threw: ") + e.what());
-  } catch (...) {
-    return skip("the entry function threw");
-  }
-  if (entry == nullptr) return skip("the entry function returned null");
-  if (!image.holdsObject(entry)) {
-    return skip("the entry function returned " + address(entry) +
-                ", which is not an AgentPluginEntry inside the library (wrong entry signature?)");
-  }
-  if (entry->abiVersion != descriptor.abiVersion || entry->cxxAbiTag != descriptor.cxxAbiTag ||
-      entry->layoutFingerprint != descriptor.layoutFingerprint) {
-    return skip("the entry (ABI version " + std::to_string(entry->abiVersion) +
-                ") disagrees with the file's descriptor (ABI version " +
-                std::to_string(descriptor.abiVersion) + "): rebuild the plugin with AGENT_PLUGIN");
-  }
-  if (entry->interfaceShape != detail::interfaceShape()) {
-    return skip(
-        "built against other plugin-api headers (the interfaces' virtual functions differ): "
-        "rebuild the plugin against this host's plugin-api");
-  }
-  if (entry->create == nullptr || entry->destroy == nullptr) {
-    return skip("the entry lacks create or destroy");
-  }
-  if (!image.holdsCode(entry->create) || !image.holdsCode(entry->destroy)) {
-    return skip("the entry's create or destroy is not a function of this library");
-  }
+  auto checked = checkedEntry(*library, descriptor, *plugin);
+  if (auto* problem = std::get_if<std::string>(&checked)) return skip(*problem);
+  const AgentPluginEntry* entry = std::get<const AgentPluginEntry*>(checked);
 
   // init: the plugin's create(), on its own thread and with a time limit.
   const std::set<pid_t> threadsBefore = checkThreads_ ? threadIds() : std::set<pid_t>{};
