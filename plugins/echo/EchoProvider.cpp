@@ -4,7 +4,8 @@
 // copy when writing a real provider (docs/writing-a-provider.md walks through it). The shape:
 //   1. a manifest (name, priority, autoEnable keys, the settings it reads),
 //   2. a class implementing agent::ModelProvider,
-//   3. AGENT_PLUGIN(Class, manifest), which exports the versioned entry the host looks for.
+//   3. AGENT_PLUGIN(Class, manifest), which writes the manifest into the plugin file (the host
+//      reads it without loading the library) and exports the versioned entry.
 //
 // Rules every provider follows (the host relies on them):
 //   * generateText() is called from many threads at once: keep the provider immutable after
