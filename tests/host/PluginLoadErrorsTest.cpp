@@ -1,13 +1,19 @@
 // Load errors as a plugin author reads them, and the descriptor reader on bytes that are not a
 // well-formed descriptor (each a one-line reason, never a crash).
+#include <elf.h>
+
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <string>
 
 #include "LoadErrors.hpp"
 #include "PluginDescriptor.hpp"
 #include "agent/PluginEntry.hpp"
+#include "support/TestSupport.hpp"
 
 namespace agent::host {
 namespace {
@@ -81,6 +87,81 @@ TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
   EXPECT_EQ(descriptor.settings[0].key, "K");
   EXPECT_EQ(descriptor.settings[0].defaultValue, "d");
   EXPECT_TRUE(descriptor.settings[0].secret);
+}
+
+// A real plugin file with one field of its ELF headers corrupted: always a one-line reason.
+class CorruptElfTest : public ::testing::Test {
+ protected:
+  std::string readerSays(const std::function<void(std::string&)>& corrupt) {
+    std::ifstream in(TEST_PLUGIN_ALPHA, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    corrupt(bytes);
+    const auto file = dir_.write("corrupt.so", bytes);
+    auto read = readPluginDescriptor(file);
+    return std::holds_alternative<std::string>(read) ? std::get<std::string>(read) : "";
+  }
+
+  static Elf64_Ehdr& header(std::string& bytes) {
+    return *reinterpret_cast<Elf64_Ehdr*>(bytes.data());
+  }
+
+  // The section header of the agentplg section.
+  static Elf64_Shdr& descriptorSection(std::string& bytes) {
+    const Elf64_Ehdr& h = header(bytes);
+    auto* sections = reinterpret_cast<Elf64_Shdr*>(bytes.data() + h.e_shoff);
+    const char* names = bytes.data() + sections[h.e_shstrndx].sh_offset;
+    for (int i = 0; i < h.e_shnum; ++i) {
+      if (std::strcmp(names + sections[i].sh_name, AGENT_PLUGIN_SECTION_NAME) == 0) {
+        return sections[i];
+      }
+    }
+    throw std::runtime_error("no agentplg section");
+  }
+
+  test::TempDir dir_;
+};
+
+TEST_F(CorruptElfTest, TheUntouchedFileReads) {
+  EXPECT_EQ(readerSays([](std::string&) {}), "");
+}
+
+TEST_F(CorruptElfTest, BrokenHeadersAreOneLineReasons) {
+  EXPECT_NE(readerSays([](std::string& b) { header(b).e_shoff = ~0ull; }).find("section table"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) { header(b).e_shnum = 0xffff; }).find("section table"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) { header(b).e_shstrndx = 0xfff0; }).find("section"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) { header(b).e_shentsize = 7; }).find("section table"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) {
+              header(b).e_machine = EM_ARM;
+            }).find("built for another machine"),
+            std::string::npos);
+  EXPECT_NE(
+      readerSays([](std::string& b) { header(b).e_type = ET_EXEC; }).find("not a shared library"),
+      std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) {
+              b[EI_CLASS] = ELFCLASS32;
+            }).find("built for another machine"),
+            std::string::npos);
+}
+
+TEST_F(CorruptElfTest, BrokenDescriptorSectionIsAOneLineReason) {
+  EXPECT_NE(readerSays([](std::string& b) {
+              descriptorSection(b).sh_offset = ~0ull - 8;
+            }).find("truncated section agentplg"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) {
+              descriptorSection(b).sh_size = 1ull << 40;
+            }).find("agentplg"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) { descriptorSection(b).sh_size = 8; }).find("too short"),
+            std::string::npos);
+  EXPECT_NE(readerSays([](std::string& b) {
+              descriptorSection(b).sh_type = SHT_NOBITS;
+            }).find("truncated section agentplg"),
+            std::string::npos);
 }
 
 }  // namespace
