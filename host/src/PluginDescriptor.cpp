@@ -71,6 +71,8 @@ std::string decodeManifest(std::string_view bytes, PluginDescriptor& out) {
       if (name == tag::kSettingDefault) setting.defaultValue = value;
       if (name == tag::kSettingDescription) setting.description = value;
       if (name == tag::kSettingSecret) setting.secret = value == "1";
+    } else if (name == tag::kModelType) {
+      if (const auto type = parseModelType(value)) out.modelTypes.push_back(*type);
     }
     // Other tags come from a newer plugin-api: ignored.
   }

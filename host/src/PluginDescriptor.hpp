@@ -29,6 +29,7 @@ struct PluginDescriptor {
   std::string prioritySetting;  // empty: none
   std::vector<std::string> autoEnableKeys;
   std::vector<PluginSetting> settings;
+  std::vector<ModelType> modelTypes;  // declared; names this host does not know are left out
 };
 
 /// Reads and checks the descriptor of `file`; the string is the one-line reason it is refused.

@@ -217,6 +217,7 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
   report.priority = descriptor.defaultPriority;
   report.autoEnableKeys = descriptor.autoEnableKeys;
   report.settings = descriptor.settings;
+  report.declaredModelTypes = descriptor.modelTypes;
 
   if (const auto taken = loadedNames_.find(report.name); taken != loadedNames_.end()) {
     return skip("a plugin named '" + report.name + "' is already loaded from " +
@@ -305,6 +306,13 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
   if (types.empty()) {
     services_.log(LogLevel::Warn, report.name,
                   "supportedModelTypes() is empty: the plugin loads but is never called");
+  }
+  if (!report.declaredModelTypes.empty() &&
+      std::set<ModelType>(types.begin(), types.end()) !=
+          std::set<ModelType>(report.declaredModelTypes.begin(), report.declaredModelTypes.end())) {
+    services_.log(LogLevel::Warn, report.name,
+                  "supportedModelTypes() differs from the manifest's modelTypes; the host "
+                  "registers what supportedModelTypes() returns");
   }
 
   std::set<ModelType> seen;

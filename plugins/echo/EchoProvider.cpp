@@ -41,6 +41,12 @@ constexpr agent::SettingSpec kSettings[] = {
      "make every call fail with this error kind (e.g. unavailable), to try out failover", false},
 };
 
+// The types generateText() serves: the seven text tiers, like the BitRouter provider.
+constexpr agent::ModelType kModelTypes[] = {
+    agent::ModelType::TextNano,     agent::ModelType::TextSmall, agent::ModelType::TextMedium,
+    agent::ModelType::TextLarge,    agent::ModelType::TextMega,  agent::ModelType::ResponseHandler,
+    agent::ModelType::ActionPlanner};
+
 // Read by the host from the plugin file before loading it; the list lengths are deduced.
 constexpr agent::PluginManifest kManifest{
     .name = "echo",  // the provider name every model is registered under
@@ -50,6 +56,7 @@ constexpr agent::PluginManifest kManifest{
     .prioritySetting = "ECHO_PRIORITY",  // the host reads and validates it
     .autoEnableKeys = kAutoEnableKeys,
     .settings = kSettings,
+    .modelTypes = kModelTypes,  // known to the host even while the plugin is disabled
 };
 
 constexpr std::string_view kModel = "echo-1";
@@ -91,9 +98,8 @@ class EchoProvider final : public agent::ModelProvider {
   }
 
   std::vector<agent::ModelType> supportedModelTypes() const override {
-    // The seven text tiers, like the BitRouter provider.
-    using enum agent::ModelType;
-    return {TextNano, TextSmall, TextMedium, TextLarge, TextMega, ResponseHandler, ActionPlanner};
+    // What the manifest declares; the host registers what this returns.
+    return {std::begin(kModelTypes), std::end(kModelTypes)};
   }
 
   agent::ModelResult generateText(agent::ModelType type,

@@ -141,6 +141,8 @@ TEST_F(PluginBoundaryTest, DisabledPluginsStaticConstructorNeverRuns) {
   EXPECT_EQ(report("marker.so").status, Status::Disabled);
   EXPECT_EQ(report("marker.so").name, "marker");  // the manifest was read from the file
   EXPECT_EQ(report("marker.so").settings.size(), 1u);
+  EXPECT_EQ(report("marker.so").declaredModelTypes,
+            (std::vector<ModelType>{ModelType::TextSmall, ModelType::TextLarge}));
   EXPECT_FALSE(fs::exists(marker)) << "the disabled plugin's static constructor ran";
   EXPECT_FALSE(test::isMapped(path));
 
@@ -157,6 +159,7 @@ TEST_F(PluginBoundaryTest, NoModelTypesIsAWarning) {
   load();
   EXPECT_EQ(report("notypes.so").status, Status::Loaded);
   EXPECT_TRUE(logHas("supportedModelTypes() is empty")) << log_.str();
+  EXPECT_TRUE(logHas("supportedModelTypes() differs from the manifest's modelTypes")) << log_.str();
   EXPECT_TRUE(logHas("WARN")) << log_.str();
 }
 

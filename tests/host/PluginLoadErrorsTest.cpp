@@ -77,7 +77,7 @@ TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
   using namespace std::string_literals;
   const std::string manifest =
       "name\0p\0futureField\0whatever\0setting\0K\0settingDefault\0d\0settingSecret\0"
-      "1\0"s;
+      "1\0modelType\0TEXT_SMALL\0modelType\0A_FUTURE_TYPE\0"s;
   auto parsed =
       parsePluginDescriptor(header(2, static_cast<std::uint32_t>(manifest.size())) + manifest);
   ASSERT_TRUE(std::holds_alternative<PluginDescriptor>(parsed)) << std::get<std::string>(parsed);
@@ -87,6 +87,7 @@ TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
   EXPECT_EQ(descriptor.settings[0].key, "K");
   EXPECT_EQ(descriptor.settings[0].defaultValue, "d");
   EXPECT_TRUE(descriptor.settings[0].secret);
+  EXPECT_EQ(descriptor.modelTypes, std::vector<ModelType>{ModelType::TextSmall});
 }
 
 // A real plugin file with one field of its ELF headers corrupted: always a one-line reason.

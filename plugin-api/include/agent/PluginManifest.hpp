@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "agent/ModelType.hpp"
+
 namespace agent {
 
 /// A setting a plugin reads; listed by `agent-host providers --json` and in docs.
@@ -30,6 +32,9 @@ struct PluginManifest {
   /// The plugin is enabled iff one of these settings is non-blank. None: always enabled.
   std::span<const std::string_view> autoEnableKeys{};
   std::span<const SettingSpec> settings{};
+  /// The model types the provider serves (what supportedModelTypes() returns), so the host
+  /// knows them without loading the plugin. Empty: not declared.
+  std::span<const ModelType> modelTypes{};
 };
 
 }  // namespace agent

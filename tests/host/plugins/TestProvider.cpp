@@ -47,6 +47,9 @@ constexpr agent::SettingSpec kSettings[] = {
     {"TEST_SECRET_KEY", nullptr, "a secret the loader must never print", true},
 };
 
+constexpr agent::ModelType kDeclaredTypes[] = {agent::ModelType::TextSmall,
+                                               agent::ModelType::TextLarge};
+
 constexpr agent::PluginManifest kManifest{
     .name = TEST_PLUGIN_NAME,
     .description = "test plugin",
@@ -55,6 +58,7 @@ constexpr agent::PluginManifest kManifest{
     .prioritySetting = TEST_PLUGIN_PRIORITY_SETTING,
     .autoEnableKeys = kAutoEnable,
     .settings = kSettings,
+    .modelTypes = kDeclaredTypes,
 };
 
 #ifdef TEST_PLUGIN_STATIC_MARKER

@@ -40,11 +40,12 @@ struct PluginReport {
   std::string name;     // from the manifest, when it was read
   std::string version;  // from the manifest, when it was read
   double priority = 0;
-  std::vector<ModelType> modelTypes;        // registered types, when loaded
-  std::string reason;                       // why it was disabled or skipped
-  std::string description;                  // from the manifest, when it was read
-  std::vector<std::string> autoEnableKeys;  // from the manifest, when it was read
-  std::vector<PluginSetting> settings;      // from the manifest, when it was read
+  std::vector<ModelType> modelTypes;          // registered types, when loaded
+  std::vector<ModelType> declaredModelTypes;  // from the manifest, when it declares them
+  std::string reason;                         // why it was disabled or skipped
+  std::string description;                    // from the manifest, when it was read
+  std::vector<std::string> autoEnableKeys;    // from the manifest, when it was read
+  std::vector<PluginSetting> settings;        // from the manifest, when it was read
 };
 
 std::string_view toString(PluginReport::Status status);

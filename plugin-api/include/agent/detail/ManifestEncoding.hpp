@@ -27,6 +27,7 @@ inline constexpr std::string_view kSetting = "setting";
 inline constexpr std::string_view kSettingDefault = "settingDefault";
 inline constexpr std::string_view kSettingDescription = "settingDescription";
 inline constexpr std::string_view kSettingSecret = "settingSecret";
+inline constexpr std::string_view kModelType = "modelType";  // its elizaOS name
 }  // namespace manifest_tags
 
 constexpr std::size_t cStringLength(const char* text) {
@@ -72,6 +73,8 @@ constexpr void encodeManifest(const PluginManifest& manifest, Sink& sink) {
     sink.record(tag::kSettingDescription, setting.description);
     if (setting.secret) sink.record(tag::kSettingSecret, "1");
   }
+  for (ModelType type : manifest.modelTypes)
+    sink.record(tag::kModelType, toString(type));
 }
 
 struct EncodedSize {
