@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <mutex>
 #include <utility>
 
@@ -36,7 +37,8 @@ std::span<const ModelType> fallbackChain(ModelType type) {
 }
 
 void ModelRegistry::registerModel(ModelType type, std::shared_ptr<ModelProvider> provider,
-                                  std::string providerName, int priority) {
+                                  std::string providerName, double priority) {
+  if (std::isnan(priority)) priority = 0;  // NaN would break the ordering
   std::unique_lock lock(mutex_);
   auto& list = models_[type];
   ModelRegistration registration{std::move(provider), std::move(providerName), priority,

@@ -1,31 +1,36 @@
 #include "agent/host/PluginLoader.hpp"
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <link.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <limits>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <system_error>
 #include <utility>
-#include <vector>  // before library_info.hpp: Boost 1.74 forgets it (pitfall P5)
+#include <vector>
 
-#include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "LoadErrors.hpp"
+#include "PluginCallGuard.hpp"
+#include "PluginDescriptor.hpp"
+#include "PluginEntryCheck.hpp"
+#include "PluginInit.hpp"
+#include "PluginPermissions.hpp"
 #include "TextUtil.hpp"
+#include "ThreadCensus.hpp"
 #include "agent/PluginEntry.hpp"
 #include "agent/host/ModelRegistry.hpp"
 #include "agent/host/Settings.hpp"
+#include "agent/support/Text.hpp"
 
 namespace agent::host {
 
@@ -44,14 +49,29 @@ std::string_view toString(PluginReport::Status status) {
 namespace {
 
 constexpr std::string_view kSource = "loader";
+constexpr const char* kInitTimeoutSetting = "AGENT_PLUGIN_INIT_TIMEOUT_MS";
+constexpr const char* kThreadCheckSetting = "AGENT_CHECK_PLUGIN_THREADS";
+#if defined(NDEBUG)
+constexpr bool kThreadCheckByDefault = false;
+#else
+constexpr bool kThreadCheckByDefault = true;
+#endif
 
-std::string orEmpty(const char* text) {
-  return text != nullptr ? std::string(text) : std::string();
+using Library = std::shared_ptr<boost::dll::shared_library>;
+
+// Libraries that must never be unloaded: a plugin thread may still run their code. Deliberately
+// leaked, so not even exit() unmaps them.
+void keepLoadedForever(Library library) {
+  static std::mutex mutex;
+  static auto* kept = new std::vector<Library>();
+  const std::lock_guard lock(mutex);
+  kept->push_back(std::move(library));
 }
 
-std::string hex(std::uint32_t value) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "0x%x", value);
+// A number in the text form users write: 5, -1.5.
+std::string formatNumber(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
   return buffer;
 }
 
@@ -70,130 +90,19 @@ std::optional<std::string> unreadableReason(const std::filesystem::path& file) {
   return std::nullopt;
 }
 
-// Reads the ELF symbol table only: no code of the library runs.
-std::optional<std::string> entryMissingReason(const std::filesystem::path& file) {
-  try {
-    boost::dll::library_info info(file);
-    const auto symbols = info.symbols(AGENT_PLUGIN_SECTION_NAME);
-    if (std::find(symbols.begin(), symbols.end(), AGENT_PLUGIN_ENTRY_NAME) == symbols.end()) {
-      return std::string("not an agent-host plugin: no " AGENT_PLUGIN_ENTRY_NAME
-                         " in section " AGENT_PLUGIN_SECTION_NAME);
-    }
-  } catch (const std::exception& e) {
-    // Junk makes library_info throw (ios_base::failure "basic_ios::clear", "Unsupported binary").
-    return std::string("not a shared library (") + text::oneLine(e.what()) + ")";
-  } catch (...) {
-    return std::string("not a shared library");
-  }
-  return std::nullopt;
-}
-
-// The memory a loaded library occupies: its PT_LOAD segments. The entry and everything it points
-// to must lie in here before the host reads or calls it, so an entry symbol of the wrong type (a
-// function returning an int, a data object, a struct of garbage) is refused instead of crashing.
-class LibraryImage {
- public:
-  explicit LibraryImage(void* handle) {
-    link_map* map = nullptr;
-    if (handle == nullptr || ::dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr) return;
-    base_ = map->l_addr;
-    name_ = map->l_name;
-    ::dl_iterate_phdr(&LibraryImage::collect, this);
-  }
-
-  bool known() const noexcept { return !segments_.empty(); }
-
-  /// True when [address, address + size) lies inside one segment (executable when `code`).
-  bool contains(const void* address, std::size_t size, bool code) const noexcept {
-    const auto begin = reinterpret_cast<std::uintptr_t>(address);
-    for (const Segment& segment : segments_) {
-      if (code && !segment.executable) continue;
-      if (begin >= segment.begin && begin < segment.end && size <= segment.end - begin) return true;
-    }
-    return false;
-  }
-
-  template <class T>
-  bool holdsObject(const T* object) const noexcept {
-    return reinterpret_cast<std::uintptr_t>(object) % alignof(T) == 0 &&
-           contains(object, sizeof(T), false);
-  }
-
-  template <class Function>
-  bool holdsCode(Function* function) const noexcept {
-    return contains(reinterpret_cast<const void*>(function), 1, true);
-  }
-
- private:
-  struct Segment {
-    std::uintptr_t begin;
-    std::uintptr_t end;
-    bool executable;
-  };
-
-  static int collect(dl_phdr_info* info, std::size_t, void* data) {
-    auto* self = static_cast<LibraryImage*>(data);
-    if (info->dlpi_addr != self->base_ || info->dlpi_name == nullptr || self->name_ == nullptr ||
-        std::strcmp(info->dlpi_name, self->name_) != 0) {
-      return 0;
-    }
-    for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
-      const ElfW(Phdr)& header = info->dlpi_phdr[i];
-      if (header.p_type != PT_LOAD || header.p_memsz == 0) continue;
-      const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
-      self->segments_.push_back({begin, begin + header.p_memsz, (header.p_flags & PF_X) != 0});
-    }
-    return 1;
-  }
-
-  ElfW(Addr) base_ = 0;
-  const char* name_ = nullptr;
-  std::vector<Segment> segments_;
-};
-
-std::string address(const void* pointer) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%p", pointer);
-  return buffer;
-}
-
-// The effective priority: manifest default, overridden by the priority setting when that holds an
-// integer. Anything else in it earns one warning naming the setting and the value.
-int resolvePriority(const PluginManifest& manifest, const Settings& settings,
-                    const HostServices& services, const std::string& pluginName) {
-  const int fallback = manifest.defaultPriority;
-  if (manifest.prioritySetting == nullptr) return fallback;
-  const auto value = settings.get(manifest.prioritySetting);
+// The effective priority: the manifest default, overridden by the priority setting when that
+// holds a finite number. Anything else in it earns one warning naming the setting and the value.
+double resolvePriority(const PluginDescriptor& descriptor, const Settings& settings,
+                       const HostServices& services) {
+  const double fallback = descriptor.defaultPriority;
+  if (descriptor.prioritySetting.empty()) return fallback;
+  const auto value = settings.get(descriptor.prioritySetting);
   if (!value || text::isBlank(*value)) return fallback;
-  const auto parsed = text::parseInt64(*value);
-  if (parsed && *parsed >= std::numeric_limits<int>::min() &&
-      *parsed <= std::numeric_limits<int>::max()) {
-    return static_cast<int>(*parsed);
-  }
-  services.log(LogLevel::Warn, pluginName,
-               std::string(manifest.prioritySetting) + " is not an integer: \"" +
-                   text::oneLine(*value) + "\"; using the default priority " +
-                   std::to_string(fallback));
+  if (const auto parsed = ::agent::text::parseNumber(*value)) return *parsed;
+  services.log(LogLevel::Warn, descriptor.name,
+               descriptor.prioritySetting + " is not a number: \"" + text::oneLine(*value) +
+                   "\"; using the default priority " + formatNumber(fallback));
   return fallback;
-}
-
-void copyManifest(const PluginManifest& manifest, PluginReport& report) {
-  report.name = orEmpty(manifest.name);
-  report.version = orEmpty(manifest.version);
-  report.description = orEmpty(manifest.description);
-  report.priority = manifest.defaultPriority;
-  for (std::size_t i = 0; i < manifest.autoEnableKeyCount && manifest.autoEnableKeys; ++i) {
-    if (manifest.autoEnableKeys[i] != nullptr) {
-      report.autoEnableKeys.emplace_back(manifest.autoEnableKeys[i]);
-    }
-  }
-  for (std::size_t i = 0; i < manifest.settingCount && manifest.settings; ++i) {
-    const SettingSpec& spec = manifest.settings[i];
-    if (spec.key == nullptr) continue;
-    PluginSetting setting{spec.key, std::nullopt, orEmpty(spec.description), spec.secret};
-    if (spec.defaultValue != nullptr) setting.defaultValue = spec.defaultValue;
-    report.settings.push_back(std::move(setting));
-  }
 }
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
@@ -205,22 +114,58 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
   return out;
 }
 
+// An on/off loader setting; a value that is neither earns a warning and the default.
+bool switchSetting(const Settings& settings, const HostServices& services, const char* key,
+                   bool fallback) {
+  const auto value = settings.get(key);
+  if (!value || text::isBlank(*value)) return fallback;
+  if (const auto parsed = ::agent::text::parseSwitch(*value)) return *parsed;
+  services.log(LogLevel::Warn, kSource,
+               std::string(key) + " must be one of " + std::string(::agent::text::kSwitchWords) +
+                   ", not \"" + text::oneLine(*value) + "\"; using " +
+                   (fallback ? "true" : "false"));
+  return fallback;
+}
+
 }  // namespace
 
 PluginLoader::PluginLoader(const HostServices& services, const Settings& settings,
                            ModelRegistry& registry)
-    : services_(services), settings_(settings), registry_(registry) {}
+    : services_(services), settings_(settings), registry_(registry) {
+  installPluginTerminateHandler();
+  allowInsecure_ = switchSetting(settings_, services_, kInsecurePluginsSetting, false);
+  checkThreads_ = switchSetting(settings_, services_, kThreadCheckSetting, kThreadCheckByDefault);
+  if (const auto value = settings_.get(kInitTimeoutSetting); value && !text::isBlank(*value)) {
+    const auto parsed = text::parseInt64(*value);
+    if (parsed && *parsed > 0) {
+      initTimeout_ = std::chrono::milliseconds(*parsed);
+    } else {
+      services_.log(LogLevel::Warn, kSource,
+                    std::string(kInitTimeoutSetting) +
+                        " must be a positive number of "
+                        "milliseconds, not \"" +
+                        text::oneLine(*value) + "\"; using " +
+                        std::to_string(initTimeout_.count()));
+    }
+  }
+}
 
 std::vector<PluginReport> PluginLoader::loadDirectory(const std::filesystem::path& directory) {
   std::vector<PluginReport> reports;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) {
+  const auto refuseDirectory = [&](std::string reason) {
     PluginReport report;
     report.path = directory;
-    report.reason = "plugins directory not found (use --plugins-dir or AGENT_PLUGINS_DIR)";
+    report.reason = std::move(reason);
     services_.log(LogLevel::Warn, kSource, directory.string() + ": " + report.reason);
     reports.push_back(std::move(report));
     return reports;
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_directory(directory, ec)) {
+    return refuseDirectory("plugins directory not found (use --plugins-dir or AGENT_PLUGINS_DIR)");
+  }
+  if (!allowInsecure_) {
+    if (auto reason = insecurePermissions(directory)) return refuseDirectory(*reason);
   }
 
   // Only *.so, in sorted filename order, so equal priorities always tie the same way.
@@ -228,12 +173,7 @@ std::vector<PluginReport> PluginLoader::loadDirectory(const std::filesystem::pat
   std::filesystem::directory_iterator it(directory, ec);
   if (ec) {
     // Not a silent "no plugins": the user would only see that no provider is configured.
-    PluginReport report;
-    report.path = directory;
-    report.reason = "cannot list the plugins directory: " + ec.message();
-    services_.log(LogLevel::Warn, kSource, directory.string() + ": " + report.reason);
-    reports.push_back(std::move(report));
-    return reports;
+    return refuseDirectory("cannot list the plugins directory: " + ec.message());
   }
   for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
     const auto& path = it->path();
@@ -263,75 +203,29 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
   };
 
   if (auto reason = unreadableReason(file)) return skip(*reason);
-  if (auto reason = entryMissingReason(file)) return skip(*reason);
-
-  // RTLD_NOW: an undefined symbol fails here, catchably, instead of killing the process at the
-  // first call (pitfall P2). The throwing constructor keeps dlerror's text (pitfall P3).
-  std::shared_ptr<boost::dll::shared_library> library;
-  try {
-    library = std::make_shared<boost::dll::shared_library>(
-        file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& e) {
-    return skip(std::string("cannot load: ") + e.what());
+  if (!allowInsecure_) {
+    if (auto reason = insecurePermissions(file)) return skip(*reason);
   }
 
-  // Nothing the entry leads to is read or called before it is known to lie inside this library
-  // (code for functions): an entry of the wrong type is refused here, not found by a crash.
-  const LibraryImage image(library->native());
-  if (!image.known()) return skip("cannot locate the loaded library's segments");
-  const AgentPluginEntry* entry = nullptr;
-  try {
-    AgentPluginEntryFunction* entryFunction =
-        library->get<AgentPluginEntryFunction*>(AGENT_PLUGIN_ENTRY_NAME);
-    if (!image.holdsCode(entryFunction)) {
-      const std::string where = address(reinterpret_cast<const void*>(entryFunction));
-      return skip("the " AGENT_PLUGIN_ENTRY_NAME " alias points to " + where +
-                  ", which is not a function of this library (not built with AGENT_PLUGIN?)");
-    }
-    entry = entryFunction();
-  } catch (const std::exception& e) {
-    return skip(std::string("cannot read the entry: ") + e.what());
-  } catch (...) {
-    return skip("the entry function threw");
-  }
-  if (entry == nullptr) return skip("the entry function returned null");
-  if (!image.holdsObject(entry)) {
-    return skip("the entry function returned " + address(entry) +
-                ", which is not an AgentPluginEntry inside the library (wrong entry signature?)");
+  // The descriptor, read from the file: versions, fingerprint, manifest. No plugin code runs.
+  auto read = readPluginDescriptor(file);
+  if (auto* problem = std::get_if<std::string>(&read)) return skip(*problem);
+  const PluginDescriptor& descriptor = std::get<PluginDescriptor>(read);
+  report.name = descriptor.name;
+  report.version = descriptor.version;
+  report.description = descriptor.description;
+  report.priority = descriptor.defaultPriority;
+  report.autoEnableKeys = descriptor.autoEnableKeys;
+  report.settings = descriptor.settings;
+  report.declaredModelTypes = descriptor.modelTypes;
+
+  if (const auto taken = loadedNames_.find(report.name); taken != loadedNames_.end()) {
+    return skip("a plugin named '" + report.name + "' is already loaded from " +
+                taken->second.string());
   }
 
-  // The version is checked before anything else in the struct is touched.
-  if (entry->abiVersion != AGENT_PLUGIN_ABI_VERSION) {
-    return skip("plugin ABI version " + std::to_string(entry->abiVersion) + ", host expects " +
-                std::to_string(AGENT_PLUGIN_ABI_VERSION) +
-                " (rebuild the plugin against this host's plugin-api)");
-  }
-  if (entry->cxxAbiTag != cxxAbiTag()) {
-    return skip("C++ ABI tag " + hex(entry->cxxAbiTag) + ", host has " + hex(cxxAbiTag()) +
-                " (rebuild the plugin with the host's compiler and flags)");
-  }
-  if (entry->manifest == nullptr) return skip("the plugin has no manifest name");
-  if (!image.holdsObject(entry->manifest)) {
-    return skip("the entry's manifest (" + address(entry->manifest) +
-                ") is not a PluginManifest inside the library");
-  }
-  if (entry->manifest->name == nullptr || *entry->manifest->name == '\0') {
-    return skip("the plugin has no manifest name");
-  }
-  if (entry->create == nullptr || entry->destroy == nullptr) {
-    return skip("the entry lacks create or destroy");
-  }
-  if (!image.holdsCode(entry->create) || !image.holdsCode(entry->destroy)) {
-    return skip("the entry's create or destroy is not a function of this library");
-  }
-  const PluginManifest& manifest = *entry->manifest;
-  copyManifest(manifest, report);
-
-  if (registry_.hasProvider(report.name)) {
-    return skip("a plugin named '" + report.name + "' is already loaded");
-  }
-
-  // autoEnable: declared keys are OR-ed; a key counts when its value is not blank.
+  // autoEnable: declared keys are OR-ed; a key counts when its value is not blank. A disabled
+  // plugin is never loaded, so none of its code runs.
   if (!report.autoEnableKeys.empty()) {
     const bool enabled =
         std::any_of(report.autoEnableKeys.begin(), report.autoEnableKeys.end(),
@@ -344,47 +238,95 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
     }
   }
 
-  report.priority = resolvePriority(manifest, settings_, services_, report.name);
+  report.priority = resolvePriority(descriptor, settings_, services_);
+  services_.log(LogLevel::Debug, kSource, "loading " + report.name + " from " + file.string());
 
-  // init: the plugin's create(). It reports failure as null plus a reason.
-  std::array<char, 512> error{};
-  ModelProvider* raw = nullptr;
+  // RTLD_NOW: an undefined symbol fails here, catchably, instead of killing the process at the
+  // first call. The throwing constructor keeps dlerror's text.
+  Library library;
   try {
-    raw = entry->create(&services_, error.data(), error.size());
-  } catch (...) {
-    raw = nullptr;  // create is noexcept; this only guards a misbehaving plugin
+    library = std::make_shared<boost::dll::shared_library>(
+        file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    return skip(describeLoadFailure(e.what()));
   }
-  error.back() = '\0';
-  if (raw == nullptr) {
-    const std::string why = error.front() != '\0' ? error.data() : "no reason given";
-    return skip("init failed: " + why);
+
+  auto plugin = std::make_shared<const PluginIdentity>(PluginIdentity{report.name, file.string()});
+  auto checked = checkedEntry(*library, descriptor, *plugin);
+  if (auto* problem = std::get_if<std::string>(&checked)) return skip(*problem);
+  const AgentPluginEntry* entry = std::get<const AgentPluginEntry*>(checked);
+
+  // init: the plugin's create(), on its own thread and with a time limit.
+  const std::set<pid_t> threadsBefore = checkThreads_ ? threadIds() : std::set<pid_t>{};
+  const PluginInitOutcome init = runPluginInit(entry->create, services_, initTimeout_, plugin);
+  if (init.timedOut) {
+    keepLoadedForever(library);  // its init thread still runs the library's code
+    return skip("init did not finish in " + std::to_string(initTimeout_.count()) +
+                " ms (init must be quick; " + std::string(kInitTimeoutSetting) +
+                " sets the limit)");
+  }
+  if (init.provider == nullptr) {
+    return skip("init failed: " +
+                (init.error.empty() ? std::string("no reason given") : init.error));
+  }
+  std::set<pid_t> startedByInit;
+  if (checkThreads_) {
+    startedByInit = newThreads(threadsBefore, threadIds());
+    startedByInit.erase(init.initThread);
   }
 
   // The deleter owns the library: the plugin's destroy() runs first, then the last reference to
-  // the library goes and it is unloaded (pitfall P4).
+  // the library goes and it is unloaded, unless a thread the plugin started still runs.
   std::shared_ptr<ModelProvider> provider(
-      raw, [library, destroy = entry->destroy](ModelProvider* p) { destroy(p); });
+      init.provider, [library, destroy = entry->destroy, startedByInit, plugin,
+                      &services = services_](ModelProvider* p) {
+        destroy(p);
+        if (startedByInit.empty()) return;
+        std::set<pid_t> alive;
+        const std::set<pid_t> now = threadIds();
+        std::set_intersection(startedByInit.begin(), startedByInit.end(), now.begin(), now.end(),
+                              std::inserter(alive, alive.end()));
+        if (alive.empty()) return;
+        services.log(LogLevel::Warn, kSource,
+                     plugin->name + " (" + plugin->file + ") left " + std::to_string(alive.size()) +
+                         " thread(s) running after destroy(): join every thread you start in "
+                         "your destructor. Its library stays loaded.");
+        keepLoadedForever(library);
+      });
+  std::shared_ptr<ModelProvider> guarded = guardProvider(std::move(provider), plugin);
 
   std::vector<ModelType> types;
   try {
-    types = provider->supportedModelTypes();
+    types = guarded->supportedModelTypes();
   } catch (const std::exception& e) {
     return skip(std::string("supportedModelTypes() threw: ") + e.what());
   } catch (...) {
     return skip("supportedModelTypes() threw");
   }
+  if (types.empty()) {
+    services_.log(LogLevel::Warn, report.name,
+                  "supportedModelTypes() is empty: the plugin loads but is never called");
+  }
+  if (!report.declaredModelTypes.empty() &&
+      std::set<ModelType>(types.begin(), types.end()) !=
+          std::set<ModelType>(report.declaredModelTypes.begin(), report.declaredModelTypes.end())) {
+    services_.log(LogLevel::Warn, report.name,
+                  "supportedModelTypes() differs from the manifest's modelTypes; the host "
+                  "registers what supportedModelTypes() returns");
+  }
 
   std::set<ModelType> seen;
   for (ModelType type : types) {
     if (!seen.insert(type).second) continue;
-    registry_.registerModel(type, provider, report.name, report.priority);
+    registry_.registerModel(type, guarded, report.name, report.priority);
     report.modelTypes.push_back(type);
   }
 
+  loadedNames_.emplace(report.name, file);
   report.status = PluginReport::Status::Loaded;
   services_.log(LogLevel::Info, kSource,
                 "loaded " + report.name + " " + report.version + " from " + file.string() +
-                    " (priority " + std::to_string(report.priority) + ", " +
+                    " (priority " + formatNumber(report.priority) + ", " +
                     std::to_string(report.modelTypes.size()) + " model types)");
   return report;
 }

@@ -1,9 +1,13 @@
 # agent_add_plugin(<target> SOURCES <src>... [LIBRARIES <lib>...] [OUTPUT_NAME <name>]
 #                  [OUTPUT_DIRECTORY <dir>])
 #
-# Builds a provider plugin the host can load: a MODULE library named <name>.so that exports only
-# its entry (hidden visibility) and has no undefined symbols (so a missing dependency is a link
-# error, not a crash at first call).
+# Builds a provider plugin the host can load: a MODULE library named <name>.so that
+#   * exports only its entry and descriptor (hidden visibility, inline functions hidden too);
+#   * is really unloaded when the host lets it go (-fno-gnu-unique on GCC: header statics would
+#     otherwise become STB_GNU_UNIQUE symbols, which make glibc keep the library forever);
+#   * finds libraries shipped beside it ($ORIGIN RUNPATH);
+#   * has no undefined symbols (-Wl,--no-undefined), so a missing library is a link error here
+#     rather than a load failure in the host.
 function(agent_add_plugin target)
   cmake_parse_arguments(ARG "" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
   add_library(${target} MODULE ${ARG_SOURCES})
@@ -22,7 +26,10 @@ function(agent_add_plugin target)
     PREFIX ""
     OUTPUT_NAME ${ARG_OUTPUT_NAME}
     CXX_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
+    VISIBILITY_INLINES_HIDDEN ON
+    BUILD_RPATH "$ORIGIN"
+    INSTALL_RPATH "$ORIGIN")
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   elseif(DEFINED AGENT_PLUGIN_OUTPUT_DIRECTORY)

@@ -4,7 +4,8 @@
 // copy when writing a real provider (docs/writing-a-provider.md walks through it). The shape:
 //   1. a manifest (name, priority, autoEnable keys, the settings it reads),
 //   2. a class implementing agent::ModelProvider,
-//   3. AGENT_PLUGIN(Class, manifest), which exports the versioned entry the host looks for.
+//   3. AGENT_PLUGIN(Class, manifest), which writes the manifest into the plugin file (the host
+//      reads it without loading the library) and exports the versioned entry.
 //
 // Rules every provider follows (the host relies on them):
 //   * generateText() is called from many threads at once: keep the provider immutable after
@@ -29,16 +30,24 @@ namespace {
 // -- 1. The manifest ---------------------------------------------------------------------------
 
 // The plugin is opt-in: the host enables it only when one of these settings is non-blank.
-constexpr const char* kAutoEnableKeys[] = {"ECHO_PROVIDER"};
+constexpr std::string_view kAutoEnableKeys[] = {"ECHO_PROVIDER"};
 
-// Every setting the plugin reads, for `agent-host providers` and the docs.
+// Every setting the plugin reads, for `agent-host providers --json` and the docs.
 constexpr agent::SettingSpec kSettings[] = {
     {"ECHO_PROVIDER", nullptr, "set to any non-blank value to enable the echo provider", false},
-    {"ECHO_PRIORITY", "0", "registration priority; higher wins over other providers", false},
+    {"ECHO_PRIORITY", "0", "registration priority (a number); higher wins over other providers",
+     false},
     {"ECHO_FAIL_WITH", nullptr,
      "make every call fail with this error kind (e.g. unavailable), to try out failover", false},
 };
 
+// The types generateText() serves: the seven text tiers, like the BitRouter provider.
+constexpr agent::ModelType kModelTypes[] = {
+    agent::ModelType::TextNano,     agent::ModelType::TextSmall, agent::ModelType::TextMedium,
+    agent::ModelType::TextLarge,    agent::ModelType::TextMega,  agent::ModelType::ResponseHandler,
+    agent::ModelType::ActionPlanner};
+
+// Read by the host from the plugin file before loading it; the list lengths are deduced.
 constexpr agent::PluginManifest kManifest{
     .name = "echo",  // the provider name every model is registered under
     .description = "Deterministic offline provider that echoes the prompt",
@@ -46,9 +55,8 @@ constexpr agent::PluginManifest kManifest{
     .defaultPriority = 0,
     .prioritySetting = "ECHO_PRIORITY",  // the host reads and validates it
     .autoEnableKeys = kAutoEnableKeys,
-    .autoEnableKeyCount = std::size(kAutoEnableKeys),
     .settings = kSettings,
-    .settingCount = std::size(kSettings),
+    .modelTypes = kModelTypes,  // known to the host even while the plugin is disabled
 };
 
 constexpr std::string_view kModel = "echo-1";
@@ -90,9 +98,8 @@ class EchoProvider final : public agent::ModelProvider {
   }
 
   std::vector<agent::ModelType> supportedModelTypes() const override {
-    // The seven text tiers, like the BitRouter provider.
-    using enum agent::ModelType;
-    return {TextNano, TextSmall, TextMedium, TextLarge, TextMega, ResponseHandler, ActionPlanner};
+    // What the manifest declares; the host registers what this returns.
+    return {std::begin(kModelTypes), std::end(kModelTypes)};
   }
 
   agent::ModelResult generateText(agent::ModelType type,
@@ -153,11 +160,11 @@ class EchoProvider final : public agent::ModelProvider {
 
     // MODEL_USED after every successful call, naming the type that actually served.
     agent::ModelUsedEvent event;
-    event.provider = kManifest.name;
+    event.provider = std::string(kManifest.name);
     event.type = type;
     event.model = output.model;
     event.tokens = output.usage;
-    event.streamed = params.stream;
+    event.streamed = params.stream && params.onChunk != nullptr;
     host_.emitModelUsed(event);
     return output;
   }

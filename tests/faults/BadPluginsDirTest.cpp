@@ -187,13 +187,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadEntry{FAULT_ENTRY_DATA, "not a function of this library"},
         BadEntry{FAULT_ENTRY_HEAP, "not an AgentPluginEntry inside the library"},
         BadEntry{FAULT_ENTRY_MISALIGNED, "not an AgentPluginEntry inside the library"},
-        BadEntry{FAULT_ENTRY_GARBAGE, "plugin ABI version 1094795585, host expects"},
-        BadEntry{FAULT_ENTRY_WILD_MANIFEST, "not a PluginManifest inside the library"},
+        BadEntry{FAULT_ENTRY_GARBAGE, "the entry (ABI version 1094795585) disagrees"},
         BadEntry{FAULT_ENTRY_WILD_CREATE, "create or destroy is not a function of this library"},
         BadEntry{FAULT_ENTRY_CREATE_IN_DATA, "create or destroy is not a function of this library"},
         BadEntry{FAULT_ENTRY_THROWS, "entry refuses"},
-        BadEntry{FAULT_ENTRY_WRONG_ABI, "plugin ABI version 2, host expects 1"},
-        BadEntry{FAULT_ENTRY_WRONG_TAG, "C++ ABI tag"}),
+        BadEntry{FAULT_ENTRY_OTHER_SHAPE, "built against other plugin-api headers"},
+        BadEntry{FAULT_ENTRY_MISSING, "did you forget AGENT_PLUGIN(...)?"},
+        BadEntry{FAULT_ENTRY_WRONG_ABI, "plugin ABI version 3, host expects 2"},
+        BadEntry{FAULT_ENTRY_WRONG_TAG, "C++ ABI tag"},
+        BadEntry{FAULT_ENTRY_BAD_MAGIC, "holds no agent-host plugin descriptor"},
+        BadEntry{FAULT_ENTRY_CUT_MANIFEST, "cut short"}),
     [](const ::testing::TestParamInfo<BadEntry>& info) {
       std::string name = fs::path(info.param.file).stem().string();
       for (char& c : name) {
@@ -206,14 +209,15 @@ TEST_F(BadPluginsDirTest, AllBadEntriesTogether) {
   addGoodPlugins();
   int i = 10;
   for (const char* file : {FAULT_ENTRY_NULL, FAULT_ENTRY_INT, FAULT_ENTRY_DATA, FAULT_ENTRY_HEAP,
-                           FAULT_ENTRY_MISALIGNED, FAULT_ENTRY_GARBAGE, FAULT_ENTRY_WILD_MANIFEST,
-                           FAULT_ENTRY_WILD_CREATE, FAULT_ENTRY_CREATE_IN_DATA, FAULT_ENTRY_THROWS,
-                           FAULT_ENTRY_WRONG_ABI, FAULT_ENTRY_WRONG_TAG}) {
+                           FAULT_ENTRY_MISALIGNED, FAULT_ENTRY_GARBAGE, FAULT_ENTRY_WILD_CREATE,
+                           FAULT_ENTRY_CREATE_IN_DATA, FAULT_ENTRY_THROWS, FAULT_ENTRY_OTHER_SHAPE,
+                           FAULT_ENTRY_MISSING, FAULT_ENTRY_WRONG_ABI, FAULT_ENTRY_WRONG_TAG,
+                           FAULT_ENTRY_BAD_MAGIC, FAULT_ENTRY_CUT_MANIFEST}) {
     dir_.copy(file, std::to_string(i++) + "-bad.so");
   }
   const Reports reports = scan(dir_.path());
   expectGoodOnesLoaded(reports);
-  EXPECT_EQ(reports.size(), 14u);
+  EXPECT_EQ(reports.size(), 17u);
   for (const auto& report : reports) {
     if (report.path.filename().string().find("-bad.so") == std::string::npos) continue;
     EXPECT_EQ(report.status, PluginReport::Status::Skipped) << report.path;

@@ -191,7 +191,7 @@ TEST_F(CliTest, PriorityWarningGoesToStderr) {
   const auto result =
       run({"providers", "--json"}, {{"ECHO_PROVIDER", "1"}, {"ECHO_PRIORITY", "high"}});
   ASSERT_EQ(result.exitCode, 0);
-  EXPECT_NE(result.err.find("ECHO_PRIORITY is not an integer: \"high\""), std::string::npos)
+  EXPECT_NE(result.err.find("ECHO_PRIORITY is not a number: \"high\""), std::string::npos)
       << result.err;
   parseJson(result.out);
 }

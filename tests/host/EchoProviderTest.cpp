@@ -160,7 +160,13 @@ TEST_F(EchoProviderTest, UnknownFailWithFailsInit) {
 TEST_F(EchoProviderTest, UsesTheLastMessageWhenGivenAConversation) {
   auto& host = load({{"ECHO_PROVIDER", "1"}});
   GenerateTextParams params;
-  params.messages = {{"system", "be brief"}, {"user", "from messages"}};
+  for (const auto& [role, content] :
+       {std::pair{"system", "be brief"}, std::pair{"user", "from messages"}}) {
+    ChatMessage message;
+    message.role = role;
+    message.content = content;
+    params.messages.push_back(message);
+  }
   EXPECT_EQ(host.runtime().useModel(TextSmall, std::move(params)).output().text,
             "echo: from messages");
 }

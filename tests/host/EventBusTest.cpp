@@ -12,8 +12,12 @@ namespace agent::host {
 namespace {
 
 ModelUsedEvent sampleEvent() {
-  return ModelUsedEvent{
-      "echo", ModelType::TextSmall, "echo-1", TokenUsage{1, 2, 3, true}, {}, {}, false, 1};
+  ModelUsedEvent event;
+  event.provider = "echo";
+  event.type = ModelType::TextSmall;
+  event.model = "echo-1";
+  event.tokens = TokenUsage{1, 2, 3, true};
+  return event;
 }
 
 TEST(EventBusTest, DeliversToEverySubscriberInOrder) {

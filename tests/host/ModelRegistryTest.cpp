@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,6 +34,26 @@ TEST(ModelRegistryTest, RanksByPriorityDescending) {
   registry.registerModel(ModelType::TextSmall, fake("mid"), "mid", 5);
   EXPECT_EQ(names(registry.ranked(ModelType::TextSmall)),
             (std::vector<std::string>{"high", "mid", "low"}));
+}
+
+TEST(ModelRegistryTest, PrioritiesAreNumbersAsInElizaOS) {
+  ModelRegistry registry;
+  registry.registerModel(ModelType::TextSmall, fake("minus"), "minus", -1.5);
+  registry.registerModel(ModelType::TextSmall, fake("half"), "half", 0.5);
+  registry.registerModel(ModelType::TextSmall, fake("zero"), "zero", 0);
+  registry.registerModel(ModelType::TextSmall, fake("quarter"), "quarter", 0.25);
+  EXPECT_EQ(names(registry.ranked(ModelType::TextSmall)),
+            (std::vector<std::string>{"half", "quarter", "zero", "minus"}));
+  EXPECT_EQ(registry.ranked(ModelType::TextSmall).back().priority, -1.5);
+}
+
+TEST(ModelRegistryTest, NaNPriorityCountsAsZero) {
+  ModelRegistry registry;
+  registry.registerModel(ModelType::TextSmall, fake("zero"), "zero", 0);
+  registry.registerModel(ModelType::TextSmall, fake("nan"), "nan", std::nan(""));
+  registry.registerModel(ModelType::TextSmall, fake("one"), "one", 1);
+  EXPECT_EQ(names(registry.ranked(ModelType::TextSmall)),
+            (std::vector<std::string>{"one", "zero", "nan"}));
 }
 
 TEST(ModelRegistryTest, TiesGoToTheEarliestRegistration) {

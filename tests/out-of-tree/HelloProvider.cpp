@@ -8,11 +8,7 @@ constexpr agent::PluginManifest kManifest{
     .description = "Out-of-tree test provider",
     .version = "0.1.0",
     .defaultPriority = 0,
-    .prioritySetting = "HELLO_PRIORITY",
-    .autoEnableKeys = nullptr,  // no keys: always enabled
-    .autoEnableKeyCount = 0,
-    .settings = nullptr,
-    .settingCount = 0,
+    .prioritySetting = "HELLO_PRIORITY",  // no autoEnableKeys: always enabled
 };
 
 class HelloProvider final : public agent::ModelProvider {
@@ -30,7 +26,11 @@ class HelloProvider final : public agent::ModelProvider {
       output.text = "hello, " + params.prompt;
       output.model = "hello-1";
       output.finishReason = "stop";
-      host_.emitModelUsed({kManifest.name, type, output.model, output.usage, {}, {}, false, 1});
+      agent::ModelUsedEvent event;
+      event.provider = std::string(kManifest.name);
+      event.type = type;
+      event.model = output.model;
+      host_.emitModelUsed(event);
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "hello: out of memory");

@@ -2,6 +2,8 @@
 # tests/out-of-tree against it, then check that the installed agent-host finds and runs the new
 # plugin from its default plugins directory.
 #   -DBUILD_DIR=<the project's build tree> -DSOURCE_DIR=<tests/out-of-tree> -DWORK_DIR=<scratch>
+#   [-DPLUGIN_CXX=<compiler for the plugin, e.g. clang++: a plugin built with another compiler
+#    against the same libstdc++ must load>]
 foreach(var BUILD_DIR SOURCE_DIR WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "RunOutOfTreeTest.cmake needs -D${var}=...")
@@ -20,15 +22,22 @@ function(run_step name)
 endfunction()
 
 run_step("install the project" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-foreach(installed bin/agent-host include/agent/Plugin.hpp)
+foreach(installed bin/agent-host bin/bitrouter-standin include/agent/Plugin.hpp
+    include/agent/testing/FakeHostServices.hpp include/agent/testing/LoadPluginForTest.hpp)
   if(NOT EXISTS ${prefix}/${installed})
     message(FATAL_ERROR "the install lacks ${installed}")
   endif()
 endforeach()
 
+set(compiler_args)
+if(PLUGIN_CXX)
+  set(compiler_args -DCMAKE_CXX_COMPILER=${PLUGIN_CXX})
+endif()
 run_step("configure the out-of-tree plugin" ${CMAKE_COMMAND} -S ${SOURCE_DIR}
-  -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+  -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release ${compiler_args})
 run_step("build the out-of-tree plugin" ${CMAKE_COMMAND} --build ${WORK_DIR}/build -j2)
+run_step("the out-of-tree plugin's own tests" ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build
+  --output-on-failure)
 run_step("install the out-of-tree plugin" ${CMAKE_COMMAND} --install ${WORK_DIR}/build)
 
 # No AGENT_PLUGINS_DIR: the installed host must find <prefix>/lib.../agent-host/plugins itself.

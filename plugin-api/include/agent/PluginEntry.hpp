@@ -1,76 +1,58 @@
-// PluginEntry: the one symbol a provider plugin exports, and the manifest it describes itself with.
+// PluginEntry: the two things a provider plugin exports, and what the host checks in them.
 //
-// The host reads the entry before it calls anything else in the library: abiVersion first, then
-// cxxAbiTag. Only when both match does it read the manifest or call create(). This is the LLVM
-// pass-plugin pattern: a plain C struct, versioned, with creation and destruction inside the
-// plugin.
+// 1. The descriptor: data in ELF section "agentplg" (symbol agent_plugin_descriptor). The host
+//    reads it from the file, without loading the library: magic, ABI version, C++ ABI tag, layout
+//    fingerprint (checked in that order), then the encoded manifest. It holds no pointers, so the
+//    bytes in the file are the bytes the host reads.
+// 2. The entry: a plain extern "C" function, agent_plugin_entry, which the host calls once the
+//    plugin is enabled and loaded. It repeats the versions and adds the interfaces' shape and the
+//    plugin's create/destroy (the LLVM pass-plugin pattern: a versioned C struct, with creation
+//    and destruction inside the plugin).
 //
-// A plugin author does not fill the struct by hand; see AGENT_PLUGIN in agent/Plugin.hpp.
+// A plugin author fills neither by hand; see AGENT_PLUGIN in agent/Plugin.hpp. No Boost needed.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
+#include "agent/CxxAbiTag.hpp"
 #include "agent/HostServices.hpp"
+#include "agent/LayoutFingerprint.hpp"
 #include "agent/ModelProvider.hpp"
+#include "agent/PluginManifest.hpp"
+#include "agent/detail/ManifestEncoding.hpp"
 
-/// Bump on any change to AgentPluginEntry, PluginManifest or the C++ interfaces they lead to.
-#define AGENT_PLUGIN_ABI_VERSION 1u
+/// Bump on any change to the descriptor, the entry, or what they mean. The layout fingerprint
+/// catches changed data types even when this number is forgotten.
+#define AGENT_PLUGIN_ABI_VERSION 2u
 
-/// The exported alias and the ELF section it lives in (sections let the host find the entry
-/// without running any code of the library).
+/// The exported names and the ELF section the descriptor lives in.
 #define AGENT_PLUGIN_ENTRY_NAME "agent_plugin_entry"
+#define AGENT_PLUGIN_DESCRIPTOR_NAME "agent_plugin_descriptor"
 #define AGENT_PLUGIN_SECTION_NAME "agentplg"
-
-namespace agent {
-
-/// The C++ ABI the plugin was compiled against. The interfaces pass std::string and friends, which
-/// is safe only when host and plugin agree on this tag.
-constexpr std::uint32_t cxxAbiTag() {
-#if defined(__GXX_ABI_VERSION)
-  const std::uint32_t gxx = __GXX_ABI_VERSION;
-#else
-  const std::uint32_t gxx = 0;
-#endif
-#if defined(_GLIBCXX_USE_CXX11_ABI)
-  const std::uint32_t dual = _GLIBCXX_USE_CXX11_ABI;
-#else
-  const std::uint32_t dual = 0;
-#endif
-  return (gxx << 8) | (dual << 4) | 0x1u;
-}
-
-/// A setting a plugin reads; listed by `agent-host providers` and in docs.
-struct SettingSpec {
-  const char* key;
-  const char* defaultValue;  // nullptr when there is none
-  const char* description;
-  bool secret;  // never printed
-};
-
-/// Static facts about a plugin. Everything points to storage with static duration.
-struct PluginManifest {
-  const char* name;  // the provider name models are registered under, e.g. "bitrouter"
-  const char* description;
-  const char* version;
-  int defaultPriority;
-  const char* prioritySetting;  // setting that overrides defaultPriority, or nullptr
-  // autoEnable: the plugin is enabled iff one of these settings is non-blank. None: always enabled.
-  const char* const* autoEnableKeys;
-  std::size_t autoEnableKeyCount;
-  const SettingSpec* settings;
-  std::size_t settingCount;
-};
-
-}  // namespace agent
+#define AGENT_PLUGIN_MAGIC "AGENTPLG"
 
 extern "C" {
 
-/// What the exported function returns. Field order is fixed by AGENT_PLUGIN_ABI_VERSION.
+/// The descriptor's fixed header, first in section "agentplg". The encoded manifest
+/// (manifestSize bytes, see agent/detail/ManifestEncoding.hpp) follows it.
+struct AgentPluginDescriptorHeader {
+  char magic[8];                    // AGENT_PLUGIN_MAGIC, without its NUL
+  std::uint32_t abiVersion;         // AGENT_PLUGIN_ABI_VERSION
+  std::uint32_t cxxAbiTag;          // agent::cxxAbiTag()
+  std::uint64_t layoutFingerprint;  // agent::detail::layoutFingerprint()
+  std::uint32_t manifestSize;
+  std::uint32_t reserved;  // 0
+};
+
+/// What agent_plugin_entry returns. Field order is fixed by AGENT_PLUGIN_ABI_VERSION.
 struct AgentPluginEntry {
-  std::uint32_t abiVersion;  // AGENT_PLUGIN_ABI_VERSION
-  std::uint32_t cxxAbiTag;   // agent::cxxAbiTag()
-  const agent::PluginManifest* manifest;
+  std::uint32_t abiVersion;  // as in the descriptor
+  std::uint32_t cxxAbiTag;   // as in the descriptor
+  std::uint64_t layoutFingerprint;
+  std::uint64_t interfaceShape;  // agent::detail::interfaceShape()
   /// The plugin's init: checks settings, prepares the provider. Returns nullptr on failure and
   /// writes a one-line reason into `error` (NUL-terminated, at most errorSize bytes). `host`
   /// outlives the provider.
@@ -79,6 +61,53 @@ struct AgentPluginEntry {
   void (*destroy)(agent::ModelProvider* provider) noexcept;
 };
 
-/// The signature of the exported function.
+/// The signature of agent_plugin_entry.
 typedef const AgentPluginEntry* AgentPluginEntryFunction();
 }
+
+namespace agent::detail {
+
+/// The descriptor object AGENT_PLUGIN places in the section: the header, then N manifest bytes.
+template <std::size_t N>
+struct PluginDescriptor {
+  AgentPluginDescriptorHeader header;
+  std::array<char, N> manifest;
+};
+
+template <std::size_t N>
+constexpr PluginDescriptor<N> makeDescriptor(const PluginManifest& manifest) {
+  PluginDescriptor<N> descriptor{};
+  for (std::size_t i = 0; i < 8; ++i)
+    descriptor.header.magic[i] = AGENT_PLUGIN_MAGIC[i];
+  descriptor.header.abiVersion = AGENT_PLUGIN_ABI_VERSION;
+  descriptor.header.cxxAbiTag = cxxAbiTag();
+  descriptor.header.layoutFingerprint = layoutFingerprint();
+  descriptor.header.manifestSize = static_cast<std::uint32_t>(N);
+  descriptor.manifest = encodedManifest<N>(manifest);
+  return descriptor;
+}
+
+/// The shape of the interfaces' virtual tables: where each virtual function the host calls sits.
+/// A member-function pointer to a virtual function holds its vtable slot, so a copy of the
+/// headers with a virtual function inserted or reordered yields another value. Not a constant
+/// expression (member pointers cannot be inspected at compile time), so the entry carries it.
+template <class Member>
+std::uint64_t memberPointerWords(LayoutHash& hash, Member member) {
+  std::uint64_t words[2] = {0, 0};
+  static_assert(sizeof(Member) <= sizeof(words));
+  std::memcpy(words, &member, sizeof(Member));
+  hash.add(words[0]).add(words[1]);
+  return words[0];
+}
+
+inline std::uint64_t interfaceShape() {
+  LayoutHash hash;
+  memberPointerWords(hash, &ModelProvider::supportedModelTypes);
+  memberPointerWords(hash, &ModelProvider::generateText);
+  memberPointerWords(hash, &HostServices::setting);
+  memberPointerWords(hash, &HostServices::log);
+  memberPointerWords(hash, &HostServices::emitModelUsed);
+  return hash.value();
+}
+
+}  // namespace agent::detail

@@ -5,7 +5,7 @@
 
 namespace {
 
-constexpr const char* kAutoEnableKeys[] = {"BITROUTER_API_KEY", "BITROUTER_BASE_URL"};
+constexpr std::string_view kAutoEnableKeys[] = {"BITROUTER_API_KEY", "BITROUTER_BASE_URL"};
 
 constexpr agent::SettingSpec kSettings[] = {
     {"BITROUTER_BASE_URL", "http://127.0.0.1:4356",
@@ -22,7 +22,7 @@ constexpr agent::SettingSpec kSettings[] = {
      "RESPONSE_HANDLER model; falls back to the LARGE model", false},
     {"BITROUTER_ACTION_PLANNER_MODEL", nullptr,
      "ACTION_PLANNER model; falls back to the LARGE model", false},
-    {"BITROUTER_PRIORITY", "0", "registration priority (integer); higher wins", false},
+    {"BITROUTER_PRIORITY", "0", "registration priority (a number); higher wins", false},
     {"BITROUTER_STRUCTURED_OUTPUTS", "false",
      "true/1/yes: strict json_schema for responseSchema calls (else json_object)", false},
     {"BITROUTER_TIMEOUT_MS", "300000", "whole-call deadline, retries included", false},
@@ -39,9 +39,7 @@ constexpr agent::PluginManifest kManifest{
     0,
     "BITROUTER_PRIORITY",
     kAutoEnableKeys,
-    sizeof(kAutoEnableKeys) / sizeof(kAutoEnableKeys[0]),
     kSettings,
-    sizeof(kSettings) / sizeof(kSettings[0]),
 };
 
 }  // namespace

@@ -62,10 +62,10 @@ TEST_F(PriorityTest, TieGoesToTheEarlierFileName) {
   expectServedBy("echo", "echo");
 }
 
-TEST_F(PriorityTest, NonIntegerPriorityWarnsAndUsesZero) {
+TEST_F(PriorityTest, NonNumericPriorityWarnsAndUsesZero) {
   makeHostWithEcho({{"BITROUTER_PRIORITY", "high"}, {"ECHO_PRIORITY", "1"}});
   EXPECT_EQ(report("bitrouter")->priority, 0);
-  EXPECT_TRUE(contains(logText(), "BITROUTER_PRIORITY is not an integer")) << logText();
+  EXPECT_TRUE(contains(logText(), "BITROUTER_PRIORITY is not a number")) << logText();
   expectServedBy("echo");
 }
 

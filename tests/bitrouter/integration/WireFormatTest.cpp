@@ -9,6 +9,13 @@
 namespace agent::bitrouter::integration {
 namespace {
 
+ChatMessage message(std::string role, std::string content) {
+  ChatMessage out;
+  out.role = std::move(role);
+  out.content = std::move(content);
+  return out;
+}
+
 using WireFormatTest = BitRouterIntegrationTest;
 
 // Compares the recorded body with the expected JSON as values (member order ignored, 1 == 1.0).
@@ -96,14 +103,15 @@ TEST_F(WireFormatTest, MessagesReplaceThePromptAndGetTheSystemPromptFirst) {
   makeHost();
   GenerateTextParams params = withPrompt("ignored when messages are given");
   params.system = "Be brief.";
-  params.messages = {{"user", "Hi"}, {"assistant", "Hello!"}, {"user", "How are you?"}};
+  params.messages = {message("user", "Hi"), message("assistant", "Hello!"),
+                     message("user", "How are you?")};
   ASSERT_TRUE(call(ModelType::TextSmall, params).ok());
   expectBody(lastChatBody(), R"({"model":"gpt-4o-mini","messages":[
       {"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},
       {"role":"assistant","content":"Hello!"},{"role":"user","content":"How are you?"}]})");
 
   // Messages that carry their own system prompt are sent as they are.
-  params.messages = {{"system", "Own system."}, {"user", "Hi"}};
+  params.messages = {message("system", "Own system."), message("user", "Hi")};
   const ModelResult result = call(ModelType::TextSmall, params);
   ASSERT_TRUE(result.ok()) << describe(result);
   expectBody(lastChatBody(), R"({"model":"gpt-4o-mini","messages":[
@@ -285,7 +293,7 @@ TEST_F(WireFormatTest, InvalidParamsAreRefusedLocallyWithoutARequest) {
   GenerateTextParams zeroTokens = withPrompt("hi");
   zeroTokens.maxTokens = 0;
   GenerateTextParams toolRole = withPrompt("hi");
-  toolRole.messages = {{"tool", "result"}};
+  toolRole.messages = {message("tool", "result")};
   GenerateTextParams notUtf8 = withPrompt("caf\xC3");
   GenerateTextParams infinite = withPrompt("hi");
   infinite.temperature = std::numeric_limits<double>::infinity();

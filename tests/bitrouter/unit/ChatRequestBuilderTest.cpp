@@ -5,6 +5,13 @@
 namespace agent::bitrouter {
 namespace {
 
+ChatMessage message(std::string role, std::string content) {
+  ChatMessage out;
+  out.role = std::move(role);
+  out.content = std::move(content);
+  return out;
+}
+
 std::string build(std::string_view model, const GenerateTextParams& params,
                   const CompiledSchema* schema = nullptr, bool structured = false,
                   bool stream = false) {
@@ -56,8 +63,8 @@ TEST(ChatRequestBuilder, UnsupportedAndRuntimeOnlyParamsAreNotSent) {
 TEST(ChatRequestBuilder, MessagesOverrideThePrompt) {
   GenerateTextParams params;
   params.prompt = "ignored";
-  params.messages = {
-      {"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello!"}, {"user", "Bye"}};
+  params.messages = {message("system", "Be brief."), message("user", "Hi"),
+                     message("assistant", "Hello!"), message("user", "Bye")};
   EXPECT_EQ(build("m", params),
             R"({"model":"m","messages":[{"role":"system","content":"Be brief."},)"
             R"({"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},)"
@@ -67,11 +74,11 @@ TEST(ChatRequestBuilder, MessagesOverrideThePrompt) {
 TEST(ChatRequestBuilder, SystemJoinsMessagesThatHaveNoSystemPrompt) {
   GenerateTextParams params;
   params.system = "S";
-  params.messages = {{"user", "Hi"}};
+  params.messages = {message("user", "Hi")};
   EXPECT_EQ(
       build("m", params),
       R"({"model":"m","messages":[{"role":"system","content":"S"},{"role":"user","content":"Hi"}]})");
-  params.messages = {{"developer", "D"}, {"user", "Hi"}};
+  params.messages = {message("developer", "D"), message("user", "Hi")};
   EXPECT_EQ(
       build("m", params),
       R"({"model":"m","messages":[{"role":"developer","content":"D"},{"role":"user","content":"Hi"}]})");
@@ -169,10 +176,10 @@ TEST(ChatRequestBuilder, ValidateRejectsWhatTheAiSdkRejected) {
 
 TEST(ChatRequestBuilder, ValidateRejectsRolesBitRouterWouldReject) {
   GenerateTextParams params;
-  params.messages = {{"user", "a"}, {"bot", "b"}};
+  params.messages = {message("user", "a"), message("bot", "b")};
   EXPECT_EQ(ChatRequestBuilder::validate(params),
             "messages[1].role 'bot' is not one of system, developer, user, assistant");
-  params.messages = {{"tool", "result"}};
+  params.messages = {message("tool", "result")};
   EXPECT_NE(ChatRequestBuilder::validate(params)->find("tool_call_id"), std::string::npos);
 }
 

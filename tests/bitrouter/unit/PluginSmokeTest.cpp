@@ -1,12 +1,13 @@
 // The built bitrouter.so: loads with RTLD_NOW, exports the entry, and its init works across
 // the library boundary.
 
-#include <vector>  // before library_info.hpp: Boost 1.74 forgets it (P5)
+#include <dlfcn.h>
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/library_info.hpp>
-#include <boost/dll/shared_library.hpp>
+#include <cstring>
+#include <string>
+#include <string_view>
 
 #include <Poco/Net/ServerSocket.h>
 
@@ -18,38 +19,61 @@ namespace {
 
 class PluginSmokeTest : public ::testing::Test {
  protected:
-  boost::dll::shared_library library{
-      BITROUTER_PLUGIN_PATH, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local};
-  const AgentPluginEntry* entry() {
-    return library.get_alias<AgentPluginEntryFunction>(AGENT_PLUGIN_ENTRY_NAME)();
+  void SetUp() override { ASSERT_NE(library_, nullptr) << ::dlerror(); }
+  void TearDown() override {
+    if (library_ != nullptr) ::dlclose(library_);
   }
+  const AgentPluginEntry* entry() {
+    auto* function =
+        reinterpret_cast<AgentPluginEntryFunction*>(::dlsym(library_, AGENT_PLUGIN_ENTRY_NAME));
+    return function != nullptr ? function() : nullptr;
+  }
+  // The descriptor's header and manifest records, as the host reads them from the file.
+  const AgentPluginDescriptorHeader* descriptor() {
+    return static_cast<const AgentPluginDescriptorHeader*>(
+        ::dlsym(library_, AGENT_PLUGIN_DESCRIPTOR_NAME));
+  }
+  std::string_view manifest() {
+    const auto* header = descriptor();
+    return {reinterpret_cast<const char*>(header + 1), header->manifestSize};
+  }
+
+  void* library_ = ::dlopen(BITROUTER_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
 };
 
-TEST_F(PluginSmokeTest, EntryIsInTheSectionTheHostScans) {
-  boost::dll::library_info info(BITROUTER_PLUGIN_PATH);
-  const std::vector<std::string> symbols = info.symbols(AGENT_PLUGIN_SECTION_NAME);
-  EXPECT_NE(std::find(symbols.begin(), symbols.end(), AGENT_PLUGIN_ENTRY_NAME), symbols.end());
+using namespace std::string_view_literals;
+
+bool hasRecord(std::string_view manifest, std::string_view tag, std::string_view value) {
+  const std::string record = std::string(tag) + '\0' + std::string(value) + '\0';
+  return manifest.find(record) != std::string_view::npos;
 }
 
-TEST_F(PluginSmokeTest, ManifestDescribesTheBitRouterPlugin) {
+TEST_F(PluginSmokeTest, DescriptorAndEntryCarryTheHostsVersions) {
+  const AgentPluginDescriptorHeader* header = descriptor();
+  ASSERT_NE(header, nullptr);
+  EXPECT_EQ(std::memcmp(header->magic, AGENT_PLUGIN_MAGIC, 8), 0);
+  EXPECT_EQ(header->abiVersion, AGENT_PLUGIN_ABI_VERSION);
+  EXPECT_EQ(header->cxxAbiTag, cxxAbiTag());
+  EXPECT_EQ(header->layoutFingerprint, detail::layoutFingerprint());
   const AgentPluginEntry* plugin = entry();
   ASSERT_NE(plugin, nullptr);
   EXPECT_EQ(plugin->abiVersion, AGENT_PLUGIN_ABI_VERSION);
-  EXPECT_EQ(plugin->cxxAbiTag, cxxAbiTag());
-  const PluginManifest& manifest = *plugin->manifest;
-  EXPECT_STREQ(manifest.name, "bitrouter");
-  EXPECT_EQ(manifest.defaultPriority, 0);
-  EXPECT_STREQ(manifest.prioritySetting, "BITROUTER_PRIORITY");
-  ASSERT_EQ(manifest.autoEnableKeyCount, 2u);
-  EXPECT_STREQ(manifest.autoEnableKeys[0], "BITROUTER_API_KEY");
-  EXPECT_STREQ(manifest.autoEnableKeys[1], "BITROUTER_BASE_URL");
-  bool keyIsSecret = false;
-  for (std::size_t i = 0; i < manifest.settingCount; ++i) {
-    if (std::string(manifest.settings[i].key) == "BITROUTER_API_KEY") {
-      keyIsSecret = manifest.settings[i].secret;
-    }
-  }
-  EXPECT_TRUE(keyIsSecret);
+  EXPECT_EQ(plugin->interfaceShape, detail::interfaceShape());
+}
+
+TEST_F(PluginSmokeTest, ManifestDescribesTheBitRouterPlugin) {
+  const std::string_view records = manifest();
+  EXPECT_TRUE(hasRecord(records, "name", "bitrouter"));
+  EXPECT_TRUE(hasRecord(records, "prioritySetting", "BITROUTER_PRIORITY"));
+  EXPECT_TRUE(hasRecord(records, "autoEnable", "BITROUTER_API_KEY"));
+  EXPECT_TRUE(hasRecord(records, "autoEnable", "BITROUTER_BASE_URL"));
+  const auto key = records.find("setting\0BITROUTER_API_KEY\0"sv);
+  ASSERT_NE(key, std::string_view::npos);
+  const auto next = records.find("setting\0"sv, key + 8);
+  EXPECT_NE(records.substr(key, next - key)
+                .find("settingSecret\0"
+                      "1"sv),
+            std::string_view::npos);
 }
 
 TEST_F(PluginSmokeTest, CreateAndDestroyAcrossTheBoundary) {

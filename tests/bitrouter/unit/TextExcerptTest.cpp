@@ -73,7 +73,12 @@ TEST(TokenEstimator, AboutFourCharactersPerToken) {
   EXPECT_EQ(usage.completionTokens, 5);
   EXPECT_EQ(usage.totalTokens, 8);
   EXPECT_TRUE(usage.estimated);
-  params.messages = {{"user", "1234"}, {"assistant", "1234"}};
+  for (const char* role : {"user", "assistant"}) {
+    ChatMessage message;
+    message.role = role;
+    message.content = "1234";
+    params.messages.push_back(message);
+  }
   EXPECT_EQ(estimateUsage(params, 0).promptTokens, 3);  // system + messages, prompt unused
 }
 

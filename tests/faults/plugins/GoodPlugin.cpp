@@ -7,12 +7,6 @@ constexpr agent::PluginManifest kManifest{
     .name = "faultgood",
     .description = "a plugin that loads",
     .version = "1.0.0",
-    .defaultPriority = 0,
-    .prioritySetting = nullptr,
-    .autoEnableKeys = nullptr,
-    .autoEnableKeyCount = 0,
-    .settings = nullptr,
-    .settingCount = 0,
 };
 
 class GoodProvider final : public agent::ModelProvider {

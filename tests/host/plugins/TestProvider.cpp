@@ -1,39 +1,54 @@
 // A configurable test plugin. Each CMake target compiles this file with other definitions:
 //   TEST_PLUGIN_NAME              provider name (settings are prefixed with it in upper case)
-//   TEST_PLUGIN_PRIORITY_SETTING  the manifest's prioritySetting
+//   TEST_PLUGIN_PRIORITY_SETTING  the manifest's prioritySetting ("" for none)
+//   TEST_PLUGIN_DEFAULT_PRIORITY  the manifest's default priority (a number)
 //   TEST_PLUGIN_AUTOENABLE_1/_2   optional autoEnable keys
 //   TEST_PLUGIN_INIT_FAILS        the constructor (init) throws
+//   TEST_PLUGIN_INIT_BLOCKS       the constructor never returns
 //   TEST_PLUGIN_UNDEFINED_SYMBOL  calls a function no library defines (built without
 //                                 --no-undefined, so only RTLD_NOW catches it)
+//   TEST_PLUGIN_THROWS            generateText lets an exception escape (it is noexcept)
+//   TEST_PLUGIN_NO_MODEL_TYPES    supportedModelTypes() is empty
+//   TEST_PLUGIN_LEAVES_THREAD     init starts a thread that destroy() never joins
+//   TEST_PLUGIN_STATIC_MARKER     a static constructor creates the file named by the environment
+//                                 variable AGENT_TEST_MARKER_FILE (proves the library was loaded)
+//   TEST_PLUGIN_NEEDS_DEPENDENCY  init calls into a library shipped beside the plugin
 // At run time, the setting <NAME>_FAIL_WITH=<error kind> makes every call fail with that kind.
 // Replies are "<name>/<served type>: <prompt>", so tests can see who served and as what.
 #include <agent/Plugin.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
 extern "C" int agent_test_symbol_that_does_not_exist(int);
+#endif
+#ifdef TEST_PLUGIN_NEEDS_DEPENDENCY
+extern "C" int agent_test_dependency_answer();
 #endif
 
 namespace {
 
 #if defined(TEST_PLUGIN_AUTOENABLE_2)
-constexpr const char* kAutoEnable[] = {TEST_PLUGIN_AUTOENABLE_1, TEST_PLUGIN_AUTOENABLE_2};
-constexpr std::size_t kAutoEnableCount = 2;
+constexpr std::string_view kAutoEnable[] = {TEST_PLUGIN_AUTOENABLE_1, TEST_PLUGIN_AUTOENABLE_2};
 #elif defined(TEST_PLUGIN_AUTOENABLE_1)
-constexpr const char* kAutoEnable[] = {TEST_PLUGIN_AUTOENABLE_1};
-constexpr std::size_t kAutoEnableCount = 1;
+constexpr std::string_view kAutoEnable[] = {TEST_PLUGIN_AUTOENABLE_1};
 #else
-constexpr const char* const* kAutoEnable = nullptr;
-constexpr std::size_t kAutoEnableCount = 0;
+constexpr std::span<const std::string_view> kAutoEnable;
 #endif
 
 constexpr agent::SettingSpec kSettings[] = {
     {"TEST_SECRET_KEY", nullptr, "a secret the loader must never print", true},
 };
+
+constexpr agent::ModelType kDeclaredTypes[] = {agent::ModelType::TextSmall,
+                                               agent::ModelType::TextLarge};
 
 constexpr agent::PluginManifest kManifest{
     .name = TEST_PLUGIN_NAME,
@@ -42,10 +57,20 @@ constexpr agent::PluginManifest kManifest{
     .defaultPriority = TEST_PLUGIN_DEFAULT_PRIORITY,
     .prioritySetting = TEST_PLUGIN_PRIORITY_SETTING,
     .autoEnableKeys = kAutoEnable,
-    .autoEnableKeyCount = kAutoEnableCount,
     .settings = kSettings,
-    .settingCount = std::size(kSettings),
+    .modelTypes = kDeclaredTypes,
 };
+
+#ifdef TEST_PLUGIN_STATIC_MARKER
+// Runs when the library is loaded, before any function of it is called.
+struct MarkOnLoad {
+  MarkOnLoad() {
+    if (const char* path = std::getenv("AGENT_TEST_MARKER_FILE")) {
+      if (std::FILE* file = std::fopen(path, "w")) std::fclose(file);
+    }
+  }
+} markOnLoad;
+#endif
 
 std::string upper(std::string text) {
   for (char& c : text) {
@@ -62,20 +87,47 @@ std::optional<agent::ErrorKind> parseKind(const std::string& text) {
   return std::nullopt;
 }
 
+#ifdef TEST_PLUGIN_THROWS
+// Out of line, so the compiler does not see (and warn about) a throw inside a noexcept function.
+[[noreturn]] __attribute__((noinline)) void failLoudly(const std::string& prompt) {
+  throw std::runtime_error("boom from generateText: " + prompt);
+}
+#endif
+
 class TestProvider final : public agent::ModelProvider {
  public:
   explicit TestProvider(const agent::HostServices& host) : host_(host) {
 #ifdef TEST_PLUGIN_INIT_FAILS
     throw std::runtime_error("TEST init failure: missing TEST_REQUIRED_KEY");
 #endif
+#ifdef TEST_PLUGIN_NEEDS_DEPENDENCY
+    if (agent_test_dependency_answer() != 42) throw std::runtime_error("wrong dependency");
+#endif
+#ifdef TEST_PLUGIN_INIT_BLOCKS
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::hours(1));
+#endif
+#ifdef TEST_PLUGIN_LEAVES_THREAD
+    std::thread([] {
+      for (;;)
+        std::this_thread::sleep_for(std::chrono::hours(1));
+    }).detach();
+#endif
   }
 
   std::vector<agent::ModelType> supportedModelTypes() const override {
+#ifdef TEST_PLUGIN_NO_MODEL_TYPES
+    return {};
+#else
     return {agent::ModelType::TextSmall, agent::ModelType::TextLarge};
+#endif
   }
 
   agent::ModelResult generateText(agent::ModelType type,
                                   const agent::GenerateTextParams& params) noexcept override {
+#ifdef TEST_PLUGIN_THROWS
+    failLoudly(params.prompt);
+#endif
     try {
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
       if (agent_test_symbol_that_does_not_exist(1) == 0)
@@ -97,7 +149,12 @@ class TestProvider final : public agent::ModelProvider {
           return agent::makeError(agent::ErrorKind::Cancelled, "cancelled");
         }
       }
-      host_.emitModelUsed({TEST_PLUGIN_NAME, type, output.model, output.usage, {}, {}, false, 1});
+      agent::ModelUsedEvent event;
+      event.provider = TEST_PLUGIN_NAME;
+      event.type = type;
+      event.model = output.model;
+      event.tokens = output.usage;
+      host_.emitModelUsed(event);
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "exception");

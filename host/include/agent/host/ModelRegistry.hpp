@@ -27,7 +27,7 @@ std::span<const ModelType> fallbackChain(ModelType type);
 struct ModelRegistration {
   std::shared_ptr<ModelProvider> provider;  // keeps the plugin library loaded while alive
   std::string providerName;
-  int priority = 0;
+  double priority = 0;         // higher wins; any finite number, as in elizaOS
   std::uint64_t sequence = 0;  // registration order
 };
 
@@ -40,7 +40,7 @@ struct Resolution {
 class ModelRegistry {
  public:
   void registerModel(ModelType type, std::shared_ptr<ModelProvider> provider,
-                     std::string providerName, int priority);
+                     std::string providerName, double priority);
 
   /// Removes every registration of a provider (its library unloads once no call holds it).
   void unregisterProvider(std::string_view providerName);

@@ -1,14 +1,18 @@
-// PluginLoader: finds provider plugins in a directory, loads them with Boost.DLL, and registers
-// the enabled ones.
+// PluginLoader: finds provider plugins in a directory, loads the enabled ones with Boost.DLL, and
+// registers them.
 //
 // Files are visited in sorted filename order so equal priorities always tie the same way. For each
-// `*.so`: the ELF is read for the entry (no plugin code runs), the library is loaded with
-// RTLD_NOW, the entry's ABI version and C++ ABI tag are checked, autoEnable is applied, create()
-// (the plugin's init) runs, and its models are registered. Any failure skips that file with a
+// `*.so`: its permissions are checked (no group/other write, owned by this user or root), its
+// descriptor is read from the file (ABI version, C++ ABI tag, layout fingerprint, manifest; no
+// plugin code runs), autoEnable is applied (a disabled plugin is never loaded), the library is
+// loaded with RTLD_NOW, the entry is checked against the descriptor, create() (the plugin's init)
+// runs with a time limit, and its models are registered. Any failure skips that file with a
 // one-line reason; the others still load.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,16 +39,21 @@ struct PluginReport {
   Status status = Status::Skipped;
   std::string name;     // from the manifest, when it was read
   std::string version;  // from the manifest, when it was read
-  int priority = 0;
-  std::vector<ModelType> modelTypes;        // registered types, when loaded
-  std::string reason;                       // why it was disabled or skipped
-  std::string description;                  // from the manifest, when it was read
-  std::vector<std::string> autoEnableKeys;  // from the manifest, when it was read
-  std::vector<PluginSetting> settings;      // from the manifest, when it was read
+  double priority = 0;
+  std::vector<ModelType> modelTypes;          // registered types, when loaded
+  std::vector<ModelType> declaredModelTypes;  // from the manifest, when it declares them
+  std::string reason;                         // why it was disabled or skipped
+  std::string description;                    // from the manifest, when it was read
+  std::vector<std::string> autoEnableKeys;    // from the manifest, when it was read
+  std::vector<PluginSetting> settings;        // from the manifest, when it was read
 };
 
 std::string_view toString(PluginReport::Status status);
 
+/// Loads plugins. Settings it reads itself: AGENT_PLUGIN_INIT_TIMEOUT_MS (default 10000),
+/// AGENT_PLUGINS_INSECURE (allow group/other-writable plugins, for development) and
+/// AGENT_CHECK_PLUGIN_THREADS (warn about threads a plugin leaves running; default on in debug
+/// builds).
 class PluginLoader {
  public:
   PluginLoader(const HostServices& services, const Settings& settings, ModelRegistry& registry);
@@ -59,6 +68,10 @@ class PluginLoader {
   const HostServices& services_;
   const Settings& settings_;
   ModelRegistry& registry_;
+  std::chrono::milliseconds initTimeout_{10000};
+  bool allowInsecure_ = false;
+  bool checkThreads_ = false;
+  std::map<std::string, std::filesystem::path> loadedNames_;  // name -> the file that holds it
 };
 
 }  // namespace agent::host
