@@ -24,9 +24,9 @@ namespace agent {
 struct ChatMessage {
   std::string role;
   std::string content;
-  std::vector<ToolCall> toolCalls;  // assistant only
-  std::string toolCallId;           // tool only: the ToolCall::id this message answers
-  std::string name;                 // optional participant name; empty when unset
+  std::vector<ToolCall> toolCalls{};  // assistant only
+  std::string toolCallId{};           // tool only: the ToolCall::id this message answers
+  std::string name{};                 // optional participant name; empty when unset
 };
 
 /// Receives each piece of streamed text as it arrives. Return false to cancel the call: the

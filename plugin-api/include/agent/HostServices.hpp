@@ -23,7 +23,7 @@ struct ModelUsedEvent {
   std::string model;     // the model string sent to the backend
   TokenUsage tokens;
   std::chrono::milliseconds duration{0};  // the whole call, retries included
-  std::string requestId;                  // the last attempt's request id, when there was one
+  std::string requestId{};                // the last attempt's request id, when there was one
   bool streamed = false;
   int attempts = 1;  // requests sent, retries included
 };
