@@ -22,10 +22,10 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
-#include "TextUtil.hpp"
 #include "agent/PluginEntry.hpp"
 #include "agent/host/ModelRegistry.hpp"
 #include "agent/host/Settings.hpp"
+#include "agent/support/Text.hpp"
 
 namespace agent::host {
 

@@ -13,11 +13,11 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/Settings.hpp"
 
 namespace agent::host {
 
 class ModelRegistry;
-class Settings;
 class Logger;
 
 /// Which handler served a call (or was tried last, on failure).
@@ -29,7 +29,13 @@ struct CallInfo {
 
 class AgentRuntime {
  public:
+  /// Reads the runtime's own settings (MODEL_FAILOVER) once. A bad value is logged here and
+  /// fails every call with ErrorKind::Config; checkSettings reports it up front.
   AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger);
+
+  /// The first of the runtime's own settings whose value is unusable (e.g. MODEL_FAILOVER=maybe),
+  /// or nullopt. The CLI calls it before loading any plugin.
+  static std::optional<SettingError> checkSettings(const Settings& settings);
 
   ModelResult useModel(ModelType type, GenerateTextParams params,
                        std::optional<std::string_view> provider = std::nullopt,
@@ -42,6 +48,8 @@ class AgentRuntime {
   const Settings& settings_;
   const ModelRegistry& registry_;
   Logger& logger_;
+  bool failover_ = false;                    // MODEL_FAILOVER
+  std::optional<std::string> settingError_;  // why every call fails, when a setting is unusable
 };
 
 }  // namespace agent::host
