@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: builds the project, starts the BitRouter stand-in on loopback, and routes a prompt
-# through the BitRouter plugin loaded by agent-host.
+# The demo: builds what it runs (agent-host, the plugins and the BitRouter stand-in; not the tests
+# or benchmarks), starts the stand-in on loopback, and routes a prompt through the BitRouter plugin
+# loaded by agent-host.
 #
 #   scripts/demo.sh ["your prompt"]
 #
@@ -10,7 +11,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
 prompt="${1:-Explain in one sentence what a model router does.}"
 
-"$root/scripts/build.sh" >/dev/null
+# The build targets the demo runs: the CLI, both provider plugins, the stand-in server.
+demo_targets="agent-host bitrouter_plugin echo_provider bitrouter-standin"
+echo "== Configuring and building $demo_targets in $build"
+BUILD_TARGETS="$demo_targets" "$root/scripts/build.sh"
 host="$build/bin/agent-host"
 
 standin_pid=""
@@ -21,6 +25,8 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${BITROUTER_BASE_URL:-}" ]; then
+  echo
+  echo "== Starting the BitRouter stand-in"
   standin_log="$(mktemp)"
   "$build/bin/bitrouter-standin" --port 0 --stream-frame-delay-ms 120 >"$standin_log" 2>&1 &
   standin_pid=$!

@@ -7,49 +7,16 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "BenchReport.hpp"
 #include "LoadRunner.hpp"
-#include "TextUtil.hpp"
+#include "SharedOptions.hpp"
 
 namespace agent::host::cli {
 namespace {
 
 constexpr std::size_t kMaxConcurrency = 1024;
-
-std::size_t countOption(const ParsedArgs& args, std::string_view name, std::size_t fallback,
-                        std::size_t minimum, std::size_t maximum) {
-  const auto value = args.value(name);
-  if (!value) return fallback;
-  const auto parsed = text::parseInt64(*value);
-  if (!parsed) throw UsageError(std::string(name) + " needs an integer, got '" + *value + "'");
-  if (*parsed < static_cast<std::int64_t>(minimum) ||
-      static_cast<std::uint64_t>(*parsed) > maximum) {
-    throw UsageError(std::string(name) + " must be between " + std::to_string(minimum) + " and " +
-                     std::to_string(maximum) + ", got " + *value);
-  }
-  return static_cast<std::size_t>(*parsed);
-}
-
-ModelType modelTypeOption(const ParsedArgs& args) {
-  const auto value = args.value("--model");
-  if (!value) return ModelType::TextSmall;
-  if (auto type = parseModelType(text::toUpper(text::trim(*value)))) return *type;
-  throw UsageError("unknown model type '" + *value + "': see 'agent-host --help'");
-}
-
-// The same one line `generate` prints, without the program name.
-std::string failureLine(const ModelError& error, const CallInfo& info) {
-  std::string line;
-  if (error.kind == ErrorKind::NoProvider || error.kind == ErrorKind::NoHandler) {
-    line += toString(error.kind);
-  } else {
-    line += info.provider + " failed (" + std::string(toString(info.servedAs)) + "): ";
-    line += toString(error.kind);
-    if (error.httpStatus != 0) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
-  }
-  line += ": " + error.message;
-  return text::oneLine(line);
-}
 
 // What one bench thread remembers; padded to a cache line so threads do not share one.
 struct alignas(64) WorkerState {
@@ -59,24 +26,61 @@ struct alignas(64) WorkerState {
   std::size_t chunks = 0;
 };
 
-int runBench(const ParsedArgs& args, CommandContext& context) {
+class BenchCommand final : public Command {
+ public:
+  CLI::App& define(CLI::App& app) override {
+    CLI::App& command = *app.add_subcommand(
+        "bench",
+        "Makes N calls from C threads through the selected provider, after warm-up calls per "
+        "thread, and prints p50/p90/p99 latency in microseconds, calls per second, CPU time per "
+        "call, peak RSS and the time taken to discover, load and init the plugins. Exit 1 if "
+        "every call failed");
+    addModelTypeOption(command, type_);
+    addProviderOption(command, provider_);
+    addIntegerOption(
+        command, "--requests", load_.requests, {1, std::numeric_limits<std::uint32_t>::max()},
+        "Measured calls in total (default " + std::to_string(bench::kDefaultRequests) + ")");
+    addIntegerOption(command, "--concurrency", load_.concurrency, {1, kMaxConcurrency},
+                     "Threads, each with one call in flight (default 1)");
+    addIntegerOption(command, "--warmup", load_.warmupPerThread, {0, 1000000},
+                     "Unmeasured calls per thread first (default " +
+                         std::to_string(bench::kDefaultWarmupPerThread) + ")");
+    command.add_option("--prompt", prompt_, "The prompt of every call")
+        ->type_name("TEXT")
+        ->default_str(std::string(bench::kDefaultPrompt));
+    command.add_flag("--stream", stream_, "Stream every call")->disable_flag_override();
+    command.add_flag("--json", json_, "Print one JSON object")->disable_flag_override();
+    // Not an option: here only to answer a stray PROMPT with a pointer to --prompt.
+    command.add_option("words", words_)->group("");
+    return command;
+  }
+
+  int run(CommandContext& context) override;
+
+ private:
+  ModelType type_ = ModelType::TextSmall;
+  std::optional<std::string> provider_;
+  bench::LoadOptions load_;
+  std::string prompt_{bench::kDefaultPrompt};
+  std::vector<std::string> words_;
+  bool stream_ = false;
+  bool json_ = false;
+};
+
+int BenchCommand::run(CommandContext& context) {
   // Everything the user typed is checked before any plugin loads.
-  if (!args.positionals().empty()) {
+  if (!words_.empty()) {
     throw UsageError("bench takes no PROMPT argument: use --prompt TEXT");
   }
-  const ModelType type = modelTypeOption(args);
-  const auto provider = args.value("--provider");
+  const ModelType type = type_;
+  const auto& provider = provider_;
   const std::optional<std::string_view> providerView =
       provider ? std::optional<std::string_view>(*provider) : std::nullopt;
-  bench::LoadOptions load;
-  load.requests = countOption(args, "--requests", bench::kDefaultRequests, 1,
-                              std::numeric_limits<std::uint32_t>::max());
-  load.concurrency = countOption(args, "--concurrency", 1, 1, kMaxConcurrency);
-  load.warmupPerThread = countOption(args, "--warmup", bench::kDefaultWarmupPerThread, 0, 1000000);
-  const bool stream = args.has("--stream");
-  const bool json = args.has("--json");
+  const bench::LoadOptions load = load_;
+  const bool stream = stream_;
+  const bool json = json_;
   GenerateTextParams base;
-  base.prompt = args.value("--prompt").value_or(std::string(bench::kDefaultPrompt));
+  base.prompt = prompt_;
 
   // Discovery, load and init of every plugin: the whole AgentHost construction.
   const auto loadStart = std::chrono::steady_clock::now();
@@ -146,17 +150,8 @@ int runBench(const ParsedArgs& args, CommandContext& context) {
 
 }  // namespace
 
-Command benchCommand() {
-  return Command{"bench",
-                 {{"--model", true},
-                  {"--provider", true},
-                  {"--requests", true},
-                  {"--concurrency", true},
-                  {"--warmup", true},
-                  {"--prompt", true},
-                  {"--stream", false},
-                  {"--json", false}},
-                 &runBench};
+std::unique_ptr<Command> makeBenchCommand() {
+  return std::make_unique<BenchCommand>();
 }
 
 }  // namespace agent::host::cli

@@ -4,10 +4,12 @@
 // HTTP floor (bench/http-floor); docs/performance.md has the figures.
 #pragma once
 
+#include <memory>
+
 #include "CliSupport.hpp"
 
 namespace agent::host::cli {
 
-Command benchCommand();
+std::unique_ptr<Command> makeBenchCommand();
 
 }  // namespace agent::host::cli

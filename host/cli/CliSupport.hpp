@@ -1,39 +1,42 @@
-// CliSupport: what every agent-host command shares: global options, the usage text, exit codes,
-// and building the AgentHost from them.
+// CliSupport: what every agent-host command shares: exit codes, the usage error, the global
+// options, the command interface, and building the AgentHost from the global options.
 //
-// A command is a function plus its option list (see Command); main() parses the global options,
-// finds the command, parses its options and runs it. Adding one (e.g. `bench`) means one new file
-// and one line in main.cpp's command table.
+// A command is a Command object: it declares its subcommand and options on the CLI11 app (bound to
+// its own members) and runs after a successful parse. Adding one means one new <Name>Command file
+// and one line in main.cpp.
 #pragma once
 
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
 #include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <stdexcept>
 
-#include "CommandLine.hpp"
 #include "agent/host/AgentHost.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace agent::host::cli {
 
 enum ExitCode : int { kExitOk = 0, kExitCallFailed = 1, kExitUsage = 2 };
 
+/// Bad usage or settings: what is wrong, on one line. main() prints it with a pointer to --help
+/// and exits with kExitUsage.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The options every command accepts, before or after the command name.
 struct GlobalOptions {
   std::optional<std::filesystem::path> pluginsDir;
   std::optional<std::filesystem::path> characterFile;
   LogLevel logLevel = LogLevel::Warn;  // quiet by default: stdout carries the answer
 };
 
-/// The options every command also accepts (before or after the command name).
-std::span<const OptionSpec> globalOptionSpecs();
-
-/// Reads the global options out of parsed arguments. Throws UsageError.
-void applyGlobalOptions(const ParsedArgs& args, GlobalOptions& options);
-
+/// What a running command reads and writes.
 struct CommandContext {
   GlobalOptions globals;
   std::istream& in;
@@ -41,20 +44,25 @@ struct CommandContext {
   std::ostream& err;
 };
 
-struct Command {
-  std::string_view name;
-  std::vector<OptionSpec> options;  // without the global ones
-  int (*run)(const ParsedArgs& args, CommandContext& context);
-};
+/// One agent-host command.
+class Command {
+ public:
+  virtual ~Command() = default;
 
-/// The full usage text printed by --help.
-std::string_view usageText();
+  /// Adds this command's subcommand to `app`, its options bound to this object's members, and
+  /// returns it. Values are checked while parsing; a bad one is a usage error naming the option.
+  virtual CLI::App& define(CLI::App& app) = 0;
+
+  /// Runs the command once its options are parsed. Throws UsageError for what parsing cannot see.
+  virtual int run(CommandContext& context) = 0;
+};
 
 /// The plugins directory the host will scan: --plugins-dir, else AGENT_PLUGINS_DIR, else the
 /// default beside the executable.
 std::filesystem::path pluginsDirectory(const GlobalOptions& options, const Settings& settings);
 
-/// Loads the character (a bad file is a UsageError) and builds the host, which loads the plugins.
+/// Loads the character and checks the host's own settings (a bad file or value is a UsageError),
+/// then builds the host, which loads the plugins.
 std::unique_ptr<AgentHost> makeHost(const CommandContext& context);
 
 }  // namespace agent::host::cli

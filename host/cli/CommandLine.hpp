@@ -1,50 +1,52 @@
-// CommandLine: a small option parser for agent-host and its commands.
+// CommandLine: agent-host's command line on CLI11: the global options, one subcommand per
+// Command, a generated --help for the program and for each command, and CLI11's errors turned
+// into one-line usage errors.
 //
-// Each command declares its options; the parser accepts `--name value`, `--name=value` and flags,
-// treats `-` as a positional (stdin), and stops option parsing at `--`. Anything it does not know
-// is a UsageError, which main() turns into exit code 2 with a pointer to --help.
+//   CommandLine line(commands());
+//   const Invocation invocation = line.parse(args);  // throws UsageError
+//   if (!invocation.command) print invocation.help; else invocation.command->run(...);
 #pragma once
 
-#include <map>
-#include <optional>
-#include <span>
-#include <stdexcept>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "CliSupport.hpp"
+
 namespace agent::host::cli {
 
-/// Bad usage or settings: what is wrong and what to do, on one line.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+/// What the user asked for: a command to run, or (command null) the help text to print.
+struct Invocation {
+  Command* command = nullptr;
+  std::string help;
+  std::string
+      helpCommand;  // where a usage error found later should point, e.g. "agent-host bench --help"
 };
 
-struct OptionSpec {
-  std::string_view name;  // with dashes: "--model"
-  bool takesValue = false;
-};
+/// A usage error's one line: the message and the --help to read.
+std::string withHelpPointer(std::string_view message, std::string_view helpCommand);
 
-class ParsedArgs {
+class CommandLine {
  public:
-  bool has(std::string_view name) const;
-  std::optional<std::string> value(std::string_view name) const;  // the last one given
-  std::vector<std::string> values(std::string_view name) const;   // all, in order (--stop)
-  const std::vector<std::string>& positionals() const noexcept { return positionals_; }
+  explicit CommandLine(std::vector<std::unique_ptr<Command>> commands);
 
-  void add(std::string_view name, std::string value);
-  void addPositional(std::string value);
+  /// Parses the arguments (without the program name). Throws UsageError, whose message names the
+  /// problem and which --help to read.
+  Invocation parse(std::vector<std::string> args);
+
+  const GlobalOptions& globals() const noexcept { return globals_; }
 
  private:
-  std::map<std::string, std::vector<std::string>, std::less<>> values_;
-  std::vector<std::string> positionals_;
-};
+  std::string usageMessage(const CLI::ParseError& error) const;
+  std::string helpCommand() const;  // the --help of the selected command, else of the program
 
-/// Parses `args` against `specs`. With `stopAtPositional`, parsing ends at the first positional,
-/// and `consumed` tells how many arguments came before it (used to split global options from the
-/// command). Throws UsageError.
-ParsedArgs parseArguments(std::span<const std::string> args, std::span<const OptionSpec> specs,
-                          bool stopAtPositional = false, std::size_t* consumed = nullptr);
+  CLI::App app_;
+  GlobalOptions globals_;
+  std::vector<std::unique_ptr<Command>> commands_;
+  std::vector<CLI::App*> subcommands_;  // one per command, same order
+};
 
 }  // namespace agent::host::cli

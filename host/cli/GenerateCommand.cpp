@@ -6,46 +6,20 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <CLI/CLI.hpp>
 
-#include "TextUtil.hpp"
+#include "SharedOptions.hpp"
+#include "agent/support/Text.hpp"
+#include "agent/support/Utf8.hpp"
 
 namespace agent::host::cli {
 namespace {
-
-double numberOption(const ParsedArgs& args, std::string_view name) {
-  const auto value = *args.value(name);
-  const auto parsed = text::parseDouble(value);
-  if (!parsed) throw UsageError(std::string(name) + " needs a number, got '" + value + "'");
-  return *parsed;
-}
-
-std::int64_t integerOption(const ParsedArgs& args, std::string_view name, std::int64_t minimum) {
-  const auto value = *args.value(name);
-  const auto parsed = text::parseInt64(value);
-  if (!parsed) throw UsageError(std::string(name) + " needs an integer, got '" + value + "'");
-  if (*parsed < minimum) {
-    throw UsageError(std::string(name) + " must be at least " + std::to_string(minimum) + ", got " +
-                     value);
-  }
-  return *parsed;
-}
-
-ModelType modelTypeOption(const ParsedArgs& args) {
-  const auto value = args.value("--model");
-  if (!value) return ModelType::TextSmall;
-  if (auto type = parseModelType(text::toUpper(text::trim(*value)))) return *type;
-  std::string known;
-  for (ModelType type : allModelTypes()) {
-    if (!known.empty()) known += ", ";
-    known += toString(type);
-  }
-  throw UsageError("unknown model type '" + *value + "': use one of " + known);
-}
 
 // --schema takes JSON text (starting with '{' or '[') or a file holding it; either must parse.
 std::string schemaOption(const std::string& value) {
@@ -55,53 +29,33 @@ std::string schemaOption(const std::string& value) {
     schema = std::string(trimmed);
   } else {
     std::ifstream in(value, std::ios::binary);
-    if (!in) throw UsageError("--schema: cannot read '" + value + "': give a file or JSON text");
+    if (!in)
+      throw CLI::ValidationError("--schema: cannot read '" + value + "': give a file or JSON text");
     schema.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   rapidjson::Document document;
   // Iterative: a recursive parse of deeply nested input ("[[[[...") overflows the stack.
   document.Parse<rapidjson::kParseIterativeFlag>(schema.c_str(), schema.size());
   if (document.HasParseError()) {
-    throw UsageError(std::string("--schema is not valid JSON: ") +
-                     rapidjson::GetParseError_En(document.GetParseError()) + " (at offset " +
-                     std::to_string(document.GetErrorOffset()) + ")");
+    throw CLI::ValidationError(std::string("--schema is not valid JSON: ") +
+                               rapidjson::GetParseError_En(document.GetParseError()) +
+                               " (at offset " + std::to_string(document.GetErrorOffset()) + ")");
   }
   return schema;
 }
 
-std::string promptArgument(const ParsedArgs& args, std::istream& in) {
-  const auto& positionals = args.positionals();
-  if (positionals.empty()) throw UsageError("generate needs a PROMPT (or - to read stdin)");
-  if (positionals.size() > 1) {
-    throw UsageError("generate takes one PROMPT, got " + std::to_string(positionals.size()) +
+// PROMPT is one argument; "-" reads it from stdin.
+std::string promptArgument(const std::vector<std::string>& words, std::istream& in) {
+  if (words.empty()) throw UsageError("generate needs a PROMPT (or - to read stdin)");
+  if (words.size() > 1) {
+    throw UsageError("generate takes one PROMPT, got " + std::to_string(words.size()) +
                      " words: quote the prompt");
   }
-  if (positionals.front() != "-") return positionals.front();
+  if (words.front() != "-") return words.front();
   std::string prompt((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!prompt.empty() && prompt.back() == '\n') prompt.pop_back();
   if (!prompt.empty() && prompt.back() == '\r') prompt.pop_back();
   return prompt;
-}
-
-GenerateTextParams paramsFrom(const ParsedArgs& args, std::istream& in) {
-  GenerateTextParams params;
-  params.prompt = promptArgument(args, in);
-  if (auto system = args.value("--system")) params.system = *system;
-  if (args.has("--temperature")) params.temperature = numberOption(args, "--temperature");
-  if (args.has("--max-tokens")) params.maxTokens = integerOption(args, "--max-tokens", 1);
-  if (args.has("--top-p")) params.topP = numberOption(args, "--top-p");
-  if (args.has("--seed")) {
-    params.seed = integerOption(args, "--seed", std::numeric_limits<std::int64_t>::min());
-  }
-  if (args.has("--frequency-penalty")) {
-    params.frequencyPenalty = numberOption(args, "--frequency-penalty");
-  }
-  if (args.has("--presence-penalty")) {
-    params.presencePenalty = numberOption(args, "--presence-penalty");
-  }
-  if (args.has("--stop")) params.stopSequences = args.values("--stop");
-  if (auto schema = args.value("--schema")) params.responseSchema = schemaOption(*schema);
-  return params;
 }
 
 void printJson(const ModelOutput& output, const CallInfo& info, std::ostream& out) {
@@ -142,30 +96,69 @@ void printJson(const ModelOutput& output, const CallInfo& info, std::ostream& ou
   out << buffer.GetString() << '\n';
 }
 
-// One line naming who failed and why, e.g.
-//   agent-host: bitrouter failed (TEXT_SMALL): rate_limited (HTTP 429): Rate limited
-std::string failureLine(const ModelError& error, const CallInfo& info) {
-  std::string line = "agent-host: ";
-  if (error.kind == ErrorKind::NoProvider || error.kind == ErrorKind::NoHandler) {
-    line += toString(error.kind);
-  } else {
-    line += info.provider + " failed (" + std::string(toString(info.servedAs)) + "): ";
-    line += toString(error.kind);
-    if (error.httpStatus != 0) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
+class GenerateCommand final : public Command {
+ public:
+  CLI::App& define(CLI::App& app) override {
+    constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
+    constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+    CLI::App& command = *app.add_subcommand(
+        "generate",
+        "Generates text from PROMPT through the best-ranked provider of the model type");
+    addModelTypeOption(command, type_);
+    addProviderOption(command, provider_);
+    command
+        .add_option_function<std::string>(
+            "--system", [this](const std::string& value) { params_.system = value; },
+            "System prompt")
+        ->type_name("TEXT");
+    addNumberOption(command, "--temperature", params_.temperature, "Sampling temperature");
+    addIntegerOption(command, "--max-tokens", params_.maxTokens, {1, kInt64Max},
+                     "Longest reply, in tokens");
+    addNumberOption(command, "--top-p", params_.topP, "Nucleus sampling mass");
+    addIntegerOption(command, "--seed", params_.seed, {kInt64Min, kInt64Max}, "Sampling seed");
+    command.add_option("--stop", stops_, "A stop sequence (repeatable)")
+        ->type_name("SEQ")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    addNumberOption(command, "--frequency-penalty", params_.frequencyPenalty, "Frequency penalty");
+    addNumberOption(command, "--presence-penalty", params_.presencePenalty, "Presence penalty");
+    command
+        .add_option_function<std::string>(
+            "--schema",
+            [this](const std::string& value) { params_.responseSchema = schemaOption(value); },
+            "JSON schema the reply must match: JSON text, or a file holding it")
+        ->type_name("FILE|JSON");
+    command.add_flag("--stream", stream_, "Print the text as it arrives")->disable_flag_override();
+    command
+        .add_flag("--json", json_,
+                  "Print one JSON object: text, provider, modelType, model, usage, finishReason "
+                  "(with --stream, only the object)")
+        ->disable_flag_override();
+    command.add_option("PROMPT", words_, "The prompt; - reads it from stdin");
+    return command;
   }
-  line += ": " + error.message;
-  return text::oneLine(line);
-}
 
-int runGenerate(const ParsedArgs& args, CommandContext& context) {
+  int run(CommandContext& context) override;
+
+ private:
+  ModelType type_ = ModelType::TextSmall;
+  std::optional<std::string> provider_;
+  GenerateTextParams params_;  // everything but the prompt is set while parsing
+  std::vector<std::string> stops_;
+  std::vector<std::string> words_;
+  bool stream_ = false;
+  bool json_ = false;
+};
+
+int GenerateCommand::run(CommandContext& context) {
   // Everything the user typed is checked before any plugin loads.
-  const ModelType type = modelTypeOption(args);
-  const auto provider = args.value("--provider");
-  GenerateTextParams params = paramsFrom(args, context.in);
-  const bool json = args.has("--json");
+  GenerateTextParams params = std::move(params_);
+  params.prompt = promptArgument(words_, context.in);
+  if (!stops_.empty()) params.stopSequences = stops_;
+  const bool json = json_;
 
   bool printedChunks = false;
-  if (args.has("--stream")) {
+  if (stream_) {
     params.stream = true;
     params.onChunk = [&context, json, &printedChunks](std::string_view chunk) {
       if (json) return true;  // --json prints only the final object
@@ -186,17 +179,17 @@ int runGenerate(const ParsedArgs& args, CommandContext& context) {
   });
   CallInfo info;
   ModelResult result = host->runtime().useModel(
-      type, std::move(params), provider ? std::optional<std::string_view>(*provider) : std::nullopt,
-      &info);
+      type_, std::move(params),
+      provider_ ? std::optional<std::string_view>(*provider_) : std::nullopt, &info);
   if (!result.ok()) {
     if (printedChunks) context.out << '\n' << std::flush;
-    context.err << failureLine(result.error(), info) << '\n' << std::flush;
+    context.err << "agent-host: " << failureLine(result.error(), info) << '\n' << std::flush;
     return kExitCallFailed;
   }
   const ModelOutput& output = result.output();
   if (json) {
     printJson(output, info, context.out);
-  } else if (args.has("--stream")) {
+  } else if (stream_) {
     // The text already went out chunk by chunk; a provider that did not stream gets printed here.
     if (!printedChunks) context.out << output.text;
     context.out << '\n';
@@ -209,22 +202,8 @@ int runGenerate(const ParsedArgs& args, CommandContext& context) {
 
 }  // namespace
 
-Command generateCommand() {
-  return Command{"generate",
-                 {{"--model", true},
-                  {"--provider", true},
-                  {"--system", true},
-                  {"--temperature", true},
-                  {"--max-tokens", true},
-                  {"--top-p", true},
-                  {"--seed", true},
-                  {"--stop", true},
-                  {"--frequency-penalty", true},
-                  {"--presence-penalty", true},
-                  {"--schema", true},
-                  {"--stream", false},
-                  {"--json", false}},
-                 &runGenerate};
+std::unique_ptr<Command> makeGenerateCommand() {
+  return std::make_unique<GenerateCommand>();
 }
 
 }  // namespace agent::host::cli

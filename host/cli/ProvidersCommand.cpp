@@ -5,10 +5,12 @@
 #include <sstream>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "TextUtil.hpp"
+#include "agent/support/Utf8.hpp"
 
 namespace agent::host::cli {
 namespace {
@@ -154,25 +156,37 @@ void printText(AgentHost& host, const std::filesystem::path& directory, std::ost
   if (!any) out << "  (none: no plugin is loaded)\n";
 }
 
-int runProviders(const ParsedArgs& args, CommandContext& context) {
-  if (!args.positionals().empty()) {
-    throw UsageError("providers takes no arguments, got '" + args.positionals().front() + "'");
+class ProvidersCommand final : public Command {
+ public:
+  CLI::App& define(CLI::App& app) override {
+    CLI::App& command = *app.add_subcommand(
+        "providers",
+        "The plugins found (loaded, disabled or skipped, and why) and, per model type, the "
+        "providers that serve it, best first, with their priorities");
+    command.add_flag("--json", json_, "Print one JSON object")->disable_flag_override();
+    return command;
   }
-  auto host = makeHost(context);
-  const auto directory = pluginsDirectory(context.globals, host->settings());
-  if (args.has("--json")) {
-    printJson(*host, directory, context.out);
-  } else {
-    printText(*host, directory, context.out);
+
+  int run(CommandContext& context) override {
+    auto host = makeHost(context);
+    const auto directory = pluginsDirectory(context.globals, host->settings());
+    if (json_) {
+      printJson(*host, directory, context.out);
+    } else {
+      printText(*host, directory, context.out);
+    }
+    context.out.flush();
+    return kExitOk;
   }
-  context.out.flush();
-  return kExitOk;
-}
+
+ private:
+  bool json_ = false;
+};
 
 }  // namespace
 
-Command providersCommand() {
-  return Command{"providers", {{"--json", false}}, &runProviders};
+std::unique_ptr<Command> makeProvidersCommand() {
+  return std::make_unique<ProvidersCommand>();
 }
 
 }  // namespace agent::host::cli

@@ -1,10 +1,13 @@
-// ProvidersCommand: `agent-host providers [--json]`: what was found and how models are ranked.
+// ProvidersCommand: `agent-host providers`: the plugins found and the ranked providers per model
+// type, as text or JSON.
 #pragma once
+
+#include <memory>
 
 #include "CliSupport.hpp"
 
 namespace agent::host::cli {
 
-Command providersCommand();
+std::unique_ptr<Command> makeProvidersCommand();
 
 }  // namespace agent::host::cli

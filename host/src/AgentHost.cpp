@@ -5,7 +5,7 @@
 #include <system_error>
 #include <utility>
 
-#include "TextUtil.hpp"
+#include "agent/support/Text.hpp"
 
 #ifndef AGENT_INSTALLED_PLUGINS_RELDIR
 #define AGENT_INSTALLED_PLUGINS_RELDIR "../lib/agent-host/plugins"

@@ -6,35 +6,18 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "CallPool.hpp"
-#include "TextUtil.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"
 #include "agent/host/Settings.hpp"
+#include "agent/support/Text.hpp"
 
 namespace agent::host {
 namespace {
 
 constexpr std::string_view kSource = "runtime";
-
-// The types LLM_MODE rewrites (elizaOS: the text tiers plus TEXT_COMPLETION, not the reasoning
-// ones).
-bool followsLlmMode(ModelType type) {
-  switch (type) {
-    case ModelType::TextNano:
-    case ModelType::TextSmall:
-    case ModelType::TextMedium:
-    case ModelType::TextLarge:
-    case ModelType::TextMega:
-    case ModelType::ResponseHandler:
-    case ModelType::ActionPlanner:
-    case ModelType::TextCompletion:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Looks up <TYPE>_<PARAM>, then DEFAULT_<PARAM>; the first one that parses wins. A value that
 // does not parse is reported and skipped (elizaOS's Number() would turn it into NaN and drop it).
@@ -101,7 +84,21 @@ std::string noHandlerMessage(ModelType type, std::optional<std::string_view> pro
 }  // namespace
 
 AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger)
-    : settings_(settings), registry_(registry), logger_(logger) {}
+    : settings_(settings), registry_(registry), logger_(logger) {
+  const auto failover = settings_.getSwitch("MODEL_FAILOVER", false);
+  if (const auto* error = std::get_if<SettingError>(&failover)) {
+    settingError_ = error->message;
+    logger_.log(LogLevel::Error, kSource, error->message);
+  } else {
+    failover_ = std::get<bool>(failover);
+  }
+}
+
+std::optional<SettingError> AgentRuntime::checkSettings(const Settings& settings) {
+  auto failover = settings.getSwitch("MODEL_FAILOVER", false);
+  if (auto* error = std::get_if<SettingError>(&failover)) return std::move(*error);
+  return std::nullopt;
+}
 
 GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextParams params) const {
   // 1. LLM_MODE (SMALL|LARGE|DEFAULT, any case) rewrites the text tiers before resolution.
@@ -119,7 +116,7 @@ GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextPara
 
   // 2. <TYPE>_<PARAM> / DEFAULT_<PARAM>, keyed by the requested type, merged under the params.
   const auto asInt = [](std::string_view v) { return text::parseInt64(v); };
-  const auto asDouble = [](std::string_view v) { return text::parseDouble(v); };
+  const auto asDouble = [](std::string_view v) { return text::parseNumber(v); };
   mergeUnder(params.maxTokens, settings_, logger_, type, "MAX_TOKENS", asInt, "an integer");
   mergeUnder(params.temperature, settings_, logger_, type, "TEMPERATURE", asDouble, "a number");
   mergeUnder(params.topP, settings_, logger_, type, "TOP_P", asDouble, "a number");
@@ -153,8 +150,11 @@ ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
                     std::string(toString(type)));
   }
 
-  const auto settingFailover = settings_.get("MODEL_FAILOVER");
-  const bool failover = settingFailover && text::isTruthy(*settingFailover);
+  if (settingError_) {
+    if (info) *info = CallInfo{provider ? std::string(*provider) : std::string(), type, 0};
+    return makeError(ErrorKind::Config, *settingError_);
+  }
+  const bool failover = failover_;
 
   std::vector<Resolution> candidates;
   if (failover) {

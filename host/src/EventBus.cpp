@@ -12,28 +12,30 @@ namespace agent::host {
 EventBus::EventBus(Logger& logger) : logger_(logger) {}
 
 EventBus::SubscriptionId EventBus::subscribe(Subscriber subscriber) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
+  auto next = std::make_shared<Subscribers>(*subscribers_);
   const SubscriptionId id = nextId_++;
-  subscribers_.emplace_back(id, std::move(subscriber));
+  next->emplace_back(id, std::move(subscriber));
+  subscribers_ = std::move(next);
   return id;
 }
 
 void EventBus::unsubscribe(SubscriptionId id) {
-  std::lock_guard lock(mutex_);
-  std::erase_if(subscribers_, [id](const auto& entry) { return entry.first == id; });
+  MutexLock lock(mutex_);
+  auto next = std::make_shared<Subscribers>(*subscribers_);
+  std::erase_if(*next, [id](const auto& entry) { return entry.first == id; });
+  subscribers_ = std::move(next);
 }
 
 void EventBus::emit(const ModelUsedEvent& event) noexcept {
-  // Deliver outside the lock: a subscriber may (un)subscribe, or take its time.
-  std::vector<std::pair<SubscriptionId, Subscriber>> subscribers;
-  try {
-    std::lock_guard lock(mutex_);
+  // Deliver outside the lock: a subscriber may (un)subscribe, or take its time. The snapshot
+  // keeps the list (and the subscribers in it) alive until delivery ends.
+  std::shared_ptr<const Subscribers> subscribers;
+  {
+    MutexLock lock(mutex_);
     subscribers = subscribers_;
-  } catch (...) {
-    logger_.log(LogLevel::Error, "events", "MODEL_USED not delivered: out of memory");
-    return;
   }
-  for (const auto& [id, subscriber] : subscribers) {
+  for (const auto& [id, subscriber] : *subscribers) {
     try {
       subscriber(event);
     } catch (const std::exception& e) {

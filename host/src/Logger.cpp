@@ -5,7 +5,7 @@
 #include <ctime>
 #include <string>
 
-#include "TextUtil.hpp"
+#include "agent/support/Text.hpp"
 
 namespace agent::host {
 
@@ -36,14 +36,13 @@ std::optional<LogLevel> parseLogLevel(std::string_view text) {
 
 Logger::Logger(std::ostream& out, LogLevel threshold) : out_(&out), threshold_(threshold) {}
 
+// Relaxed: the threshold orders nothing else; a thread may see a new threshold a little late.
 void Logger::setThreshold(LogLevel threshold) noexcept {
-  std::lock_guard lock(mutex_);
-  threshold_ = threshold;
+  threshold_.store(threshold, std::memory_order_relaxed);
 }
 
 bool Logger::enabled(LogLevel level) const noexcept {
-  std::lock_guard lock(mutex_);
-  return level >= threshold_;
+  return level >= threshold_.load(std::memory_order_relaxed);
 }
 
 namespace {
@@ -78,7 +77,7 @@ void Logger::log(LogLevel level, std::string_view source, std::string_view messa
     line += "] ";
     line += text::oneLine(message);
     line += '\n';
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out_->write(line.data(), static_cast<std::streamsize>(line.size()));
     out_->flush();
   } catch (...) {

@@ -25,7 +25,6 @@
 #include "PluginEntryCheck.hpp"
 #include "PluginInit.hpp"
 #include "PluginPermissions.hpp"
-#include "TextUtil.hpp"
 #include "ThreadCensus.hpp"
 #include "agent/PluginEntry.hpp"
 #include "agent/host/ModelRegistry.hpp"

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "TextUtil.hpp"
+#include "agent/support/Text.hpp"
 
 namespace agent::host {
 
@@ -41,6 +41,14 @@ std::optional<std::string> Settings::get(std::string_view key) const {
 bool Settings::isSet(std::string_view key) const {
   const auto value = get(key);
   return value.has_value() && !text::isBlank(*value);
+}
+
+std::variant<bool, SettingError> Settings::getSwitch(std::string_view key, bool fallback) const {
+  const auto value = get(key);
+  if (!value || text::isBlank(*value)) return fallback;
+  if (const auto parsed = text::parseSwitch(*value)) return *parsed;
+  return SettingError{std::string(key) + " is '" + text::oneLine(text::trim(*value)) +
+                      "': use one of " + std::string(text::kSwitchWords)};
 }
 
 }  // namespace agent::host

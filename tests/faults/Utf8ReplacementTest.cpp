@@ -4,12 +4,12 @@
 
 #include <string>
 
-#include "TextUtil.hpp"
+#include "agent/support/Utf8.hpp"
 
 namespace agent::faults {
 namespace {
 
-using agent::host::text::toValidUtf8;
+using agent::text::toValidUtf8;
 
 const std::string kFffd = "\xEF\xBF\xBD";
 

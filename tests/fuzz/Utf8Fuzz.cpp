@@ -4,12 +4,11 @@
 #include <string>
 
 #include "FuzzSupport.hpp"
-#include "TextUtil.hpp"
 #include "agent/support/Utf8.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = agent::fuzz::asText(data, size);
-  const std::string repaired = agent::host::text::toValidUtf8(text);
+  const std::string repaired = agent::text::toValidUtf8(text);
   FUZZ_CHECK(agent::text::isValidUtf8(repaired), "the repair yields valid UTF-8");
   if (agent::text::isValidUtf8(text)) {
     FUZZ_CHECK(repaired == text, "valid text is left alone");

@@ -200,6 +200,29 @@ TEST_F(AgentRuntimeTest, FailoverIsOffUnlessTrue) {
   EXPECT_TRUE(second->calls().empty());
 }
 
+TEST_F(AgentRuntimeTest, UnknownFailoverValueFailsEveryCallInsteadOfMeaningOff) {
+  configure({{"MODEL_FAILOVER", "maybe"}});
+  auto first = add("first", {TextSmall}, 5);
+  const auto result = runtime_->useModel(TextSmall, test::withPrompt("x"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::Config);
+  EXPECT_NE(result.error().message.find("MODEL_FAILOVER is 'maybe'"), std::string::npos);
+  EXPECT_TRUE(first->calls().empty());
+  EXPECT_NE(log_.str().find("MODEL_FAILOVER is 'maybe'"), std::string::npos) << log_.str();
+  ASSERT_TRUE(AgentRuntime::checkSettings(*settings_).has_value());
+  EXPECT_NE(AgentRuntime::checkSettings(*settings_)->message.find("yes/no"), std::string::npos);
+}
+
+TEST_F(AgentRuntimeTest, FailoverAcceptsEverySwitchWord) {
+  add("first", {TextSmall}, 5)->failWith(ErrorKind::Unavailable);
+  add("second", {TextSmall}, 0);
+  for (const char* on : {"1", "yes", "ON"}) {
+    configure({{"MODEL_FAILOVER", on}});
+    EXPECT_FALSE(AgentRuntime::checkSettings(*settings_).has_value());
+    EXPECT_TRUE(runtime_->useModel(TextSmall, test::withPrompt("x")).ok()) << on;
+  }
+}
+
 TEST_F(AgentRuntimeTest, FailoverDoesNotRepeatStreamedText) {
   configure({{"MODEL_FAILOVER", "true"}});
   auto first = add("first", {TextSmall}, 5);

@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -375,6 +376,13 @@ TEST_F(CliTest, FailoverWithRealPlugins) {
   EXPECT_EQ(on.exitCode, 0) << on.err;
   EXPECT_EQ(on.out, "beta/TEXT_SMALL: hi\n");
   EXPECT_NE(on.err.find("MODEL_FAILOVER: trying beta"), std::string::npos) << on.err;
+}
+
+TEST_F(CliTest, UnknownSwitchValueIsAUsageErrorBeforeAnyPluginLoads) {
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  const auto result = run({"generate", "hi"}, {{"MODEL_FAILOVER", "maybe"}});
+  expectUsageError(result, "MODEL_FAILOVER is 'maybe': use one of true/false, 1/0, yes/no, on/off");
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "agent/host/Logger.hpp"
@@ -70,6 +72,43 @@ TEST(EventBusTest, SubscriberMayUnsubscribeItselfDuringDelivery) {
   bus.emit(sampleEvent());
   bus.emit(sampleEvent());
   EXPECT_EQ(count, 1);
+}
+
+TEST(EventBusTest, SubscribingDuringDeliveryTakesEffectFromTheNextEvent) {
+  std::ostringstream log;
+  Logger logger(log);
+  EventBus bus(logger);
+  int late = 0;
+  bool subscribed = false;
+  bus.subscribe([&](const ModelUsedEvent&) {
+    if (subscribed) return;
+    subscribed = true;
+    bus.subscribe([&late](const ModelUsedEvent&) { ++late; });
+  });
+  bus.emit(sampleEvent());
+  EXPECT_EQ(late, 0);  // delivery goes to the list as it was when the event was emitted
+  bus.emit(sampleEvent());
+  EXPECT_EQ(late, 1);
+}
+
+TEST(EventBusTest, EmitsFromManyThreadsWhileSubscribersChange) {
+  std::ostringstream log;
+  Logger logger(log);
+  EventBus bus(logger);
+  std::atomic<int> delivered = 0;
+  bus.subscribe([&delivered](const ModelUsedEvent&) { ++delivered; });
+  std::vector<std::thread> emitters;
+  for (int t = 0; t < 4; ++t) {
+    emitters.emplace_back([&bus] {
+      for (int i = 0; i < 1000; ++i)
+        bus.emit(sampleEvent());
+    });
+  }
+  for (int i = 0; i < 200; ++i)
+    bus.unsubscribe(bus.subscribe([](const ModelUsedEvent&) {}));
+  for (auto& emitter : emitters)
+    emitter.join();
+  EXPECT_EQ(delivered.load(), 4000);  // the first subscriber never left
 }
 
 }  // namespace

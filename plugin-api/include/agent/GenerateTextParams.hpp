@@ -29,8 +29,6 @@ struct ChatMessage {
 
   std::string role;
   std::string content;
-  // `{}` on the newer members: brace-initialising {role, content} stays free of
-  // -Wmissing-field-initializers.
   std::vector<ToolCall> toolCalls{};  // assistant only
   std::string toolCallId{};           // tool only: the ToolCall::id this message answers
   std::string name{};                 // optional participant name; empty when unset

@@ -23,8 +23,7 @@ struct ModelUsedEvent {
   std::string model;     // the model string sent to the backend
   TokenUsage tokens;
   std::chrono::milliseconds duration{0};  // the whole call, retries included
-  // `{}`: brace-initialising the first four members stays free of -Wmissing-field-initializers.
-  std::string requestId{};  // the last attempt's request id, when there was one
+  std::string requestId{};                // the last attempt's request id, when there was one
   bool streamed = false;
   int attempts = 1;  // requests sent, retries included
 };

@@ -90,8 +90,9 @@ constexpr std::optional<ModelType> parseModelType(std::string_view text) {
   return std::nullopt;
 }
 
-/// The text-generation types of elizaOS's TEXT_GENERATION_MODEL_KEYS (plus the reasoning tiers).
-constexpr bool isTextGeneration(ModelType type) {
+/// The text tiers elizaOS's LLM_MODE rewrites to TEXT_SMALL or TEXT_LARGE: every text tier plus
+/// TEXT_COMPLETION, not the reasoning ones.
+constexpr bool followsLlmMode(ModelType type) {
   switch (type) {
     case ModelType::TextNano:
     case ModelType::TextSmall:
@@ -101,12 +102,16 @@ constexpr bool isTextGeneration(ModelType type) {
     case ModelType::ResponseHandler:
     case ModelType::ActionPlanner:
     case ModelType::TextCompletion:
-    case ModelType::TextReasoningSmall:
-    case ModelType::TextReasoningLarge:
       return true;
     default:
       return false;
   }
+}
+
+/// The text-generation types of elizaOS's TEXT_GENERATION_MODEL_KEYS (plus the reasoning tiers).
+constexpr bool isTextGeneration(ModelType type) {
+  return followsLlmMode(type) || type == ModelType::TextReasoningSmall ||
+         type == ModelType::TextReasoningLarge;
 }
 
 }  // namespace agent

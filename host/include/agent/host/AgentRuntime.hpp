@@ -17,12 +17,12 @@
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
 #include "agent/host/PendingCall.hpp"
+#include "agent/host/Settings.hpp"
 
 namespace agent::host {
 
 class CallPool;
 class ModelRegistry;
-class Settings;
 class Logger;
 
 /// Which handler served a call (or was tried last, on failure).
@@ -34,11 +34,17 @@ struct CallInfo {
 
 class AgentRuntime {
  public:
+  /// Reads the runtime's own settings (MODEL_FAILOVER) once. A bad value is logged here and
+  /// fails every call with ErrorKind::Config; checkSettings reports it up front.
   AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger);
   /// Cancels the asynchronous calls still running and waits for their threads.
   ~AgentRuntime();
   AgentRuntime(const AgentRuntime&) = delete;
   AgentRuntime& operator=(const AgentRuntime&) = delete;
+
+  /// The first of the runtime's own settings whose value is unusable (e.g. MODEL_FAILOVER=maybe),
+  /// or nullopt. The CLI calls it before loading any plugin.
+  static std::optional<SettingError> checkSettings(const Settings& settings);
 
   ModelResult useModel(ModelType type, GenerateTextParams params,
                        std::optional<std::string_view> provider = std::nullopt,
@@ -64,6 +70,8 @@ class AgentRuntime {
   mutable std::mutex asyncMutex_;
   mutable std::unique_ptr<CallPool> pool_;
   mutable std::vector<std::weak_ptr<PendingCall::State>> asyncCalls_;  // to cancel at shutdown
+  bool failover_ = false;                    // MODEL_FAILOVER
+  std::optional<std::string> settingError_;  // why every call fails, when a setting is unusable
 };
 
 }  // namespace agent::host

@@ -2,15 +2,17 @@
 //
 //   2026-11-25T15:04:05.123Z WARN  [bitrouter] BITROUTER_PRIORITY is not an integer ...
 //
-// Thread-safe. Tests point it at a string stream to assert on what users would see.
+// Thread-safe. Tests point it at a string stream to assert on what users would see. The threshold
+// is atomic, so the check every call makes (enabled) takes no lock; only writing a line does.
 #pragma once
 
-#include <mutex>
+#include <atomic>
 #include <optional>
 #include <ostream>
 #include <string_view>
 
 #include "agent/HostServices.hpp"
+#include "agent/support/ThreadSafety.hpp"
 
 namespace agent::host {
 
@@ -23,12 +25,13 @@ class Logger {
 
   void setThreshold(LogLevel threshold) noexcept;
   bool enabled(LogLevel level) const noexcept;
-  void log(LogLevel level, std::string_view source, std::string_view message) noexcept;
+  void log(LogLevel level, std::string_view source, std::string_view message) noexcept
+      AGENT_EXCLUDES(mutex_);
 
  private:
-  std::ostream* out_;
-  LogLevel threshold_;
-  mutable std::mutex mutex_;
+  Mutex mutex_;
+  std::ostream* const out_ AGENT_PT_GUARDED_BY(mutex_);  // one writer at a time: lines never mix
+  std::atomic<LogLevel> threshold_;
 };
 
 }  // namespace agent::host

@@ -6,10 +6,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "agent/host/Character.hpp"
 
 namespace agent::host {
+
+/// A setting whose value cannot be used: one line naming the setting, the value and what it takes.
+struct SettingError {
+  std::string message;
+};
 
 class Settings {
  public:
@@ -26,6 +32,10 @@ class Settings {
 
   /// True when the value exists and is not blank (elizaOS autoEnable's test).
   bool isSet(std::string_view key) const;
+
+  /// An on/off setting: true/1/yes/on or false/0/no/off (any case, trimmed); `fallback` when it is
+  /// unset or blank. Any other value is an error, never a silent false.
+  std::variant<bool, SettingError> getSwitch(std::string_view key, bool fallback) const;
 
   const Character& character() const noexcept { return character_; }
 

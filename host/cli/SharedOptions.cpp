@@ -1,0 +1,109 @@
+#include "SharedOptions.hpp"
+
+#include <limits>
+#include <utility>
+
+#include "agent/support/Text.hpp"
+
+namespace agent::host::cli {
+namespace {
+
+std::string rangeText(IntegerRange range) {
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  if (range.minimum == kMin && range.maximum == kMax) return "";
+  if (range.maximum == kMax) return "at least " + std::to_string(range.minimum);
+  return "between " + std::to_string(range.minimum) + " and " + std::to_string(range.maximum);
+}
+
+std::string knownModelTypes() {
+  std::string known;
+  for (ModelType type : allModelTypes()) {
+    if (!known.empty()) known += ", ";
+    known += toString(type);
+  }
+  return known;
+}
+
+}  // namespace
+
+CLI::Option* addModelTypeOption(CLI::App& app, ModelType& type) {
+  return app
+      .add_option_function<std::string>(
+          "--model",
+          [&type](const std::string& value) {
+            const auto parsed = parseModelType(text::toUpper(text::trim(value)));
+            if (!parsed) {
+              throw CLI::ValidationError("unknown model type '" + text::oneLine(value) +
+                                         "': use one of " + knownModelTypes());
+            }
+            type = *parsed;
+          },
+          "The model type, any case (default " + std::string(toString(type)) +
+              "; also TEXT_NANO, TEXT_MEDIUM, TEXT_LARGE, TEXT_MEGA, RESPONSE_HANDLER, "
+              "ACTION_PLANNER, ...)")
+      ->type_name("TYPE");
+}
+
+CLI::Option* addProviderOption(CLI::App& app, std::optional<std::string>& provider) {
+  return app
+      .add_option_function<std::string>(
+          "--provider", [&provider](const std::string& value) { provider = value; },
+          "Use this provider only (by name): no silent fallback to another")
+      ->type_name("NAME");
+}
+
+CLI::Option* addIntegerOption(CLI::App& app, const std::string& name,
+                              std::function<void(std::int64_t)> store, IntegerRange range,
+                              const std::string& description) {
+  const std::string bounds = rangeText(range);
+  return app
+      .add_option_function<std::string>(
+          name,
+          [name, store = std::move(store), range, bounds](const std::string& value) {
+            const auto parsed = text::parseInt64(value);
+            if (!parsed) {
+              throw CLI::ValidationError(name + " needs an integer, got '" + text::oneLine(value) +
+                                         "'");
+            }
+            if (*parsed < range.minimum || *parsed > range.maximum) {
+              throw CLI::ValidationError(name + " must be " + bounds + ", got " +
+                                         std::to_string(*parsed));
+            }
+            store(*parsed);
+          },
+          bounds.empty() ? description : description + " (" + bounds + ")")
+      ->type_name("N");
+}
+
+CLI::Option* addNumberOption(CLI::App& app, const std::string& name, std::optional<double>& target,
+                             const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [name, &target](const std::string& value) {
+            const auto parsed = text::parseNumber(value);
+            if (!parsed) {
+              throw CLI::ValidationError(name + " needs a number, got '" + text::oneLine(value) +
+                                         "'");
+            }
+            target = *parsed;
+          },
+          description)
+      ->type_name("X");
+}
+
+std::string failureLine(const ModelError& error, const CallInfo& info) {
+  std::string line;
+  if (error.kind == ErrorKind::NoProvider || error.kind == ErrorKind::NoHandler) {
+    line += toString(error.kind);
+  } else {
+    line += info.provider + " failed (" + std::string(toString(info.servedAs)) + "): ";
+    line += toString(error.kind);
+    if (error.httpStatus != 0) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
+  }
+  line += ": " + error.message;
+  return text::oneLine(line);
+}
+
+}  // namespace agent::host::cli
