@@ -110,6 +110,8 @@ int ChatCommand::run(CommandContext& context) {
 
 }  // namespace
 
-std::unique_ptr<Command> makeChatCommand() { return std::make_unique<ChatCommand>(); }
+std::unique_ptr<Command> makeChatCommand() {
+  return std::make_unique<ChatCommand>();
+}
 
 }  // namespace agent::host::cli

@@ -1,11 +1,13 @@
 #include "GenerateCommand.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <limits>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <rapidjson/document.h>
@@ -14,7 +16,10 @@
 #include <rapidjson/writer.h>
 #include <CLI/CLI.hpp>
 
+#include "MessagesJson.hpp"
 #include "SharedOptions.hpp"
+#include "ToolOptions.hpp"
+#include "agent/host/ToolLoop.hpp"
 #include "agent/support/Text.hpp"
 #include "agent/support/Utf8.hpp"
 
@@ -44,6 +49,27 @@ std::string schemaOption(const std::string& value) {
   return schema;
 }
 
+std::string readAll(std::istream& in) {
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// --messages FILE, or - for stdin: an OpenAI-style messages array.
+std::vector<ChatMessage> messagesOption(const std::string& source, std::istream& in) {
+  std::string json;
+  if (source == "-") {
+    json = readAll(in);
+  } else {
+    std::ifstream file(source, std::ios::binary);
+    if (!file) throw UsageError("--messages: cannot read '" + source + "'");
+    json = readAll(file);
+  }
+  auto parsed = parseMessages(json);
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    throw UsageError("--messages: " + *problem);
+  }
+  return std::get<std::vector<ChatMessage>>(std::move(parsed));
+}
+
 // PROMPT is one argument; "-" reads it from stdin.
 std::string promptArgument(const std::vector<std::string>& words, std::istream& in) {
   if (words.empty()) throw UsageError("generate needs a PROMPT (or - to read stdin)");
@@ -52,48 +78,130 @@ std::string promptArgument(const std::vector<std::string>& words, std::istream& 
                      " words: quote the prompt");
   }
   if (words.front() != "-") return words.front();
-  std::string prompt((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string prompt = readAll(in);
   if (!prompt.empty() && prompt.back() == '\n') prompt.pop_back();
   if (!prompt.empty() && prompt.back() == '\r') prompt.pop_back();
   return prompt;
 }
 
-void printJson(const ModelOutput& output, const CallInfo& info, std::ostream& out) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  // A model may send bytes that are not UTF-8; JSON must be, so they become U+FFFD here.
-  const auto string = [&writer](std::string_view text) {
+// Writes JSON text that is always UTF-8: a model may send bytes that are not, and they become
+// U+FFFD here.
+class JsonOut {
+ public:
+  rapidjson::Writer<rapidjson::StringBuffer>& writer() { return writer_; }
+  void string(std::string_view text) {
     const std::string valid = text::toValidUtf8(text);
-    writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
-  };
+    writer_.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+  }
+  void key(const char* name) { writer_.Key(name); }
+  void stringOrNull(std::string_view text) {
+    if (text.empty()) {
+      writer_.Null();
+    } else {
+      string(text);
+    }
+  }
+  void print(std::ostream& out) { out << buffer_.GetString() << '\n'; }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+};
+
+void writeToolCalls(JsonOut& json, const std::vector<ToolCall>& calls) {
+  json.writer().StartArray();
+  for (const ToolCall& call : calls) {
+    json.writer().StartObject();
+    json.key("id");
+    json.string(call.id);
+    json.key("name");
+    json.string(call.name);
+    json.key("arguments");
+    json.string(call.arguments);
+    if (!call.problem.empty()) {
+      json.key("problem");
+      json.string(call.problem);
+    }
+    json.writer().EndObject();
+  }
+  json.writer().EndArray();
+}
+
+void printJson(const ModelOutput& output, const CallInfo& info,
+               const std::optional<ToolLoopResult>& loop, std::ostream& out) {
+  JsonOut json;
+  auto& writer = json.writer();
   writer.StartObject();
-  writer.Key("text");
-  string(output.text);
-  writer.Key("provider");
-  string(info.provider);
-  writer.Key("modelType");
-  string(toString(info.servedAs));
-  writer.Key("model");
-  string(output.model);
-  writer.Key("usage");
+  json.key("text");
+  json.string(output.text);
+  json.key("provider");
+  json.string(info.provider);
+  json.key("modelType");
+  json.string(toString(info.servedAs));
+  json.key("model");
+  json.string(output.model);
+  json.key("usage");
   writer.StartObject();
-  writer.Key("promptTokens");
+  json.key("promptTokens");
   writer.Int64(output.usage.promptTokens);
-  writer.Key("completionTokens");
+  json.key("completionTokens");
   writer.Int64(output.usage.completionTokens);
-  writer.Key("totalTokens");
+  json.key("totalTokens");
   writer.Int64(output.usage.totalTokens);
-  writer.Key("estimated");
+  json.key("estimated");
   writer.Bool(output.usage.estimated);
   writer.EndObject();
-  writer.Key("finishReason");
-  if (output.finishReason.empty()) {
-    writer.Null();
-  } else {
-    string(output.finishReason);
+  json.key("finishReason");
+  json.stringOrNull(output.finishReason);
+  json.key("toolCalls");
+  writeToolCalls(json, output.toolCalls);
+  json.key("reasoning");
+  json.stringOrNull(output.reasoning);
+  if (loop) {
+    json.key("steps");
+    writer.Int(loop->steps);
+    json.key("messages");
+    rapidjson::Document messages;
+    const std::string text = writeMessages(loop->transcript);
+    messages.Parse(text.c_str(), text.size());
+    messages.Accept(writer);
   }
   writer.EndObject();
-  out << buffer.GetString() << '\n';
+  json.print(out);
+}
+
+// With --json a failure is JSON on stdout too, so a script reads one format.
+void printJsonError(const ModelError& error, const CallInfo& info, std::ostream& out) {
+  JsonOut json;
+  auto& writer = json.writer();
+  writer.StartObject();
+  json.key("error");
+  writer.StartObject();
+  json.key("kind");
+  json.string(toString(error.kind));
+  json.key("message");
+  json.string(error.message);
+  json.key("provider");
+  json.stringOrNull(info.provider);
+  json.key("modelType");
+  json.string(toString(info.servedAs));
+  json.key("httpStatus");
+  if (error.httpStatus != 0) {
+    writer.Int(error.httpStatus);
+  } else {
+    writer.Null();
+  }
+  json.key("retryAfterMs");
+  if (error.retryAfter) {
+    writer.Int64(error.retryAfter->count());
+  } else {
+    writer.Null();
+  }
+  json.key("requestId");
+  json.stringOrNull(error.requestId);
+  writer.EndObject();
+  writer.EndObject();
+  json.print(out);
 }
 
 class GenerateCommand final : public Command {
@@ -131,9 +239,21 @@ class GenerateCommand final : public Command {
     command.add_flag("--stream", stream_, "Print the text as it arrives")->disable_flag_override();
     command
         .add_flag("--json", json_,
-                  "Print one JSON object: text, provider, modelType, model, usage, finishReason "
-                  "(with --stream, only the object)")
+                  "Print one JSON object: text, provider, modelType, model, usage, finishReason, "
+                  "toolCalls, reasoning (with --stream, only the object); a failure is "
+                  "{\"error\": {...}}")
         ->disable_flag_override();
+    addToolOptions(command, tools_);
+    command
+        .add_option("--messages", messages_,
+                    "The conversation so far: an OpenAI-style JSON messages array in FILE, or - "
+                    "for stdin; PROMPT, if given, is added as the last user message")
+        ->type_name("FILE|-");
+    command
+        .add_option_function<std::string>(
+            "--model-name", [this](const std::string& value) { params_.model = value; },
+            "The model id to ask for, instead of the one configured for the model type")
+        ->type_name("NAME");
     command.add_option("PROMPT", words_, "The prompt; - reads it from stdin");
     return command;
   }
@@ -146,14 +266,53 @@ class GenerateCommand final : public Command {
   GenerateTextParams params_;  // everything but the prompt is set while parsing
   std::vector<std::string> stops_;
   std::vector<std::string> words_;
+  std::string messages_;
+  ToolOptions tools_;
   bool stream_ = false;
   bool json_ = false;
 };
 
+// The tools, the tool choice and the conversation, checked against each other.
+void applyConversation(GenerateTextParams& params, const ToolOptions& tools,
+                       std::vector<ChatMessage> messages) {
+  if (tools.choiceGiven && tools.definitions.empty()) {
+    throw UsageError("--tool-choice needs --tools");
+  }
+  if (tools.choice.mode == ToolChoice::Mode::Named) {
+    bool known = false;
+    for (const ToolDefinition& tool : tools.definitions)
+      known = known || tool.name == tools.choice.name;
+    if (!known) {
+      throw UsageError("--tool-choice '" + tools.choice.name +
+                       "' is not auto, none, required or a tool named in --tools");
+    }
+  }
+  params.tools = tools.definitions;
+  params.toolChoice = tools.choice;
+  if (messages.empty()) return;
+  // A conversation replaces system + prompt: the system prompt leads it, the prompt ends it.
+  if (params.system) {
+    messages.insert(messages.begin(), ChatMessage("system", *params.system));
+    params.system.reset();
+  }
+  if (!params.prompt.empty()) messages.emplace_back("user", params.prompt);
+  params.prompt.clear();
+  params.messages = std::move(messages);
+}
+
 int GenerateCommand::run(CommandContext& context) {
   // Everything the user typed is checked before any plugin loads.
   GenerateTextParams params = std::move(params_);
-  params.prompt = promptArgument(words_, context.in);
+  std::vector<ChatMessage> messages;
+  if (!messages_.empty()) {
+    if (messages_ == "-" && !words_.empty() && words_.front() == "-") {
+      throw UsageError("--messages - and PROMPT - cannot both read stdin");
+    }
+    messages = messagesOption(messages_, context.in);
+    if (messages.empty() && words_.empty()) throw UsageError("--messages holds no message");
+  }
+  if (messages_.empty() || !words_.empty()) params.prompt = promptArgument(words_, context.in);
+  applyConversation(params, tools_, std::move(messages));
   if (!stops_.empty()) params.stopSequences = stops_;
   const bool json = json_;
 
@@ -178,23 +337,61 @@ int GenerateCommand::run(CommandContext& context) {
                            std::to_string(event.tokens.completionTokens));
   });
   CallInfo info;
-  ModelResult result = host->runtime().useModel(
-      type_, std::move(params),
-      provider_ ? std::optional<std::string_view>(*provider_) : std::nullopt, &info);
+  std::optional<ToolLoopResult> loop;
+  ModelResult result = ModelOutput{};
+  if (tools_.runsTools()) {
+    ToolLoopOptions options;
+    options.maxSteps = tools_.maxSteps;
+    options.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
+    options.provider = provider_;
+    // Progress goes to stderr: stdout carries only the answer.
+    options.onToolStart = [&context](const ToolCall& call) {
+      context.err << "agent-host: running tool " << call.name << " " << call.id << '\n'
+                  << std::flush;
+    };
+    options.onToolResult = [&context](const ToolCall& call, const ToolOutcome& outcome) {
+      if (!outcome.ok) {
+        context.err << "agent-host: tool " << call.name << " failed: " << outcome.text << '\n'
+                    << std::flush;
+      }
+    };
+    loop = runWithTools(host->runtime(), type_, std::move(params),
+                        makeTools(tools_, *host, /*unrunToolsAnswer=*/false), options);
+    info = loop->info;
+    result = std::move(loop->result);
+  } else {
+    result = host->runtime().useModel(
+        type_, std::move(params),
+        provider_ ? std::optional<std::string_view>(*provider_) : std::nullopt, &info);
+  }
   if (!result.ok()) {
     if (printedChunks) context.out << '\n' << std::flush;
+    if (json) printJsonError(result.error(), info, context.out);
     context.err << "agent-host: " << failureLine(result.error(), info) << '\n' << std::flush;
     return kExitCallFailed;
   }
   const ModelOutput& output = result.output();
+  if (output.finishReason == "content_filter") {
+    context.err << "agent-host: warning: the reply was cut by a content filter (finish reason "
+                   "content_filter)\n";
+  }
+  for (const ToolCall& call : output.toolCalls) {
+    if (!call.problem.empty()) {
+      context.err << "agent-host: warning: tool call " << call.id << " to " << call.name << ": "
+                  << text::oneLine(call.problem) << '\n';
+    }
+  }
   if (json) {
-    printJson(output, info, context.out);
-  } else if (stream_) {
-    // The text already went out chunk by chunk; a provider that did not stream gets printed here.
-    if (!printedChunks) context.out << output.text;
-    context.out << '\n';
+    printJson(output, info, loop, context.out);
   } else {
-    context.out << output.text << '\n';
+    // A streamed text already went out chunk by chunk; a provider that did not stream is
+    // printed here.
+    if (!stream_ || !printedChunks) context.out << output.text;
+    if (!output.text.empty() || stream_ || output.toolCalls.empty()) context.out << '\n';
+    for (const ToolCall& call : output.toolCalls) {
+      context.out << "tool call " << call.name << ' ' << call.id << ' '
+                  << text::oneLine(call.arguments) << '\n';
+    }
   }
   context.out.flush();
   return kExitOk;

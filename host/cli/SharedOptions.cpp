@@ -103,6 +103,10 @@ std::string failureLine(const ModelError& error, const CallInfo& info) {
     if (error.httpStatus != 0) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
   }
   line += ": " + error.message;
+  if (error.retryAfter) {
+    line += " (retry after " + std::to_string(error.retryAfter->count()) + " ms)";
+  }
+  if (!error.requestId.empty()) line += " [request " + error.requestId + "]";
   return text::oneLine(line);
 }
 

@@ -54,7 +54,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     }
     params.messages = loop.transcript;
     ++loop.steps;
-    ModelResult result = runtime.useModel(type, params, options.provider);
+    ModelResult result = runtime.useModel(type, params, options.provider, &loop.info);
     if (!result.ok()) {
       loop.result = std::move(result);
       return loop;

@@ -19,11 +19,10 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/AgentRuntime.hpp"
 #include "agent/host/Tool.hpp"
 
 namespace agent::host {
-
-class AgentRuntime;
 
 struct ToolLoopOptions {
   int maxSteps = 8;  // model calls at most
@@ -42,6 +41,7 @@ struct ToolLoopResult {
   /// tool result, and the final assistant answer when there was one.
   std::vector<ChatMessage> transcript;
   int steps = 0;  // model calls made
+  CallInfo info;  // which provider served the last model call
 };
 
 /// Runs the loop. `params.messages` (or, when empty, params.system and params.prompt) start the
