@@ -3,7 +3,7 @@
 // Bytes go from the socket to the SSE parser as each read delivers them, and every content
 // delta reaches onChunk as its frame completes. The reader decides how a stream ended; only a
 // finish_reason makes it a success, because Poco reports a connection cut mid-stream as a clean
-// end of body (P9) and BitRouter may send [DONE] without a finish chunk. Two clocks apply
+// end of body and BitRouter may send [DONE] without a finish chunk. Two clocks apply
 // between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than BitRouter's
 // 30 s keepalive) and the call's deadline.
 #pragma once

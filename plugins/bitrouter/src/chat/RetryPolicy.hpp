@@ -1,6 +1,6 @@
 // RetryPolicy: which failures are worth another attempt, and how long to wait first.
 //
-// BitRouter already walks every upstream route before it answers (contract §9), so the plugin
+// BitRouter already walks every upstream route before it answers, so the plugin
 // retries sparingly: 429, 503, 504, 502 upstream_invalid_response and failures to connect, at
 // most BITROUTER_MAX_RETRIES times. The wait honours Retry-After (delta-seconds or HTTP-date);
 // otherwise it is exponential (base x 2^n, capped) with jitter so that many agents throttled

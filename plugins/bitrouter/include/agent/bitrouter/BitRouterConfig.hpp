@@ -43,7 +43,4 @@ struct BitRouterConfig {
   bool hasApiKey() const noexcept { return !apiKey.empty(); }
 };
 
-/// BITROUTER_STRUCTURED_OUTPUTS spelling: "true", "1" or "yes", trimmed, any case.
-bool parseStructuredOutputsFlag(std::string_view value) noexcept;
-
 }  // namespace agent::bitrouter
