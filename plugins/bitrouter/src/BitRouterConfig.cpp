@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "agent/support/Text.hpp"
-#include "config/ConfigError.hpp"
+#include "agent/bitrouter/ConfigError.hpp"
 #include "config/Redactor.hpp"
 
 namespace agent::bitrouter {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "config/ConfigError.hpp"
+#include "agent/bitrouter/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "chat/CallFailure.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
-#include "config/BaseUrl.hpp"
-#include "config/ModelTiers.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
 
 namespace agent::bitrouter {
 

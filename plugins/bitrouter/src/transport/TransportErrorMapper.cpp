@@ -113,10 +113,17 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
 }  // namespace
 
 CallFailure TransportErrorMapper::deadline(const TransportContext& context) {
-  CallFailure failure = CallFailure::make(ErrorKind::Timeout,
-                                          "no complete response from BitRouter within " +
-                                              ms(context.callTimeout) + " (BITROUTER_TIMEOUT_MS)",
-                                          "raise BITROUTER_TIMEOUT_MS for long generations");
+  CallFailure failure =
+      context.callerDeadline
+          ? CallFailure::make(ErrorKind::Timeout,
+                              "no complete response from BitRouter within the call's own "
+                              "deadline (" +
+                                  ms(context.callTimeout) + ", sooner than BITROUTER_TIMEOUT_MS)",
+                              "give the call more time")
+          : CallFailure::make(ErrorKind::Timeout,
+                              "no complete response from BitRouter within " +
+                                  ms(context.callTimeout) + " (BITROUTER_TIMEOUT_MS)",
+                              "raise BITROUTER_TIMEOUT_MS for long generations");
   failure.retry = false;  // the budget is spent
   return failure;
 }

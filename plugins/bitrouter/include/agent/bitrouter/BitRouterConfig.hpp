@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <string>
 
-#include "config/BaseUrl.hpp"
-#include "config/ModelTiers.hpp"
-#include "config/SettingLookup.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
+#include "agent/bitrouter/SettingLookup.hpp"
 
 namespace agent::bitrouter {
 
