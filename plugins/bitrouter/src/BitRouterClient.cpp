@@ -110,7 +110,9 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
 
     CallFailure& failure = std::get<CallFailure>(outcome);
     redactor.applyInPlace(failure.error.message);
-    const bool retry = failure.retry && !transport.cancelled();
+    // A call out of time or cancelled is over: no retry, and no "not retried" hint either.
+    if (transport.stopped()) return std::move(failure).finish(model.model, attempt);
+    const bool retry = RetryPolicy::mayRetry(failure);
     const RetryPolicy::Plan plan = retryPolicy.plan(attempt, retry, failure.error.retryAfter,
                                                     transport.deadline().remaining());
     if (!plan.retry) {

@@ -9,7 +9,6 @@
 #include "chat/ErrorEnvelopeParser.hpp"
 #include "chat/HttpErrorMapper.hpp"
 #include "chat/TextExcerpt.hpp"
-#include "chat/TokenEstimator.hpp"
 #include "schema/StructuredOutput.hpp"
 
 namespace agent::bitrouter {
@@ -18,7 +17,29 @@ namespace {
 // Error bodies are short; reading more than this only to print 300 bytes is pointless.
 constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
 
+// The characters the request carries as text: system + prompt, or the messages.
+std::size_t promptCharacters(const GenerateTextParams& params) noexcept {
+  std::size_t total = params.system ? params.system->size() : 0;
+  if (params.messages.empty()) return total + params.prompt.size();
+  for (const ChatMessage& message : params.messages)
+    total += message.content.size();
+  return total;
+}
+
 }  // namespace
+
+std::int64_t estimateTokens(std::size_t characters) noexcept {
+  return static_cast<std::int64_t>((characters + kCharsPerToken - 1) / kCharsPerToken);
+}
+
+TokenUsage estimateUsage(const GenerateTextParams& params, std::size_t completionCharacters) {
+  TokenUsage usage;
+  usage.promptTokens = estimateTokens(promptCharacters(params));
+  usage.completionTokens = estimateTokens(completionCharacters);
+  usage.totalTokens = usage.promptTokens + usage.completionTokens;
+  usage.estimated = true;
+  return usage;
+}
 
 CallFailure ChatAttempt::fail(CallFailure failure, int httpStatus, std::string partialText) const {
   if (failure.error.httpStatus == 0) failure.error.httpStatus = httpStatus;
@@ -71,7 +92,7 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(const ResponseHead& head) {
                 status);
   }
   Expected<ChatCompletion> parsed = ChatResponseParser::parse(body);
-  if (!parsed) return fail(CallFailure{std::move(parsed.error()), {}, false}, status);
+  if (!parsed) return fail(CallFailure{std::move(parsed.error()), {}}, status);
   ChatCompletion& completion = parsed.value();
   std::size_t delivered = 0;
   if (stream_ && !completion.text.empty()) {
@@ -151,7 +172,6 @@ ChatAttempt::Outcome ChatAttempt::readStream() {
     case End::Finished:
       break;
   }
-  failure.retry = false;  // a started stream is never replayed
   return fail(std::move(failure), 200, stream.text().substr(0, chars));
 }
 
@@ -167,7 +187,7 @@ ChatAttempt::Outcome ChatAttempt::succeed(std::string text, const std::string& f
           finishReason == "length"
               ? "the reply was cut at maxTokens (finish_reason 'length'); raise maxTokens"
               : std::string();
-      return fail(CallFailure{std::move(json.error()), hint, false}, 200,
+      return fail(CallFailure{std::move(json.error()), hint}, 200,
                   text.substr(0, delivered));
     }
     text = std::move(json.value());

@@ -6,6 +6,8 @@
 // whether to try again is the caller's decision (BitRouterClient).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,15 @@
 #include "transport/CallTransport.hpp"
 
 namespace agent::bitrouter {
+
+/// Token counts when BitRouter sends no usage (always, on streams): about four characters per
+/// token, the usual rule of thumb for English text with GPT-style tokenizers; MODEL_USED marks
+/// such numbers as estimated.
+inline constexpr std::size_t kCharsPerToken = 4;
+std::int64_t estimateTokens(std::size_t characters) noexcept;
+/// Estimated usage for a call whose reply has `completionCharacters` characters (the prompt's
+/// characters are system + prompt, or the messages).
+TokenUsage estimateUsage(const GenerateTextParams& params, std::size_t completionCharacters);
 
 class ChatAttempt {
  public:

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string_view>
 
+#include "chat/CallFailure.hpp"
+
 namespace agent::bitrouter {
 
 class RetryPolicy {
@@ -34,8 +36,14 @@ class RetryPolicy {
   Milliseconds backoff(int retry, double unitRandom) const noexcept;
   Milliseconds backoff(int retry) const;  // random jitter
 
+  /// Whether the plugin sends a failed attempt's request again: the error must be retryable,
+  /// and the request either not sent (a failed connect) or answered with 429, 502 (only
+  /// upstream_invalid_response is retryable), 503 or 504. Anything else that was sent may still
+  /// run and bill, and a stream that started is never replayed.
+  static bool mayRetry(const CallFailure& failure) noexcept;
+
   /// Whether attempt `attempts` (1-based, just failed) is followed by another, and after what
-  /// wait. `retryable` is the failure's classification; `retryAfter` the server's hint.
+  /// wait. `retryable` is mayRetry() of the failure; `retryAfter` the server's hint.
   Plan plan(int attempts, bool retryable, std::optional<Milliseconds> retryAfter,
             Milliseconds remaining) const;
 
