@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "agent/support/Text.hpp"
 #include "agent/bitrouter/ConfigError.hpp"
+#include "agent/support/Text.hpp"
 #include "config/Redactor.hpp"
 
 namespace agent::bitrouter {

@@ -76,11 +76,10 @@ TEST(BitRouterConfig, StructuredOutputsFlagSpellings) {
     const char* value;
     bool expected;
   };
-  for (const Case& c :
-       {Case{"true", true}, Case{" TRUE ", true}, Case{"True", true}, Case{"1", true},
-        Case{"yes", true}, Case{"YES", true}, Case{"on", true}, Case{"On", true},
-        Case{"0", false}, Case{"", false}, Case{"  ", false}, Case{"false", false},
-        Case{"no", false}, Case{"OFF", false}}) {
+  for (const Case& c : {Case{"true", true}, Case{" TRUE ", true}, Case{"True", true},
+                        Case{"1", true}, Case{"yes", true}, Case{"YES", true}, Case{"on", true},
+                        Case{"On", true}, Case{"0", false}, Case{"", false}, Case{"  ", false},
+                        Case{"false", false}, Case{"no", false}, Case{"OFF", false}}) {
     EXPECT_EQ(configWith({{"BITROUTER_STRUCTURED_OUTPUTS", c.value}}).structuredOutputs, c.expected)
         << "'" << c.value << "'";
   }

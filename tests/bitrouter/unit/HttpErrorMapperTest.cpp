@@ -121,13 +121,14 @@ TEST_F(HttpErrorMapperTest, PlainTextBodies) {
 }
 
 TEST_F(HttpErrorMapperTest, RetryClassificationFollowsTheContract) {
-  EXPECT_TRUE(
-      RetryPolicy::mayRetry(map(429, R"({"error":{"code":"rate_limit_exceeded","message":"rate limited"}})")));
-  EXPECT_TRUE(
-      RetryPolicy::mayRetry(map(503, R"({"error":{"code":"upstream_unavailable","message":"upstream unavailable"}})")));
-  EXPECT_TRUE(
-      RetryPolicy::mayRetry(map(504, R"({"error":{"code":"upstream_timeout","message":"upstream timeout"}})")));
-  EXPECT_TRUE(RetryPolicy::mayRetry(map(502, R"({"error":{"code":"upstream_invalid_response","message":"x"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(429, R"({"error":{"code":"rate_limit_exceeded","message":"rate limited"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(503, R"({"error":{"code":"upstream_unavailable","message":"upstream unavailable"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(504, R"({"error":{"code":"upstream_timeout","message":"upstream timeout"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(502, R"({"error":{"code":"upstream_invalid_response","message":"x"}})")));
   const CallFailure badGateway =
       map(502, R"({"error":{"code":"upstream_bad_gateway","message":"upstream request failed"}})");
   EXPECT_FALSE(RetryPolicy::mayRetry(badGateway));

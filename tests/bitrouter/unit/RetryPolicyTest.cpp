@@ -46,7 +46,8 @@ TEST(HttpDate, DatesThatDoNotExistAreRejected) {
        {"Sun, 31 Feb 1994 08:49:37 GMT", "Wed, 29 Feb 2027 12:00:00 GMT",
         "Thu, 31 Apr 2026 00:00:00 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
         "Sun, 06 Nov 1994 08:60:37 GMT", "Mon, 06 Nov 1994 08:49:37 GMT",  // wrong day name
-        "Thursday, 31-Feb-94 08:49:37 GMT", "Sun Feb 31 08:49:37 1994", "Sun Nov 31 08:49:37 1994"}) {
+        "Thursday, 31-Feb-94 08:49:37 GMT", "Sun Feb 31 08:49:37 1994",
+        "Sun Nov 31 08:49:37 1994"}) {
     EXPECT_FALSE(parseHttpDate(bad).has_value()) << bad;
   }
   EXPECT_FALSE(RetryPolicy::parseRetryAfter("Sun, 31 Feb 1994 08:49:37 GMT", kNow).has_value());

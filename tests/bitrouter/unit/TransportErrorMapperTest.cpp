@@ -54,8 +54,8 @@ TEST_F(TransportErrorMapperTest, FailuresAfterSendingAreNotRetried) {
   for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
            new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException(),
            new Poco::Net::MessageException("bad status line"), new Poco::IOException("x")}) {
-    EXPECT_FALSE(RetryPolicy::mayRetry(
-        TransportErrorMapper::map(*error, TransportPhase::Receive, context)))
+    EXPECT_FALSE(
+        RetryPolicy::mayRetry(TransportErrorMapper::map(*error, TransportPhase::Receive, context)))
         << error->displayText();
     delete error;
   }

@@ -56,8 +56,8 @@ ChatAttempt::Outcome ChatAttempt::run() {
     return CallFailure::make(ErrorKind::BadRequest, *problem, "no request was sent");
   }
   const std::string_view json(body.GetString(), body.GetSize());
-  Expected<ResponseHead, CallFailure> head = transport_.send(
-      {CallTransport::Method::ChatCompletion, stream_, json});
+  Expected<ResponseHead, CallFailure> head =
+      transport_.send({CallTransport::Method::ChatCompletion, stream_, json});
   if (!head) return fail(std::move(head).error(), 0);
   reusable_ = false;
   Outcome outcome = handleResponse(head.value());
@@ -187,8 +187,7 @@ ChatAttempt::Outcome ChatAttempt::succeed(std::string text, const std::string& f
           finishReason == "length"
               ? "the reply was cut at maxTokens (finish_reason 'length'); raise maxTokens"
               : std::string();
-      return fail(CallFailure{std::move(json.error()), hint}, 200,
-                  text.substr(0, delivered));
+      return fail(CallFailure{std::move(json.error()), hint}, 200, text.substr(0, delivered));
     }
     text = std::move(json.value());
   }

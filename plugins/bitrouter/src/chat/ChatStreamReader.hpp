@@ -48,10 +48,7 @@ class ChatStreamReader {
 
   ChatStreamReader(CallTransport& transport, CallBuffers& buffers, Limits limits,
                    const Redactor& redactor) noexcept
-      : transport_(transport),
-        buffers_(buffers),
-        limits_(limits),
-        redactor_(redactor) {}
+      : transport_(transport), buffers_(buffers), limits_(limits), redactor_(redactor) {}
 
   Result run(const ChunkCallback& onChunk);
 

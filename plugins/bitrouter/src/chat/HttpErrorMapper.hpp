@@ -10,10 +10,10 @@
 #include <optional>
 #include <string_view>
 
-#include "chat/CallFailure.hpp"
-#include "chat/ErrorEnvelopeParser.hpp"
 #include "agent/bitrouter/BaseUrl.hpp"
 #include "agent/bitrouter/ModelTiers.hpp"
+#include "chat/CallFailure.hpp"
+#include "chat/ErrorEnvelopeParser.hpp"
 
 namespace agent::bitrouter {
 

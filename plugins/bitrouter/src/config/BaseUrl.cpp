@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "agent/support/Text.hpp"
 #include "agent/bitrouter/ConfigError.hpp"
+#include "agent/support/Text.hpp"
 #include "config/Redactor.hpp"
 
 namespace agent::bitrouter {

@@ -9,8 +9,8 @@
 #include <Poco/Net/HTTPClientSession.h>
 
 #include "agent/support/Text.hpp"
-#include "chat/TextExcerpt.hpp"
 #include "chat/RetryPolicy.hpp"
+#include "chat/TextExcerpt.hpp"
 #include "transport/RequestHeaders.hpp"
 #include "transport/RequestId.hpp"
 #include "transport/TransportErrorMapper.hpp"
@@ -113,7 +113,8 @@ Expected<ResponseHead, CallFailure> CallTransport::send(const Request& request) 
       // The keep-alive race, caught while sending: the server closed the idle connection, so it
       // cannot have the whole request. Sending it on a fresh connection is safe and is not a
       // retry. (A failure once the request is written is never replayed.)
-      if (log_) log_(LogLevel::Debug, "kept-alive connection to BitRouter was closed; reconnecting");
+      if (log_)
+        log_(LogLevel::Debug, "kept-alive connection to BitRouter was closed; reconnecting");
       lease_->resetConnection();
       reconnected = true;
       continue;

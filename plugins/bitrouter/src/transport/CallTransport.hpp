@@ -61,7 +61,7 @@ struct ReadResult {
   };
   Status status = Status::End;
   std::size_t bytes = 0;
-  std::string detail;                 // Failed: what the connection said, short
+  std::string detail;                  // Failed: what the connection said, short
   std::optional<CallFailure> failure;  // Failed: as a failure of the call
 };
 
@@ -84,14 +84,13 @@ class CallTransport {
 
   struct Request {
     Method method = Method::ChatCompletion;
-    bool stream = false;        // asks for text/event-stream
-    std::string_view body;      // POST body (ChatCompletion)
+    bool stream = false;    // asks for text/event-stream
+    std::string_view body;  // POST body (ChatCompletion)
   };
 
   /// Registers with `cancellation` (when given) until the transport is destroyed.
   CallTransport(const BitRouterConfig& config, HttpSessionPool& pool, DeadlineWatchdog& watchdog,
-                Deadline deadline, std::shared_ptr<CancellationToken> cancellation,
-                const Log& log);
+                Deadline deadline, std::shared_ptr<CancellationToken> cancellation, const Log& log);
   ~CallTransport();
 
   CallTransport(const CallTransport&) = delete;

@@ -17,9 +17,9 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 
+#include "agent/bitrouter/BaseUrl.hpp"
 #include "agent/bitrouter/BitRouterClient.hpp"
 #include "agent/support/ThreadSafety.hpp"
-#include "agent/bitrouter/BaseUrl.hpp"
 #include "transport/CallBuffers.hpp"
 #include "transport/DeadlineWatchdog.hpp"
 #include "transport/SocketTimeouts.hpp"
@@ -34,8 +34,8 @@ class HttpSessionPool {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     CallBuffers buffers;
     SocketTimeouts timeouts;
-    SocketDuplicate duplicate;        // for the watchdog; made once per connection
-    Poco::Net::HTTPRequest request;   // the last request's headers, updated in place
+    SocketDuplicate duplicate;       // for the watchdog; made once per connection
+    Poco::Net::HTTPRequest request;  // the last request's headers, updated in place
     std::chrono::steady_clock::time_point idleSince;
 
     void closeConnection() noexcept;  // the session's socket and what belongs to it

@@ -28,9 +28,9 @@ void RequestHeaders::chat(Poco::Net::HTTPRequest& request, const BitRouterConfig
   static const std::string kRequestId = kRequestIdHeader;
   static const std::string kAccept = "Accept";
   if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_POST) {
-    request = Poco::Net::HTTPRequest(Poco::Net::HTTPRequest::HTTP_POST,
-                                     config.baseUrl.target(kChatPath),
-                                     Poco::Net::HTTPMessage::HTTP_1_1);
+    request =
+        Poco::Net::HTTPRequest(Poco::Net::HTTPRequest::HTTP_POST, config.baseUrl.target(kChatPath),
+                               Poco::Net::HTTPMessage::HTTP_1_1);
     common(request, config, requestId);
     request.setContentType(kAcceptJson);
   }
@@ -49,9 +49,9 @@ Poco::Net::HTTPRequest RequestHeaders::chat(const BitRouterConfig& config,
 
 void RequestHeaders::models(Poco::Net::HTTPRequest& request, const BitRouterConfig& config,
                             std::string_view requestId) {
-  request = Poco::Net::HTTPRequest(Poco::Net::HTTPRequest::HTTP_GET,
-                                   config.baseUrl.target(kModelsPath),
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
+  request =
+      Poco::Net::HTTPRequest(Poco::Net::HTTPRequest::HTTP_GET, config.baseUrl.target(kModelsPath),
+                             Poco::Net::HTTPMessage::HTTP_1_1);
   common(request, config, requestId);
   request.set("Accept", kAcceptJson);
 }

@@ -10,8 +10,8 @@
 
 #include <Poco/Exception.h>
 
-#include "chat/CallFailure.hpp"
 #include "agent/bitrouter/BaseUrl.hpp"
+#include "chat/CallFailure.hpp"
 
 namespace agent::bitrouter {
 
