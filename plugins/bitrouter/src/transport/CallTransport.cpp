@@ -151,8 +151,9 @@ Expected<ResponseHead, CallFailure> CallTransport::sendOnce(const Request& reque
     // Should arming fail, every read still has its own timeout; only a trickling server could
     // then stretch the call (and a cancellation waits for the next read's timeout).
     watchdog_.arm(watch_, duplicate, deadline_.end());
-    // A cancellation that came before the watch was armed found nothing to shut down.
-    if (cancelled()) watchdog_.fire(watch_, DeadlineWatchdog::Cause::Cancelled);
+    // A cancellation that came before the watch was armed found nothing to shut down; the body
+    // is not sent then, so BitRouter never has the whole request.
+    if (cancelled()) return stopFailure();
     if (request.method == Method::ChatCompletion) {
       out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     }
