@@ -13,7 +13,7 @@
 
 namespace agent::bitrouter {
 
-struct CallFailure {
+struct [[nodiscard]] CallFailure {
   ModelError error;  // kind, status, retryable, retryAfter, requestId, partialText; message = what
   std::string hint;  // what to do about it; may be empty
   // The request may have reached BitRouter (it was fully written, or the failure came after).

@@ -34,7 +34,7 @@ class ChatStreamReader {
     CallbackFailed,  // onChunk threw; see detail
   };
 
-  struct Result {
+  struct [[nodiscard]] Result {
     End end = End::Truncated;
     bool clean = false;         // the body was read to its end after [DONE]: reusable
     std::size_t delivered = 0;  // characters handed to onChunk

@@ -19,7 +19,7 @@ class RetryPolicy {
  public:
   using Milliseconds = std::chrono::milliseconds;
 
-  struct Plan {
+  struct [[nodiscard]] Plan {
     bool retry = false;
     bool stoppedByDeadline = false;  // a retry was allowed but the wait would pass the deadline
     Milliseconds wait{0};

@@ -41,7 +41,7 @@
 namespace agent::bitrouter {
 
 /// The status line and the headers the protocol code needs, valid until the next send().
-struct ResponseHead {
+struct [[nodiscard]] ResponseHead {
   int status = 0;
   std::string_view reason;
   std::string_view contentType;
@@ -51,7 +51,7 @@ struct ResponseHead {
 };
 
 /// One read of the response body.
-struct ReadResult {
+struct [[nodiscard]] ReadResult {
   enum class Status {
     Data,         // `bytes` bytes arrived
     End,          // the body ended (or the connection closed: Poco cannot tell them apart)
@@ -66,7 +66,7 @@ struct ReadResult {
 };
 
 /// A whole (non-streamed) body read into a buffer.
-struct BodyRead {
+struct [[nodiscard]] BodyRead {
   bool reusable = false;  // framed so that nothing of it is left on the connection
   bool tooLarge = false;  // more than the limit (then not read to its end)
   // The connection closed before Content-Length bytes came: the server (or a proxy) hung up

@@ -32,8 +32,8 @@ struct ConnectionPoolOptions {
 struct ClientOptions {
   /// Receives the client's own log lines (retries, keep-alive reconnects). Never sees the key.
   std::function<void(LogLevel, std::string_view)> log;
-  /// Waits between attempts; defaults to sleeping (and waking at a cancellation). Tests may
-  /// record instead.
+  /// Waits between attempts; defaults to sleeping (and waking at once at a cancellation). Tests
+  /// may record instead; a cancellation is then seen when the wait returns.
   std::function<void(std::chrono::milliseconds)> sleep;
   ConnectionPoolOptions pool;
 };
