@@ -1,35 +1,58 @@
 #include "agent/bitrouter/BitRouterClient.hpp"
 
 #include <exception>
+#include <string>
 #include <thread>
 #include <utility>
 #include <variant>
-
-#include <Poco/Net/HTTPRequest.h>
 
 #include "chat/CallFailure.hpp"
 #include "chat/ChatAttempt.hpp"
 #include "chat/ChatRequestBuilder.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
-#include "transport/BodyReader.hpp"
-#include "transport/Deadline.hpp"
-#include "transport/HttpExchange.hpp"
-#include "transport/RequestHeaders.hpp"
-#include "transport/RequestId.hpp"
+#include "chat/RetryPolicy.hpp"
+#include "config/Redactor.hpp"
+#include "schema/SchemaCache.hpp"
+#include "transport/CallTransport.hpp"
+#include "transport/DeadlineWatchdog.hpp"
+#include "transport/HttpSessionPool.hpp"
 
 namespace agent::bitrouter {
 
+struct BitRouterClient::Parts {
+  Parts(BitRouterConfig configIn, ClientOptions optionsIn)
+      : config(std::move(configIn)),
+        options(std::move(optionsIn)),
+        redactor(config.apiKey),
+        retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay),
+        pool(config.baseUrl, options.pool) {}
+
+  ModelResult run(const ModelChoice& model, const GenerateTextParams& params);
+  ModelsProbe listModels(std::chrono::milliseconds timeout);
+  void log(LogLevel level, std::string_view message) const {
+    if (options.log) options.log(level, redactor.apply(message));
+  }
+
+  BitRouterConfig config;
+  ClientOptions options;
+  Redactor redactor;
+  RetryPolicy retryPolicy;
+  HttpSessionPool pool;
+  SchemaCache schemas;
+  DeadlineWatchdog watchdog;  // this client's own; its thread ends with the client
+};
+
 BitRouterClient::BitRouterClient(BitRouterConfig config, ClientOptions options)
-    : config_(std::move(config)),
-      options_(std::move(options)),
-      redactor_(config_.apiKey),
-      retryPolicy_(config_.maxRetries, config_.retryBaseDelay, config_.retryMaxDelay),
-      pool_(config_.baseUrl, options_.pool) {}
+    : parts_(std::make_unique<Parts>(std::move(config), std::move(options))) {}
 
 BitRouterClient::~BitRouterClient() = default;
 
-void BitRouterClient::log(LogLevel level, std::string_view message) const {
-  if (options_.log) options_.log(level, redactor_.apply(message));
+const BitRouterConfig& BitRouterClient::config() const noexcept {
+  return parts_->config;
+}
+
+std::size_t BitRouterClient::idleConnections() const {
+  return parts_->pool.idleCount();
 }
 
 ModelResult BitRouterClient::chat(std::string_view model,
@@ -45,25 +68,30 @@ ModelResult BitRouterClient::chat(std::string_view model,
 ModelResult BitRouterClient::chat(const ModelChoice& model,
                                   const GenerateTextParams& params) noexcept {
   try {
-    return run(model, params);
+    return parts_->run(model, params);
   } catch (const std::exception& error) {
-    return makeError(ErrorKind::Internal,
-                     "unexpected error in the BitRouter plugin: " + redactor_.apply(error.what()));
+    return makeError(ErrorKind::Internal, "unexpected error in the BitRouter plugin: " +
+                                              parts_->redactor.apply(error.what()));
   } catch (...) {
     return makeError(ErrorKind::Internal,
                      "unexpected non-standard exception in the BitRouter plugin");
   }
 }
 
-ModelResult BitRouterClient::run(const ModelChoice& model, const GenerateTextParams& params) {
-  const Deadline deadline(config_.timeout);
+ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
+                                        const GenerateTextParams& params) {
+  CallTransport transport(config, pool, watchdog, Deadline(config.timeout, params.deadline),
+                          params.cancellation, options.log);
+  if (std::optional<CallFailure> stop = transport.stopped()) {
+    return std::move(*stop).finish(model.model, 1);  // cancelled (or out of time) before it began
+  }
   if (auto problem = ChatRequestBuilder::validate(params)) {
     return CallFailure::make(ErrorKind::BadRequest, *problem, "no request was sent")
         .finish(model.model, 1);
   }
   std::shared_ptr<const CompiledSchema> schema;
   if (params.responseSchema) {
-    auto compiled = schemas_.get(*params.responseSchema);
+    auto compiled = schemas.get(*params.responseSchema);
     if (!compiled) {
       return CallFailure{std::move(compiled.error()), "no request was sent", false}.finish(
           model.model, 1);
@@ -72,74 +100,82 @@ ModelResult BitRouterClient::run(const ModelChoice& model, const GenerateTextPar
   }
   const bool stream = params.stream && static_cast<bool>(params.onChunk);
 
-  const ChatAttempt::Context context{config_, pool_, watchdog_, redactor_, options_.log};
   for (int attempt = 1;; ++attempt) {
-    ChatAttempt current(context, model, params, schema.get(), stream, deadline);
+    ChatAttempt current(config, transport, redactor, model, params, schema.get(), stream);
     ChatAttempt::Outcome outcome = current.run();
-    if (auto* output = std::get_if<ModelOutput>(&outcome)) return std::move(*output);
+    if (auto* output = std::get_if<ModelOutput>(&outcome)) {
+      output->attempts = attempt;
+      return std::move(*output);
+    }
 
     CallFailure& failure = std::get<CallFailure>(outcome);
-    redactor_.applyInPlace(failure.error.message);
-    const RetryPolicy::Plan plan =
-        retryPolicy_.plan(attempt, failure.retry, failure.error.retryAfter, deadline.remaining());
+    redactor.applyInPlace(failure.error.message);
+    // A call out of time or cancelled is over: no retry, and no "not retried" hint either.
+    if (transport.stopped()) return std::move(failure).finish(model.model, attempt);
+    const bool retry = RetryPolicy::mayRetry(failure);
+    const RetryPolicy::Plan plan = retryPolicy.plan(attempt, retry, failure.error.retryAfter,
+                                                    transport.deadline().remaining());
     if (!plan.retry) {
       if (plan.stoppedByDeadline) {
         failure.hint += std::string(failure.hint.empty() ? "" : "; ") +
-                        "not retried: the wait would pass BITROUTER_TIMEOUT_MS";
+                        (transport.deadline().fromCaller()
+                             ? "not retried: the wait would pass the call's deadline"
+                             : "not retried: the wait would pass BITROUTER_TIMEOUT_MS");
       }
       return std::move(failure).finish(model.model, attempt);
     }
     log(LogLevel::Warn, failure.error.message + " for model '" + model.model + "' (attempt " +
                             std::to_string(attempt) + " of " +
-                            std::to_string(retryPolicy_.maxRetries() + 1) + "); retrying in " +
+                            std::to_string(retryPolicy.maxRetries() + 1) + "); retrying in " +
                             std::to_string(plan.wait.count()) + " ms");
-    if (options_.sleep) {
-      options_.sleep(plan.wait);
-    } else {
-      std::this_thread::sleep_for(plan.wait);
+    if (options.sleep) {
+      options.sleep(plan.wait);
+    } else if (!transport.pause(plan.wait)) {
+      return transport.stopFailure().finish(model.model, attempt);
     }
   }
 }
 
 ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexcept {
-  ModelsProbe probe;
   try {
-    const Deadline deadline(timeout);
-    HttpSessionPool::Lease lease = pool_.acquire();
-    Poco::Net::HTTPRequest request = RequestHeaders::models(config_, newRequestId());
-    Exchange result;
-    exchange(config_, lease, request, {}, deadline, watchdog_, result);
-    if (result.failure) {
-      lease.discard();
-      probe.problem = redactor_.apply(result.failure->error.message);
-      if (!result.failure->hint.empty()) probe.problem += ": " + result.failure->hint;
-      return probe;
-    }
-    probe.reachable = true;
-    probe.status = static_cast<int>(result.response.getStatus());
-    BodyReader reader(lease.session(), lease.timeouts(), *result.body, &result.watch);
-    CallBuffers& buffers = lease.buffers();
-    BodyOutcome read = readBody(config_, reader, result.response, buffers.response,
-                                config_.maxResponseBytes, buffers.read, deadline);
-    result.watch.disarm();
-    if (!read.reusable || result.watch.fired()) lease.discard();
-    if (probe.status < 200 || probe.status >= 300) {
-      probe.problem = "GET /v1/models answered " + std::to_string(probe.status);
-      const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(buffers.response, redactor_);
-      if (!envelope.message.empty()) probe.problem += " (" + envelope.message + ")";
-      return probe;
-    }
-    if (!read.complete) {
-      probe.problem = read.tooLarge ? tooLargeMessage(config_.maxResponseBytes)
-                                    : "GET /v1/models could not be read completely";
-      return probe;
-    }
-    probe.parseBody(buffers.response);
+    return parts_->listModels(timeout);
   } catch (const std::exception& error) {
-    probe.problem = "GET /v1/models failed: " + redactor_.apply(error.what());
+    ModelsProbe probe;
+    probe.problem = "GET /v1/models failed: " + parts_->redactor.apply(error.what());
+    return probe;
   } catch (...) {
+    ModelsProbe probe;
     probe.problem = "GET /v1/models failed";
+    return probe;
   }
+}
+
+ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout) {
+  ModelsProbe probe;
+  CallTransport transport(config, pool, watchdog, Deadline(timeout), nullptr, options.log);
+  Expected<ResponseHead, CallFailure> head =
+      transport.send({CallTransport::Method::ListModels, false, {}});
+  if (!head) {
+    probe.problem = redactor.apply(head.error().error.message);
+    if (!head.error().hint.empty()) probe.problem += ": " + head.error().hint;
+    return probe;
+  }
+  probe.reachable = true;
+  probe.status = head.value().status;
+  std::string& body = transport.buffers().response;
+  Expected<BodyRead, CallFailure> read = transport.readBody(body, config.maxResponseBytes);
+  if (!head.value().success()) {
+    probe.problem = "GET /v1/models answered " + std::to_string(probe.status);
+    const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(body, redactor);
+    if (!envelope.message.empty()) probe.problem += " (" + envelope.message + ")";
+  } else if (!read || read.value().tooLarge || read.value().cutShort()) {
+    probe.problem = read && read.value().tooLarge ? tooLargeMessage(config.maxResponseBytes)
+                                                  : "GET /v1/models could not be read completely";
+  } else {
+    probe.parseBody(body);
+  }
+  // The body is the connection's buffer: given back only once it is no longer needed.
+  transport.release(read && read.value().reusable);
   return probe;
 }
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "agent/bitrouter/ConfigError.hpp"
 #include "agent/support/Text.hpp"
-#include "config/ConfigError.hpp"
 #include "config/Redactor.hpp"
 
 namespace agent::bitrouter {
@@ -43,6 +43,19 @@ std::chrono::milliseconds readMilliseconds(const SettingLookup& lookup, const Re
       readNumber(lookup, redactor, key, fallbackCount, min, max, "milliseconds")));
 }
 
+// An on/off switch, spelled as everywhere in the host (agent::text::parseSwitch); blank means the
+// default.
+bool readSwitch(const SettingLookup& lookup, const Redactor& redactor, std::string_view key,
+                bool fallback) {
+  const std::optional<std::string> raw = read(lookup, key);
+  if (!raw || text::trim(*raw).empty()) return fallback;
+  if (const std::optional<bool> value = text::parseSwitch(*raw)) return *value;
+  constexpr std::size_t kMaxEcho = 40;
+  throw ConfigError(std::string(key) +
+                    " must be true, 1, yes or on, or false, 0, no or off (any case; got " +
+                    redactor.quoteSetting(text::trim(*raw), kMaxEcho) + ")");
+}
+
 std::string readApiKey(const SettingLookup& lookup) {
   const std::optional<std::string> raw = read(lookup, "BITROUTER_API_KEY");
   if (!raw) return {};
@@ -59,11 +72,6 @@ std::string readApiKey(const SettingLookup& lookup) {
 }
 
 }  // namespace
-
-bool parseStructuredOutputsFlag(std::string_view value) noexcept {
-  const std::string_view text = text::trim(value);
-  return text::equalsIgnoreCase(text, "true") || text == "1" || text::equalsIgnoreCase(text, "yes");
-}
 
 BitRouterConfig BitRouterConfig::fromSettings(const SettingLookup& lookup) {
   constexpr std::uint64_t kDay = 86'400'000;
@@ -83,9 +91,8 @@ BitRouterConfig BitRouterConfig::fromSettings(const SettingLookup& lookup) {
           "BITROUTER_BASE_URL must not contain an API key (brvk_...); set BITROUTER_API_KEY");
     }
     config.models = ModelTiers::fromSettings(lookup);
-    if (auto flag = read(lookup, "BITROUTER_STRUCTURED_OUTPUTS")) {
-      config.structuredOutputs = parseStructuredOutputsFlag(*flag);
-    }
+    config.structuredOutputs =
+        readSwitch(lookup, redactor, "BITROUTER_STRUCTURED_OUTPUTS", config.structuredOutputs);
     config.timeout =
         readMilliseconds(lookup, redactor, "BITROUTER_TIMEOUT_MS", kDefaultTimeout, 1, kDay);
     config.connectTimeout = readMilliseconds(lookup, redactor, "BITROUTER_CONNECT_TIMEOUT_MS",

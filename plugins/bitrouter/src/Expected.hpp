@@ -1,7 +1,9 @@
-// Expected: a value or a ModelError, for the plugin's internal steps (parsing, validation).
+// Expected: a value or an error, the one form in which the plugin's internal steps report
+// failures (parsing, validation, the transport).
 //
 // Errors are values in this plugin; this is the small carrier between the steps of a call, so a
 // parser can say "malformed" without throwing and the client can add context before returning.
+// The error is a ModelError, or a CallFailure where a failed attempt still needs its hint.
 #pragma once
 
 #include <utility>
@@ -11,23 +13,24 @@
 
 namespace agent::bitrouter {
 
-template <class T>
-class Expected {
+template <class T, class E = ModelError>
+class [[nodiscard]] Expected {
  public:
-  Expected(T value) : value_(std::move(value)) {}           // NOLINT: implicit by design
-  Expected(ModelError error) : value_(std::move(error)) {}  // NOLINT: implicit by design
+  Expected(T value) : value_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Expected(E error) : value_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
-  bool ok() const noexcept { return std::holds_alternative<T>(value_); }
+  bool ok() const noexcept { return value_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
-  T& value() & { return std::get<T>(value_); }
-  const T& value() const& { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
-  ModelError& error() & { return std::get<ModelError>(value_); }
-  const ModelError& error() const& { return std::get<ModelError>(value_); }
+  T& value() & { return std::get<0>(value_); }
+  const T& value() const& { return std::get<0>(value_); }
+  T&& value() && { return std::get<0>(std::move(value_)); }
+  E& error() & { return std::get<1>(value_); }
+  const E& error() const& { return std::get<1>(value_); }
+  E&& error() && { return std::get<1>(std::move(value_)); }
 
  private:
-  std::variant<T, ModelError> value_;
+  std::variant<T, E> value_;
 };
 
 }  // namespace agent::bitrouter

@@ -21,6 +21,7 @@ TEST_F(SettingsTest, BadValuesSkipThePluginWithOneLineNamingTheSetting) {
       {"BITROUTER_STREAM_IDLE_TIMEOUT_MS", "1.5"},
       {"BITROUTER_MAX_RETRIES", "11"},
       {"BITROUTER_MAX_RESPONSE_BYTES", "10"},
+      {"BITROUTER_STRUCTURED_OUTPUTS", "enabled"},
   };
   for (const auto& [key, value] : cases) {
     SCOPED_TRACE(key + "=" + value);

@@ -56,7 +56,7 @@ TEST_F(StructuredOutputTest, JsonObjectModeForwardsTheOtherParamsAndReturnsCompa
 }
 
 TEST_F(StructuredOutputTest, StrictModeSendsTheSchemaVerbatim) {
-  for (const std::string flag : {"true", " YES ", "1"}) {
+  for (const std::string flag : {"true", " YES ", "1", "on"}) {
     SCOPED_TRACE(flag);
     standin().resetRecords();
     makeHost({{"BITROUTER_STRUCTURED_OUTPUTS", flag}});
@@ -78,7 +78,7 @@ TEST_F(StructuredOutputTest, StrictModeSendsTheSchemaVerbatim) {
 }
 
 TEST_F(StructuredOutputTest, OtherFlagValuesMeanJsonObject) {
-  for (const std::string flag : {"on", "false", "0", ""}) {
+  for (const std::string flag : {"off", "false", "0", ""}) {
     standin().resetRecords();
     makeHost({{"BITROUTER_STRUCTURED_OUTPUTS", flag}});
     ASSERT_TRUE(call(ModelType::TextSmall, structured("hi", kMessageSchema)).ok());

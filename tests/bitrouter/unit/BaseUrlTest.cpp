@@ -1,8 +1,9 @@
-#include "config/BaseUrl.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "config/Redactor.hpp"
 
 #include <gtest/gtest.h>
 
-#include "config/ConfigError.hpp"
+#include "agent/bitrouter/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "config/ConfigError.hpp"
+#include "agent/bitrouter/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -76,13 +76,23 @@ TEST(BitRouterConfig, StructuredOutputsFlagSpellings) {
     const char* value;
     bool expected;
   };
-  for (const Case& c :
-       {Case{"true", true}, Case{" TRUE ", true}, Case{"True", true}, Case{"1", true},
-        Case{"yes", true}, Case{"YES", true}, Case{"on", false}, Case{"enabled", false},
-        Case{"0", false}, Case{"", false}, Case{"false", false}, Case{"no", false}}) {
+  for (const Case& c : {Case{"true", true}, Case{" TRUE ", true}, Case{"True", true},
+                        Case{"1", true}, Case{"yes", true}, Case{"YES", true}, Case{"on", true},
+                        Case{"On", true}, Case{"0", false}, Case{"", false}, Case{"  ", false},
+                        Case{"false", false}, Case{"no", false}, Case{"OFF", false}}) {
     EXPECT_EQ(configWith({{"BITROUTER_STRUCTURED_OUTPUTS", c.value}}).structuredOutputs, c.expected)
         << "'" << c.value << "'";
-    EXPECT_EQ(parseStructuredOutputsFlag(c.value), c.expected) << "'" << c.value << "'";
+  }
+}
+
+TEST(BitRouterConfig, UnknownSwitchWordIsAConfigErrorNamingTheSettingAndTheWords) {
+  for (const char* value : {"enabled", "2", "y", "tru"}) {
+    const std::string message = configErrorFor("BITROUTER_STRUCTURED_OUTPUTS", value);
+    EXPECT_NE(message.find("BITROUTER_STRUCTURED_OUTPUTS"), std::string::npos) << message;
+    EXPECT_NE(message.find("true, 1, yes or on"), std::string::npos) << message;
+    EXPECT_NE(message.find("false, 0, no or off"), std::string::npos) << message;
+    EXPECT_NE(message.find(std::string("(any case; got '") + value + "')"), std::string::npos)
+        << message;
   }
 }
 

@@ -6,7 +6,7 @@
 
 #include "FakeHost.hpp"
 #include "LoopbackServer.hpp"
-#include "config/ConfigError.hpp"
+#include "agent/bitrouter/ConfigError.hpp"
 
 namespace agent::bitrouter {
 namespace {

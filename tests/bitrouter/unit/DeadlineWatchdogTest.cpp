@@ -23,10 +23,14 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 // A connected pair of loopback sockets.
+// A connected pair of loopback sockets, with the client's duplicate for the watchdog.
 struct SocketPair {
+  SocketPair() { duplicate.attach(client); }
+
   Poco::Net::ServerSocket listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
   Poco::Net::StreamSocket client{listener.address()};
   Poco::Net::StreamSocket server{listener.acceptConnection()};
+  SocketDuplicate duplicate;
 };
 
 // Blocks in one read (up to 5 s) and returns what it returned, and how long it took.
@@ -42,7 +46,7 @@ TEST(DeadlineWatchdog, WakesABlockedReadAtTheDeadline) {
   SocketPair pair;
   DeadlineWatchdog watchdog;
   DeadlineWatchdog::Watch watch;
-  ASSERT_TRUE(watchdog.arm(watch, pair.client, Clock::now() + 100ms));
+  ASSERT_TRUE(watchdog.arm(watch, pair.duplicate, Clock::now() + 100ms));
   const auto [n, took] = blockingRead(pair.client);
   EXPECT_EQ(n, 0);  // EOF: the read side was shut down
   EXPECT_TRUE(watch.fired());
@@ -52,12 +56,41 @@ TEST(DeadlineWatchdog, WakesABlockedReadAtTheDeadline) {
   watch.disarm();
 }
 
+TEST(DeadlineWatchdog, FireWakesABlockedReadAtOnce) {
+  SocketPair pair;
+  DeadlineWatchdog watchdog;
+  DeadlineWatchdog::Watch watch;
+  ASSERT_TRUE(watchdog.arm(watch, pair.duplicate, Clock::now() + 10s));
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(50ms);
+    watchdog.fire(watch, DeadlineWatchdog::Cause::Cancelled);
+  });
+  const auto [n, took] = blockingRead(pair.client);
+  canceller.join();
+  EXPECT_EQ(n, 0);
+  EXPECT_EQ(watch.cause(), DeadlineWatchdog::Cause::Cancelled);
+  EXPECT_LT(took, 1000ms);
+  EXPECT_EQ(watchdog.armedCount(), 0u);
+}
+
+TEST(DeadlineWatchdog, FiringADisarmedWatchDoesNothing) {
+  SocketPair pair;
+  DeadlineWatchdog watchdog;
+  DeadlineWatchdog::Watch watch;
+  ASSERT_TRUE(watchdog.arm(watch, pair.duplicate, Clock::now() + 10s));
+  watch.disarm();
+  watchdog.fire(watch, DeadlineWatchdog::Cause::Cancelled);
+  EXPECT_FALSE(watch.fired());
+  pair.server.sendBytes("x", 1);
+  EXPECT_EQ(blockingRead(pair.client).first, 1);
+}
+
 TEST(DeadlineWatchdog, DisarmedInTimeNeverFires) {
   SocketPair pair;
   DeadlineWatchdog watchdog;
   {
     DeadlineWatchdog::Watch watch;
-    ASSERT_TRUE(watchdog.arm(watch, pair.client, Clock::now() + 50ms));
+    ASSERT_TRUE(watchdog.arm(watch, pair.duplicate, Clock::now() + 50ms));
     EXPECT_EQ(watchdog.armedCount(), 1u);
     watch.disarm();
     EXPECT_EQ(watchdog.armedCount(), 0u);
@@ -76,9 +109,9 @@ TEST(DeadlineWatchdog, AnEarlierDeadlineArmedLaterIsNotMissed) {
   DeadlineWatchdog watchdog;
   DeadlineWatchdog::Watch late;
   DeadlineWatchdog::Watch early;
-  ASSERT_TRUE(watchdog.arm(late, first.client, Clock::now() + 10s));
+  ASSERT_TRUE(watchdog.arm(late, first.duplicate, Clock::now() + 10s));
   std::this_thread::sleep_for(20ms);  // the thread now sleeps until the late deadline
-  ASSERT_TRUE(watchdog.arm(early, second.client, Clock::now() + 50ms));
+  ASSERT_TRUE(watchdog.arm(early, second.duplicate, Clock::now() + 50ms));
   const auto [n, took] = blockingRead(second.client);
   EXPECT_EQ(n, 0);
   EXPECT_TRUE(early.fired());
@@ -91,7 +124,9 @@ TEST(DeadlineWatchdog, ASocketNotYetOpenIsNotArmed) {
   DeadlineWatchdog watchdog;
   DeadlineWatchdog::Watch watch;
   const Poco::Net::StreamSocket unopened;
-  EXPECT_FALSE(watchdog.arm(watch, unopened, Clock::now() + 10ms));
+  SocketDuplicate duplicate;
+  EXPECT_FALSE(duplicate.attach(unopened));
+  EXPECT_FALSE(watchdog.arm(watch, duplicate, Clock::now() + 10ms));
   EXPECT_EQ(watchdog.armedCount(), 0u);
 }
 
@@ -101,7 +136,7 @@ TEST(DeadlineWatchdog, ADescriptorNumberReusedMeanwhileIsNotTouched) {
   SocketPair watched;
   DeadlineWatchdog watchdog;
   DeadlineWatchdog::Watch watch;
-  ASSERT_TRUE(watchdog.arm(watch, watched.client, Clock::now() + 100ms));
+  ASSERT_TRUE(watchdog.arm(watch, watched.duplicate, Clock::now() + 100ms));
   watched.client.close();
   SocketPair other;  // likely gets the number just freed
   std::this_thread::sleep_for(200ms);
@@ -121,7 +156,7 @@ TEST(DeadlineWatchdog, ManyWatchesAtOnceEachFireOrDisarm) {
         SocketPair pair;
         DeadlineWatchdog::Watch watch;
         const bool expire = (t + i) % 2 == 0;
-        if (!watchdog.arm(watch, pair.client, Clock::now() + (expire ? 5ms : 10s))) ++wrong;
+        if (!watchdog.arm(watch, pair.duplicate, Clock::now() + (expire ? 5ms : 10s))) ++wrong;
         if (expire) {
           if (blockingRead(pair.client).first != 0) ++wrong;
         }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "chat/RetryPolicy.hpp"
+
 namespace agent::bitrouter {
 namespace {
 
@@ -59,7 +61,7 @@ TEST_F(HttpErrorMapperTest, RateLimitedMessageFormat) {
       R"({"error":{"message":"upstream rate limited","type":"rate_limit_error","code":"upstream_rate_limited"}})",
       7s, false, ModelType::TextSmall);
   failure.error.requestId = "1b2c3d";
-  EXPECT_TRUE(failure.retry);
+  EXPECT_TRUE(RetryPolicy::mayRetry(failure));
   const ModelError error = std::move(failure).finish("gpt-4o-mini", 3);
   EXPECT_EQ(error.kind, ErrorKind::RateLimited);
   EXPECT_EQ(error.httpStatus, 429);
@@ -85,7 +87,7 @@ TEST_F(HttpErrorMapperTest, UnauthorizedHints) {
       map(401, R"({"error":{"message":"unauthorized: unknown API key"}})", std::nullopt, true)
           .finish("gpt-5", 1);
   EXPECT_NE(withKey.message.find("BITROUTER_API_KEY was rejected"), std::string::npos);
-  EXPECT_FALSE(map(401, "").retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(map(401, "")));
 }
 
 TEST_F(HttpErrorMapperTest, NotFoundNamesTheModelAndItsSetting) {
@@ -119,20 +121,20 @@ TEST_F(HttpErrorMapperTest, PlainTextBodies) {
 }
 
 TEST_F(HttpErrorMapperTest, RetryClassificationFollowsTheContract) {
-  EXPECT_TRUE(
-      map(429, R"({"error":{"code":"rate_limit_exceeded","message":"rate limited"}})").retry);
-  EXPECT_TRUE(
-      map(503, R"({"error":{"code":"upstream_unavailable","message":"upstream unavailable"}})")
-          .retry);
-  EXPECT_TRUE(
-      map(504, R"({"error":{"code":"upstream_timeout","message":"upstream timeout"}})").retry);
-  EXPECT_TRUE(map(502, R"({"error":{"code":"upstream_invalid_response","message":"x"}})").retry);
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(429, R"({"error":{"code":"rate_limit_exceeded","message":"rate limited"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(503, R"({"error":{"code":"upstream_unavailable","message":"upstream unavailable"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(504, R"({"error":{"code":"upstream_timeout","message":"upstream timeout"}})")));
+  EXPECT_TRUE(RetryPolicy::mayRetry(
+      map(502, R"({"error":{"code":"upstream_invalid_response","message":"x"}})")));
   const CallFailure badGateway =
       map(502, R"({"error":{"code":"upstream_bad_gateway","message":"upstream request failed"}})");
-  EXPECT_FALSE(badGateway.retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(badGateway));
   EXPECT_FALSE(badGateway.error.retryable);
   for (const int status : {400, 401, 402, 403, 404, 413, 415, 422, 500}) {
-    EXPECT_FALSE(map(status, R"({"error":{"message":"x"}})").retry) << status;
+    EXPECT_FALSE(RetryPolicy::mayRetry(map(status, R"({"error":{"message":"x"}})"))) << status;
   }
 }
 
@@ -156,7 +158,7 @@ TEST_F(HttpErrorMapperTest, StreamErrorFrame) {
   envelope.message = "upstream timeout";
   envelope.code = "upstream_timeout";
   CallFailure failure = HttpErrorMapper::fromStreamError(envelope, 37);
-  EXPECT_FALSE(failure.retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(failure));
   failure.error.requestId = "r1";
   const ModelError error = std::move(failure).finish("m", 1);
   EXPECT_EQ(error.kind, ErrorKind::Timeout);

@@ -1,4 +1,4 @@
-#include "config/ModelTiers.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
 
 #include <gtest/gtest.h>
 

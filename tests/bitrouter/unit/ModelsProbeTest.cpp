@@ -1,4 +1,4 @@
-#include "config/ModelsProbe.hpp"
+#include "agent/bitrouter/ModelsProbe.hpp"
 
 #include <gtest/gtest.h>
 

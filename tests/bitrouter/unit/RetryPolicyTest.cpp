@@ -41,6 +41,26 @@ TEST(HttpDate, StrictForms) {
   }
 }
 
+TEST(HttpDate, DatesThatDoNotExistAreRejected) {
+  for (const char* bad :
+       {"Sun, 31 Feb 1994 08:49:37 GMT", "Wed, 29 Feb 2027 12:00:00 GMT",
+        "Thu, 31 Apr 2026 00:00:00 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:60:37 GMT", "Mon, 06 Nov 1994 08:49:37 GMT",  // wrong day name
+        "Thursday, 31-Feb-94 08:49:37 GMT", "Sun Feb 31 08:49:37 1994",
+        "Sun Nov 31 08:49:37 1994"}) {
+    EXPECT_FALSE(parseHttpDate(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(RetryPolicy::parseRetryAfter("Sun, 31 Feb 1994 08:49:37 GMT", kNow).has_value());
+}
+
+TEST(HttpDate, ObsoleteFormsAreRead) {
+  // RFC 850's two-digit year and asctime's space-padded day.
+  EXPECT_EQ(parseHttpDate("Wednesday, 21-Oct-15 07:29:00 GMT"), Clock::from_time_t(1445412540));
+  EXPECT_EQ(parseHttpDate("Wed Oct 21 07:28:05 2015"), Clock::from_time_t(1445412485));
+  EXPECT_EQ(parseHttpDate("Thu Jan  1 00:00:00 1970"), Clock::from_time_t(0));
+  EXPECT_FALSE(parseHttpDate("Sun Nov 6 08:49:37 1994").has_value());  // the pad is required
+}
+
 TEST(RetryAfter, GarbageIsIgnored) {
   for (const char* value : {"", "soon", "-5", "1.5", "7s", "Wed, 99 Foo 2015 xx:yy:zz GMT",
                             "tomorrow at noon please", "0x10"}) {

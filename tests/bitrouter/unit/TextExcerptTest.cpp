@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "chat/TokenEstimator.hpp"
+#include "chat/ChatAttempt.hpp"
 #include "config/Redactor.hpp"
 #include "schema/JsonDepth.hpp"
 

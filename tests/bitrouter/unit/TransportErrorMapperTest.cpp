@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "chat/RetryPolicy.hpp"
+
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
@@ -19,7 +21,8 @@ class TransportErrorMapperTest : public ::testing::Test {
 TEST_F(TransportErrorMapperTest, ConnectionRefusedAsksWhetherBitRouterRuns) {
   const CallFailure failure = TransportErrorMapper::map(
       Poco::Net::ConnectionRefusedException("127.0.0.1:4356"), TransportPhase::Send, context);
-  EXPECT_TRUE(failure.retry);
+  EXPECT_TRUE(RetryPolicy::mayRetry(failure));
+  EXPECT_FALSE(failure.requestSent);
   EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable);
   CallFailure copy = failure;
   EXPECT_EQ(std::move(copy).finish("gpt-4o-mini", 3).message,
@@ -31,27 +34,28 @@ TEST_F(TransportErrorMapperTest, ConnectTimeoutVersusDeadline) {
   const CallFailure connect =
       TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Send, context);
   EXPECT_EQ(connect.error.kind, ErrorKind::Timeout);
-  EXPECT_TRUE(connect.retry);
+  EXPECT_TRUE(RetryPolicy::mayRetry(connect));
   EXPECT_NE(connect.error.message.find("BITROUTER_CONNECT_TIMEOUT_MS"), std::string::npos);
 
   TransportContext expired = context;
   expired.deadlineExpired = true;
   const CallFailure deadline =
       TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Send, expired);
-  EXPECT_FALSE(deadline.retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(deadline));
   EXPECT_NE(deadline.error.message.find("BITROUTER_TIMEOUT_MS"), std::string::npos);
 
   const CallFailure waiting =
       TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Receive, context);
   EXPECT_EQ(waiting.error.kind, ErrorKind::Timeout);
-  EXPECT_FALSE(waiting.retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(waiting));
 }
 
 TEST_F(TransportErrorMapperTest, FailuresAfterSendingAreNotRetried) {
   for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
            new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException(),
            new Poco::Net::MessageException("bad status line"), new Poco::IOException("x")}) {
-    EXPECT_FALSE(TransportErrorMapper::map(*error, TransportPhase::Receive, context).retry)
+    EXPECT_FALSE(
+        RetryPolicy::mayRetry(TransportErrorMapper::map(*error, TransportPhase::Receive, context)))
         << error->displayText();
     delete error;
   }
@@ -61,7 +65,7 @@ TEST_F(TransportErrorMapperTest, CertificateFailuresAreClearAndFinal) {
   const CallFailure failure = TransportErrorMapper::map(
       Poco::Net::SSLException("error:0A000086:SSL routines::certificate verify failed"),
       TransportPhase::Send, context);
-  EXPECT_FALSE(failure.retry);
+  EXPECT_FALSE(RetryPolicy::mayRetry(failure));
   EXPECT_FALSE(failure.error.retryable);
   EXPECT_NE(failure.error.message.find("TLS certificate verification failed"), std::string::npos);
 }
@@ -92,7 +96,7 @@ TEST_F(TransportErrorMapperTest, ClosedWithoutAnAnswerSaysTheRequestMayHaveBeenP
            new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException()}) {
     CallFailure failure = TransportErrorMapper::map(*error, TransportPhase::Receive, context);
     EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable) << error->displayText();
-    EXPECT_FALSE(failure.retry);
+    EXPECT_FALSE(RetryPolicy::mayRetry(failure));
     const std::string message = std::move(failure).finish("m", 1).message;
     EXPECT_NE(message.find("the request may have been processed"), std::string::npos) << message;
     EXPECT_NE(message.find("not retried"), std::string::npos) << message;

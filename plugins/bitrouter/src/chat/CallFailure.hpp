@@ -13,10 +13,12 @@
 
 namespace agent::bitrouter {
 
-struct CallFailure {
-  ModelError error;    // kind, status, retryAfter, requestId, partialText; message = what happened
-  std::string hint;    // what to do about it; may be empty
-  bool retry = false;  // the retry policy allows another attempt after this failure
+struct [[nodiscard]] CallFailure {
+  ModelError error;  // kind, status, retryable, retryAfter, requestId, partialText; message = what
+  std::string hint;  // what to do about it; may be empty
+  // The request may have reached BitRouter (it was fully written, or the failure came after).
+  // Not a second retry flag: a fact the retry policy weighs with error.retryable.
+  bool requestSent = true;
 
   static CallFailure make(ErrorKind kind, std::string what, std::string hint = {},
                           int httpStatus = 0);

@@ -9,11 +9,7 @@
 #include "chat/ErrorEnvelopeParser.hpp"
 #include "chat/HttpErrorMapper.hpp"
 #include "chat/TextExcerpt.hpp"
-#include "chat/TokenEstimator.hpp"
 #include "schema/StructuredOutput.hpp"
-#include "transport/RequestHeaders.hpp"
-#include "transport/RequestId.hpp"
-#include "transport/TransportErrorMapper.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -21,89 +17,82 @@ namespace {
 // Error bodies are short; reading more than this only to print 300 bytes is pointless.
 constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
 
+// The characters the request carries as text: system + prompt, or the messages.
+std::size_t promptCharacters(const GenerateTextParams& params) noexcept {
+  std::size_t total = params.system ? params.system->size() : 0;
+  if (params.messages.empty()) return total + params.prompt.size();
+  for (const ChatMessage& message : params.messages)
+    total += message.content.size();
+  return total;
+}
+
 }  // namespace
+
+std::int64_t estimateTokens(std::size_t characters) noexcept {
+  return static_cast<std::int64_t>((characters + kCharsPerToken - 1) / kCharsPerToken);
+}
+
+TokenUsage estimateUsage(const GenerateTextParams& params, std::size_t completionCharacters) {
+  TokenUsage usage;
+  usage.promptTokens = estimateTokens(promptCharacters(params));
+  usage.completionTokens = estimateTokens(completionCharacters);
+  usage.totalTokens = usage.promptTokens + usage.completionTokens;
+  usage.estimated = true;
+  return usage;
+}
 
 CallFailure ChatAttempt::fail(CallFailure failure, int httpStatus, std::string partialText) const {
   if (failure.error.httpStatus == 0) failure.error.httpStatus = httpStatus;
-  failure.error.requestId = requestId_;
+  failure.error.requestId = transport_.requestId();
   failure.error.partialText = std::move(partialText);
   return failure;
 }
 
 ChatAttempt::Outcome ChatAttempt::run() {
-  HttpSessionPool::Lease lease = context_.pool.acquire();
-  rapidjson::StringBuffer& body = lease.buffers().request;
+  rapidjson::StringBuffer& body = transport_.buffers().request;
   const ChatRequest request{model_.model, params_, schema_, config_.structuredOutputs, stream_};
   if (auto problem = ChatRequestBuilder::build(request, body)) {
+    transport_.release(true);  // nothing was sent on it
     return CallFailure::make(ErrorKind::BadRequest, *problem, "no request was sent");
   }
   const std::string_view json(body.GetString(), body.GetSize());
-
-  for (bool reconnected = false;;) {
-    requestId_ = newRequestId();  // fresh per request, even for the keep-alive replay
-    Poco::Net::HTTPRequest httpRequest =
-        RequestHeaders::chat(config_, requestId_, stream_, json.size());
-    Exchange result;
-    exchange(config_, lease, httpRequest, json, deadline_, context_.watchdog, result);
-    if (!result.failure) {
-      Outcome outcome = handleResponse(lease, result);
-      // Disarmed before the lease goes back; a socket the watchdog shut down is never reused,
-      // even when the reply was already complete.
-      result.watch.disarm();
-      if (result.watch.fired()) lease.discard();
-      return outcome;
-    }
-    result.watch.disarm();
-    if (result.stale && lease.reused() && !reconnected) {
-      // Poco's keep-alive race, caught while sending: the server closed the idle connection, so
-      // it cannot have the whole request. Sending it on a fresh connection is safe and does not
-      // count as a retry. (A failure after sending is not replayed: see ChatAttempt.hpp.)
-      if (context_.log) {
-        context_.log(LogLevel::Debug,
-                     "kept-alive connection to BitRouter was closed; reconnecting");
-      }
-      lease.resetConnection();
-      reconnected = true;
-      continue;
-    }
-    lease.discard();
-    return fail(std::move(*result.failure), 0);
-  }
+  Expected<ResponseHead, CallFailure> head =
+      transport_.send({CallTransport::Method::ChatCompletion, stream_, json});
+  if (!head) return fail(std::move(head).error(), 0);
+  reusable_ = false;
+  Outcome outcome = handleResponse(head.value());
+  transport_.release(reusable_);
+  return outcome;
 }
 
-ChatAttempt::Outcome ChatAttempt::handleResponse(HttpSessionPool::Lease& lease,
-                                                 Exchange& exchange) {
-  const Poco::Net::HTTPResponse& response = exchange.response;
-  const int status = static_cast<int>(response.getStatus());
-  const bool success = status >= 200 && status < 300;
-  BodyReader reader(lease.session(), lease.timeouts(), *exchange.body, &exchange.watch);
-  if (success && stream_ && isEventStream(response.getContentType())) {
-    return readStream(lease, reader);
-  }
+ChatAttempt::Outcome ChatAttempt::handleResponse(const ResponseHead& head) {
+  const int status = head.status;
+  if (head.success() && stream_ && head.eventStream()) return readStream();
 
-  CallBuffers& buffers = lease.buffers();
-  std::string& body = buffers.response;
-  const std::size_t limit = success ? config_.maxResponseBytes : kMaxErrorBodyBytes;
-  BodyOutcome read = readBody(config_, reader, response, body, limit, buffers.read, deadline_);
-  if (!read.reusable) lease.discard();
-  if (read.failure) return fail(std::move(*read.failure), status);
+  std::string& body = transport_.buffers().response;
+  const std::size_t limit = head.success() ? config_.maxResponseBytes : kMaxErrorBodyBytes;
+  Expected<BodyRead, CallFailure> read = transport_.readBody(body, limit);
+  if (!read) return fail(std::move(read).error(), status);
+  reusable_ = read.value().reusable;
 
-  if (!success) {
+  if (!head.success()) {
     // An oversized error body is cut, not fatal: its start carries the message.
-    const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(body, context_.redactor);
+    const ErrorEnvelope envelope = ErrorEnvelopeParser::parse(body, redactor_);
     const ErrorContext context{model_, config_.baseUrl, config_.hasApiKey()};
-    return fail(HttpErrorMapper::fromResponse(status, response.getReason(), envelope,
-                                              retryAfterFrom(response), context),
-                status);
+    return fail(
+        HttpErrorMapper::fromResponse(status, head.reason, envelope, head.retryAfter, context),
+        status);
   }
-  if (read.cutShort()) return fail(cutShortFailure(body.size(), *read.promisedBytes), status);
-  if (read.tooLarge) {
+  if (read.value().cutShort()) {
+    return fail(cutShortFailure(body.size(), *read.value().promisedBytes), status);
+  }
+  if (read.value().tooLarge) {
     return fail(CallFailure::make(ErrorKind::BadResponse, tooLargeMessage(config_.maxResponseBytes),
                                   "raise BITROUTER_MAX_RESPONSE_BYTES or lower maxTokens"),
                 status);
   }
   Expected<ChatCompletion> parsed = ChatResponseParser::parse(body);
-  if (!parsed) return fail(CallFailure{std::move(parsed.error()), {}, false}, status);
+  if (!parsed) return fail(CallFailure{std::move(parsed.error()), {}}, status);
   ChatCompletion& completion = parsed.value();
   std::size_t delivered = 0;
   if (stream_ && !completion.text.empty()) {
@@ -121,13 +110,12 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(HttpSessionPool::Lease& lease,
   return succeed(std::move(completion.text), completion.finishReason, completion.usage, delivered);
 }
 
-ChatAttempt::Outcome ChatAttempt::readStream(HttpSessionPool::Lease& lease, BodyReader& reader) {
-  CallBuffers& buffers = lease.buffers();
-  ChatStreamReader streamReader(reader, buffers, deadline_,
-                                {config_.streamIdleTimeout, config_.maxResponseBytes},
-                                context_.redactor);
+ChatAttempt::Outcome ChatAttempt::readStream() {
+  CallBuffers& buffers = transport_.buffers();
+  ChatStreamReader streamReader(transport_, buffers,
+                                {config_.streamIdleTimeout, config_.maxResponseBytes}, redactor_);
   const ChatStreamReader::Result result = streamReader.run(params_.onChunk);
-  if (!result.clean) lease.discard();
+  reusable_ = result.clean;
 
   StreamAccumulator& stream = buffers.stream;
   using End = ChatStreamReader::End;
@@ -152,6 +140,7 @@ ChatAttempt::Outcome ChatAttempt::readStream(HttpSessionPool::Lease& lease, Body
     case End::Cancelled:
       failure = CallFailure::make(ErrorKind::Cancelled,
                                   "the stream was cancelled by the caller after " + count);
+      failure.error.retryable = false;
       break;
     case End::IdleTimeout:
       failure = CallFailure::make(ErrorKind::Timeout,
@@ -160,9 +149,9 @@ ChatAttempt::Outcome ChatAttempt::readStream(HttpSessionPool::Lease& lease, Body
                                       " ms (BITROUTER_STREAM_IDLE_TIMEOUT_MS) after " + count,
                                   "raise BITROUTER_STREAM_IDLE_TIMEOUT_MS for slow models");
       break;
-    case End::Deadline:
-      failure = TransportErrorMapper::deadline(
-          transportContext(config_, deadline_, config_.connectTimeout));
+    case End::Stopped:
+      failure = transport_.stopFailure();
+      if (failure.error.kind == ErrorKind::Cancelled) failure.error.message += " after " + count;
       break;
     case End::TooLarge:
       failure = CallFailure::make(ErrorKind::BadResponse, tooLargeMessage(config_.maxResponseBytes),
@@ -183,7 +172,6 @@ ChatAttempt::Outcome ChatAttempt::readStream(HttpSessionPool::Lease& lease, Body
     case End::Finished:
       break;
   }
-  failure.retry = false;  // a started stream is never replayed
   return fail(std::move(failure), 200, stream.text().substr(0, chars));
 }
 
@@ -199,14 +187,14 @@ ChatAttempt::Outcome ChatAttempt::succeed(std::string text, const std::string& f
           finishReason == "length"
               ? "the reply was cut at maxTokens (finish_reason 'length'); raise maxTokens"
               : std::string();
-      return fail(CallFailure{std::move(json.error()), hint, false}, 200,
-                  text.substr(0, delivered));
+      return fail(CallFailure{std::move(json.error()), hint}, 200, text.substr(0, delivered));
     }
     text = std::move(json.value());
   }
   output.text = std::move(text);
   output.finishReason = finishReason;
   output.model = model_.model;
+  output.requestId = transport_.requestId();
   return output;
 }
 

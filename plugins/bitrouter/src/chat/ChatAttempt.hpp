@@ -1,76 +1,70 @@
 // ChatAttempt: one attempt of a chat call - a request on a pooled connection, and its answer.
 //
-// Builds the body into the connection's buffer, sends it, then reads a JSON reply or an SSE
-// stream and turns whatever happened into a ModelOutput or a CallFailure. A kept-alive
-// connection that fails while the request is still being sent is closed and the request sent
-// once more on a fresh one (Poco's keep-alive race, not a retry); once the request is written it
-// is never sent again here, because BitRouter may already be running (and billing) it.
-// Whether to try again is the caller's decision (BitRouterClient).
+// Builds the body into the connection's buffer, has the call's CallTransport send it, then reads
+// a JSON reply or an SSE stream and turns whatever happened into a ModelOutput or a CallFailure.
+// The wire work (connection, deadline, cancellation, the keep-alive race) is the transport's;
+// whether to try again is the caller's decision (BitRouterClient).
 #pragma once
 
-#include <functional>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "agent/GenerateTextParams.hpp"
-#include "agent/HostServices.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
 #include "chat/CallFailure.hpp"
-#include "config/ModelTiers.hpp"
 #include "config/Redactor.hpp"
 #include "schema/CompiledSchema.hpp"
-#include "transport/BodyReader.hpp"
-#include "transport/Deadline.hpp"
-#include "transport/DeadlineWatchdog.hpp"
-#include "transport/HttpExchange.hpp"
-#include "transport/HttpSessionPool.hpp"
+#include "transport/CallTransport.hpp"
 
 namespace agent::bitrouter {
+
+/// Token counts when BitRouter sends no usage (always, on streams): about four characters per
+/// token, the usual rule of thumb for English text with GPT-style tokenizers; MODEL_USED marks
+/// such numbers as estimated.
+inline constexpr std::size_t kCharsPerToken = 4;
+std::int64_t estimateTokens(std::size_t characters) noexcept;
+/// Estimated usage for a call whose reply has `completionCharacters` characters (the prompt's
+/// characters are system + prompt, or the messages).
+TokenUsage estimateUsage(const GenerateTextParams& params, std::size_t completionCharacters);
 
 class ChatAttempt {
  public:
   using Outcome = std::variant<ModelOutput, CallFailure>;
-  using Log = std::function<void(LogLevel, std::string_view)>;
 
-  /// What every attempt of a client shares.
-  struct Context {
-    const BitRouterConfig& config;
-    HttpSessionPool& pool;
-    DeadlineWatchdog& watchdog;
-    const Redactor& redactor;
-    const Log& log;
-  };
-
-  ChatAttempt(const Context& context, const ModelChoice& model, const GenerateTextParams& params,
-              const CompiledSchema* schema, bool stream, const Deadline& deadline) noexcept
-      : context_(context),
-        config_(context.config),
+  ChatAttempt(const BitRouterConfig& config, CallTransport& transport, const Redactor& redactor,
+              const ModelChoice& model, const GenerateTextParams& params,
+              const CompiledSchema* schema, bool stream) noexcept
+      : config_(config),
+        transport_(transport),
+        redactor_(redactor),
         model_(model),
         params_(params),
         schema_(schema),
-        stream_(stream),
-        deadline_(deadline) {}
+        stream_(stream) {}
 
-  Outcome run();
+  [[nodiscard]] Outcome run();
 
  private:
-  Outcome handleResponse(HttpSessionPool::Lease& lease, Exchange& exchange);
-  Outcome readStream(HttpSessionPool::Lease& lease, BodyReader& reader);
+  Outcome handleResponse(const ResponseHead& head);
+  Outcome readStream();
   Outcome succeed(std::string text, const std::string& finishReason,
                   const std::optional<TokenUsage>& usage, std::size_t delivered);
   CallFailure fail(CallFailure failure, int httpStatus, std::string partialText = {}) const;
 
-  const Context& context_;
   const BitRouterConfig& config_;
+  CallTransport& transport_;
+  const Redactor& redactor_;
   const ModelChoice& model_;
   const GenerateTextParams& params_;
   const CompiledSchema* schema_;
   bool stream_;
-  const Deadline& deadline_;
-  std::string requestId_;
+  bool reusable_ = false;  // the connection is clean for the next call
 };
 
 }  // namespace agent::bitrouter

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <exception>
 
-#include <Poco/Exception.h>
-
 #include "chat/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
@@ -17,15 +15,12 @@ constexpr std::size_t kDrainLimit = 64 * 1024;
 
 bool ChatStreamReader::drain() {
   std::size_t drained = 0;
-  try {
-    while (drained <= kDrainLimit) {
-      const auto timeout = std::min(kDrainTimeout, deadline_.remaining());
-      if (timeout.count() <= 0) return false;
-      const std::size_t n = reader_.readSome(buffers_.read.data(), buffers_.read.size(), timeout);
-      if (n == 0) return true;
-      drained += n;
-    }
-  } catch (...) {
+  while (drained <= kDrainLimit) {
+    const ReadResult read =
+        transport_.read(buffers_.read.data(), buffers_.read.size(), kDrainTimeout);
+    if (read.status == ReadResult::Status::End) return true;
+    if (read.status != ReadResult::Status::Data) return false;
+    drained += read.bytes;
   }
   return false;
 }
@@ -80,31 +75,27 @@ ChatStreamReader::Result ChatStreamReader::run(const ChunkCallback& onChunk) {
   };
 
   while (!stop) {
-    const std::chrono::milliseconds remaining = deadline_.remaining();
-    if (remaining.count() <= 0) {
-      result.end = End::Deadline;
-      return result;
+    const ReadResult read =
+        transport_.read(buffers_.read.data(), buffers_.read.size(), limits_.idleTimeout);
+    switch (read.status) {
+      case ReadResult::Status::Data:
+        break;
+      case ReadResult::Status::End:
+        // The end of the body - or a cut connection, which Poco cannot tell apart.
+        result.end = stream.finished() ? End::Finished : End::Truncated;
+        return result;
+      case ReadResult::Status::IdleTimeout:
+        result.end = End::IdleTimeout;
+        return result;
+      case ReadResult::Status::Stopped:
+        result.end = End::Stopped;
+        return result;
+      case ReadResult::Status::Failed:
+        result.end = End::ReadFailed;
+        result.detail = read.detail;
+        return result;
     }
-    const bool deadlineBound = remaining <= limits_.idleTimeout;
-    std::size_t n = 0;
-    try {
-      n = reader_.readSome(buffers_.read.data(), buffers_.read.size(),
-                           std::min(remaining, limits_.idleTimeout));
-    } catch (const Poco::TimeoutException&) {
-      // expired(): the deadline watchdog ended a read that was bound by the idle allowance.
-      result.end = deadlineBound || deadline_.expired() ? End::Deadline : End::IdleTimeout;
-      return result;
-    } catch (const Poco::Exception& error) {
-      result.end = End::ReadFailed;
-      result.detail = textExcerpt(error.displayText(), 160);
-      return result;
-    }
-    if (n == 0) {
-      // The end of the body - or a cut connection, which Poco cannot tell apart.
-      result.end = stream.finished() ? End::Finished : End::Truncated;
-      return result;
-    }
-    parser.feed(std::string_view(buffers_.read.data(), n), onEvent);
+    parser.feed(std::string_view(buffers_.read.data(), read.bytes), onEvent);
     if (!stop && parser.pendingBytes() > limits_.maxBytes) {
       result.end = End::TooLarge;
       return result;

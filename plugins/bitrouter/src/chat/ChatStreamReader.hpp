@@ -3,9 +3,9 @@
 // Bytes go from the socket to the SSE parser as each read delivers them, and every content
 // delta reaches onChunk as its frame completes. The reader decides how a stream ended; only a
 // finish_reason makes it a success, because Poco reports a connection cut mid-stream as a clean
-// end of body (P9) and BitRouter may send [DONE] without a finish chunk. Two clocks apply
+// end of body and BitRouter may send [DONE] without a finish chunk. Two clocks apply
 // between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than BitRouter's
-// 30 s keepalive) and the call's deadline.
+// 30 s keepalive) and the call's deadline, which the transport holds.
 #pragma once
 
 #include <chrono>
@@ -14,9 +14,8 @@
 
 #include "agent/GenerateTextParams.hpp"
 #include "config/Redactor.hpp"
-#include "transport/BodyReader.hpp"
 #include "transport/CallBuffers.hpp"
-#include "transport/Deadline.hpp"
+#include "transport/CallTransport.hpp"
 
 namespace agent::bitrouter {
 
@@ -28,14 +27,14 @@ class ChatStreamReader {
     ErrorFrame,      // data: {"error": ...}; see buffers.stream.error()
     Cancelled,       // onChunk returned false
     IdleTimeout,     // nothing arrived within the idle allowance
-    Deadline,        // the call's deadline passed
+    Stopped,         // the call's deadline passed or the caller cancelled it
     TooLarge,        // the text (or a pending event) passed the response limit
     Malformed,       // a frame that is not a JSON object; see buffers.stream.problem()
     ReadFailed,      // the connection failed; see detail
     CallbackFailed,  // onChunk threw; see detail
   };
 
-  struct Result {
+  struct [[nodiscard]] Result {
     End end = End::Truncated;
     bool clean = false;         // the body was read to its end after [DONE]: reusable
     std::size_t delivered = 0;  // characters handed to onChunk
@@ -47,13 +46,9 @@ class ChatStreamReader {
     std::size_t maxBytes;
   };
 
-  ChatStreamReader(BodyReader& reader, CallBuffers& buffers, const Deadline& deadline,
-                   Limits limits, const Redactor& redactor) noexcept
-      : reader_(reader),
-        buffers_(buffers),
-        deadline_(deadline),
-        limits_(limits),
-        redactor_(redactor) {}
+  ChatStreamReader(CallTransport& transport, CallBuffers& buffers, Limits limits,
+                   const Redactor& redactor) noexcept
+      : transport_(transport), buffers_(buffers), limits_(limits), redactor_(redactor) {}
 
   Result run(const ChunkCallback& onChunk);
 
@@ -61,9 +56,8 @@ class ChatStreamReader {
   // Reads what is left after [DONE] (normally just the chunked terminator). True at a clean end.
   bool drain();
 
-  BodyReader& reader_;
+  CallTransport& transport_;
   CallBuffers& buffers_;
-  const Deadline& deadline_;
   Limits limits_;
   const Redactor& redactor_;
 };

@@ -116,8 +116,11 @@ CallFailure HttpErrorMapper::fromResponse(int status, std::string_view reason,
   CallFailure failure = CallFailure::make(kindForStatus(status), std::move(what),
                                           hintFor(status, envelope, retryAfter, context), status);
   failure.error.retryAfter = retryAfter;
-  failure.retry = RetryPolicy::isRetryableStatus(status, envelope.code);
-  if (status == 502 && !failure.retry) failure.error.retryable = false;
+  // A 502 other than upstream_invalid_response means a bad key or model upstream: trying
+  // again (here or on another provider through MODEL_FAILOVER) cannot help.
+  if (status == 502 && !RetryPolicy::isRetryableStatus(status, envelope.code)) {
+    failure.error.retryable = false;
+  }
   return failure;
 }
 
@@ -130,7 +133,6 @@ CallFailure HttpErrorMapper::fromStreamError(const ErrorEnvelope& envelope,
   CallFailure failure =
       CallFailure::make(kindForStreamCode(envelope.code), std::move(what),
                         "a stream that has started is not retried; retry the call", 200);
-  failure.retry = false;
   return failure;
 }
 

@@ -10,10 +10,10 @@
 #include <optional>
 #include <string_view>
 
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
 #include "chat/CallFailure.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
-#include "config/BaseUrl.hpp"
-#include "config/ModelTiers.hpp"
 
 namespace agent::bitrouter {
 

@@ -41,6 +41,21 @@ bool RetryPolicy::isRetryableStatus(int status, std::string_view code) noexcept 
   }
 }
 
+bool RetryPolicy::mayRetry(const CallFailure& failure) noexcept {
+  const ModelError& error = failure.error;
+  if (!error.retryable) return false;
+  if (!failure.requestSent) return true;
+  switch (error.httpStatus) {
+    case 429:
+    case 502:  // retryable only with upstream_invalid_response (HttpErrorMapper)
+    case 503:
+    case 504:
+      return true;
+    default:
+      return false;
+  }
+}
+
 RetryPolicy::Milliseconds RetryPolicy::backoff(int retry, double random) const noexcept {
   if (baseDelay_.count() == 0) return Milliseconds::zero();
   const int doublings = std::clamp(retry - 1, 0, 30);

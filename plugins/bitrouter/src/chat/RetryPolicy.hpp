@@ -1,6 +1,6 @@
 // RetryPolicy: which failures are worth another attempt, and how long to wait first.
 //
-// BitRouter already walks every upstream route before it answers (contract §9), so the plugin
+// BitRouter already walks every upstream route before it answers, so the plugin
 // retries sparingly: 429, 503, 504, 502 upstream_invalid_response and failures to connect, at
 // most BITROUTER_MAX_RETRIES times. The wait honours Retry-After (delta-seconds or HTTP-date);
 // otherwise it is exponential (base x 2^n, capped) with jitter so that many agents throttled
@@ -11,13 +11,15 @@
 #include <optional>
 #include <string_view>
 
+#include "chat/CallFailure.hpp"
+
 namespace agent::bitrouter {
 
 class RetryPolicy {
  public:
   using Milliseconds = std::chrono::milliseconds;
 
-  struct Plan {
+  struct [[nodiscard]] Plan {
     bool retry = false;
     bool stoppedByDeadline = false;  // a retry was allowed but the wait would pass the deadline
     Milliseconds wait{0};
@@ -34,8 +36,14 @@ class RetryPolicy {
   Milliseconds backoff(int retry, double unitRandom) const noexcept;
   Milliseconds backoff(int retry) const;  // random jitter
 
+  /// Whether the plugin sends a failed attempt's request again: the error must be retryable,
+  /// and the request either not sent (a failed connect) or answered with 429, 502 (only
+  /// upstream_invalid_response is retryable), 503 or 504. Anything else that was sent may still
+  /// run and bill, and a stream that started is never replayed.
+  static bool mayRetry(const CallFailure& failure) noexcept;
+
   /// Whether attempt `attempts` (1-based, just failed) is followed by another, and after what
-  /// wait. `retryable` is the failure's classification; `retryAfter` the server's hint.
+  /// wait. `retryable` is mayRetry() of the failure; `retryAfter` the server's hint.
   Plan plan(int attempts, bool retryable, std::optional<Milliseconds> retryAfter,
             Milliseconds remaining) const;
 

@@ -1,9 +1,10 @@
-#include "config/BaseUrl.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
 
 #include <charconv>
 
+#include "agent/bitrouter/ConfigError.hpp"
 #include "agent/support/Text.hpp"
-#include "config/ConfigError.hpp"
+#include "config/Redactor.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -23,6 +24,10 @@ bool isHostChar(char c) {
 constexpr std::size_t kMaxEcho = 80;
 
 }  // namespace
+
+BaseUrl BaseUrl::parse(std::string_view url) {
+  return parse(url, Redactor());
+}
 
 BaseUrl BaseUrl::parse(std::string_view url, const Redactor& redactor) {
   // Never the key, even when it was pasted here by mistake (see Redactor::quoteSetting).

@@ -1,4 +1,5 @@
-// Deadline: the whole-call budget (BITROUTER_TIMEOUT_MS) on a monotonic clock.
+// Deadline: the whole-call budget on a monotonic clock: BITROUTER_TIMEOUT_MS, or the caller's
+// own deadline (GenerateTextParams::deadline) when that is sooner.
 //
 // Every blocking step (connect, send, each read, each retry wait) takes its timeout from
 // remaining(), so the call ends on time even while it is blocked in a read.
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace agent::bitrouter {
 
@@ -13,8 +15,16 @@ class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Deadline(std::chrono::milliseconds budget)
-      : budget_(budget), start_(Clock::now()), end_(start_ + budget) {}
+  explicit Deadline(std::chrono::milliseconds setting,
+                    std::optional<Clock::time_point> callerEnd = std::nullopt)
+      : start_(Clock::now()), end_(start_ + setting), budget_(setting) {
+    if (callerEnd && *callerEnd < end_) {
+      end_ = *callerEnd;
+      budget_ = std::max(std::chrono::milliseconds::zero(),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(end_ - start_));
+      fromCaller_ = true;
+    }
+  }
 
   std::chrono::milliseconds remaining() const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end_ - Clock::now());
@@ -23,15 +33,19 @@ class Deadline {
   bool expired() const { return Clock::now() >= end_; }
   /// When the budget runs out (what DeadlineWatchdog waits for).
   Clock::time_point end() const noexcept { return end_; }
+  /// The whole budget, as given when the call began.
   std::chrono::milliseconds budget() const noexcept { return budget_; }
+  /// True when the caller's deadline came before BITROUTER_TIMEOUT_MS.
+  bool fromCaller() const noexcept { return fromCaller_; }
   std::chrono::milliseconds elapsed() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   }
 
  private:
-  std::chrono::milliseconds budget_;
   Clock::time_point start_;
   Clock::time_point end_;
+  std::chrono::milliseconds budget_;
+  bool fromCaller_ = false;
 };
 
 }  // namespace agent::bitrouter

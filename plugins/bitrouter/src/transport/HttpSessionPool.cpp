@@ -14,8 +14,10 @@ namespace agent::bitrouter {
 namespace {
 
 // Poco measures keep-alive from the start of the previous request, which would drop every
-// connection that served a long generation; the pool measures idleness itself instead.
-const Poco::Timespan kPocoKeepAlive(24 * 3600, 0);
+// connection that served a long generation; the pool measures idleness itself instead. Longer
+// than any call may last (BITROUTER_TIMEOUT_MS is at most a day), so Poco never reconnects on
+// its own under the deadline watchdog's socket duplicate.
+const Poco::Timespan kPocoKeepAlive(400L * 24 * 3600, 0);
 
 }  // namespace
 
@@ -39,12 +41,17 @@ HttpSessionPool::Lease::~Lease() {
   pool_->release(std::move(slot_), broken_ || unwinding);
 }
 
-void HttpSessionPool::Lease::resetConnection() noexcept {
+void HttpSessionPool::Slot::closeConnection() noexcept {
   try {
-    slot_->session->reset();
+    session->reset();
   } catch (...) {
   }
-  slot_->timeouts.forget();
+  timeouts.forget();
+  duplicate.reset();
+}
+
+void HttpSessionPool::Lease::resetConnection() noexcept {
+  slot_->closeConnection();
   reused_ = false;
 }
 
@@ -55,6 +62,7 @@ HttpSessionPool::HttpSessionPool(const BaseUrl& baseUrl, Options options)
 
 // Sessions go before the TLS context that their sockets use.
 HttpSessionPool::~HttpSessionPool() {
+  MutexLock lock(mutex_);
   idle_.clear();
 }
 
@@ -74,7 +82,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSessionPool::newSession() cons
 HttpSessionPool::Lease HttpSessionPool::acquire() {
   std::unique_ptr<Slot> slot;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     if (!idle_.empty()) {
       slot = std::move(idle_.back());  // the most recently used is the most likely alive
       idle_.pop_back();
@@ -100,25 +108,16 @@ HttpSessionPool::Lease HttpSessionPool::acquire() {
         ::recv(session.socket().impl()->sockfd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     alive = peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
-  if (!alive && session.connected()) {
-    try {
-      session.reset();
-    } catch (...) {
-    }
-    slot->timeouts.forget();
-  }
+  if (!alive && session.connected()) slot->closeConnection();
   return Lease(*this, std::move(slot), alive);
 }
 
 void HttpSessionPool::release(std::unique_ptr<Slot> slot, bool broken) noexcept {
   try {
-    if (broken) {
-      slot->session->reset();
-      slot->timeouts.forget();
-    }
+    if (broken) slot->closeConnection();
     slot->buffers.trim();
     slot->idleSince = std::chrono::steady_clock::now();
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     if (idle_.size() < options_.maxIdle) idle_.push_back(std::move(slot));
   } catch (...) {
     // Dropping the slot closes its connection; nothing else to do.
@@ -126,7 +125,7 @@ void HttpSessionPool::release(std::unique_ptr<Slot> slot, bool broken) noexcept 
 }
 
 std::size_t HttpSessionPool::idleCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return idle_.size();
 }
 

@@ -12,13 +12,16 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
 
-#include "config/BaseUrl.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "agent/bitrouter/BitRouterClient.hpp"
+#include "agent/support/ThreadSafety.hpp"
 #include "transport/CallBuffers.hpp"
+#include "transport/DeadlineWatchdog.hpp"
 #include "transport/SocketTimeouts.hpp"
 
 namespace agent::bitrouter {
@@ -31,14 +34,15 @@ class HttpSessionPool {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     CallBuffers buffers;
     SocketTimeouts timeouts;
+    SocketDuplicate duplicate;       // for the watchdog; made once per connection
+    Poco::Net::HTTPRequest request;  // the last request's headers, updated in place
     std::chrono::steady_clock::time_point idleSince;
+
+    void closeConnection() noexcept;  // the session's socket and what belongs to it
   };
 
  public:
-  struct Options {
-    std::size_t maxIdle = 16;
-    std::chrono::milliseconds idleTimeout{4000};
-  };
+  using Options = ConnectionPoolOptions;
 
   class Lease {
    public:
@@ -49,6 +53,8 @@ class HttpSessionPool {
     Poco::Net::HTTPClientSession& session() noexcept { return *slot_->session; }
     CallBuffers& buffers() noexcept { return slot_->buffers; }
     SocketTimeouts& timeouts() noexcept { return slot_->timeouts; }
+    SocketDuplicate& duplicate() noexcept { return slot_->duplicate; }
+    Poco::Net::HTTPRequest& request() noexcept { return slot_->request; }
 
     /// True when the session holds a kept-alive connection from an earlier call (the case in
     /// which the server may have closed it meanwhile).
@@ -89,8 +95,8 @@ class HttpSessionPool {
   BaseUrl baseUrl_;
   Options options_;
   std::unique_ptr<TlsContext> tls_;  // https only
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Slot>> idle_;
+  mutable Mutex mutex_;
+  std::vector<std::unique_ptr<Slot>> idle_ AGENT_GUARDED_BY(mutex_);
 };
 
 }  // namespace agent::bitrouter

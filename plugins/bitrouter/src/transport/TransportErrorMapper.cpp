@@ -30,7 +30,7 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
     CallFailure failure = CallFailure::make(
         ErrorKind::Unavailable, "cannot connect to BitRouter at " + url + " (connection refused)",
         "is BitRouter running at " + url + "?");
-    failure.retry = true;
+    failure.requestSent = false;
     return failure;
   }
   if (is<Poco::Net::DNSException>(exception)) {
@@ -38,7 +38,7 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
         ErrorKind::Unavailable,
         "cannot resolve host '" + context.baseUrl.host + "' of BITROUTER_BASE_URL",
         "check BITROUTER_BASE_URL (" + url + ")");
-    failure.retry = true;
+    failure.requestSent = false;
     return failure;
   }
   if (is<Poco::TimeoutException>(exception)) {
@@ -48,7 +48,7 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
                           "connecting to BitRouter at " + url + " timed out after " +
                               ms(context.connectTimeout) + " (BITROUTER_CONNECT_TIMEOUT_MS)",
                           "is BitRouter running at " + url + "?");
-    failure.retry = true;
+    failure.requestSent = false;
     return failure;
   }
   if (is<Poco::Net::SSLException>(exception)) {
@@ -67,6 +67,7 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
                                 "TLS handshake with " + url + " failed (" + detail(exception) + ")",
                                 "check that " + url + " speaks HTTPS");
     failure.error.retryable = false;  // trying again cannot fix a certificate or protocol
+    failure.requestSent = false;
     return failure;
   }
   // Anything else before the request was fully written (reset, broken pipe): BitRouter
@@ -75,7 +76,7 @@ CallFailure sendFailure(const Poco::Exception& exception, const TransportContext
       ErrorKind::Unavailable,
       "sending the request to BitRouter at " + url + " failed (" + detail(exception) + ")",
       "is BitRouter running at " + url + "?");
-  failure.retry = true;
+  failure.requestSent = false;
   return failure;
 }
 
@@ -113,11 +114,17 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
 }  // namespace
 
 CallFailure TransportErrorMapper::deadline(const TransportContext& context) {
-  CallFailure failure = CallFailure::make(ErrorKind::Timeout,
-                                          "no complete response from BitRouter within " +
-                                              ms(context.callTimeout) + " (BITROUTER_TIMEOUT_MS)",
-                                          "raise BITROUTER_TIMEOUT_MS for long generations");
-  failure.retry = false;  // the budget is spent
+  CallFailure failure =
+      context.callerDeadline
+          ? CallFailure::make(ErrorKind::Timeout,
+                              "no complete response from BitRouter within the call's own "
+                              "deadline (" +
+                                  ms(context.callTimeout) + ", sooner than BITROUTER_TIMEOUT_MS)",
+                              "give the call more time")
+          : CallFailure::make(ErrorKind::Timeout,
+                              "no complete response from BitRouter within " +
+                                  ms(context.callTimeout) + " (BITROUTER_TIMEOUT_MS)",
+                              "raise BITROUTER_TIMEOUT_MS for long generations");
   return failure;
 }
 

@@ -10,8 +10,8 @@
 
 #include <Poco/Exception.h>
 
+#include "agent/bitrouter/BaseUrl.hpp"
 #include "chat/CallFailure.hpp"
-#include "config/BaseUrl.hpp"
 
 namespace agent::bitrouter {
 
@@ -23,8 +23,9 @@ enum class TransportPhase {
 struct TransportContext {
   const BaseUrl& baseUrl;
   std::chrono::milliseconds connectTimeout;  // BITROUTER_CONNECT_TIMEOUT_MS
-  std::chrono::milliseconds callTimeout;     // BITROUTER_TIMEOUT_MS
+  std::chrono::milliseconds callTimeout;     // BITROUTER_TIMEOUT_MS, or the caller's sooner one
   bool deadlineExpired = false;              // the whole-call budget is spent
+  bool callerDeadline = false;               // callTimeout is the caller's deadline
 };
 
 class TransportErrorMapper {
@@ -32,7 +33,7 @@ class TransportErrorMapper {
   static CallFailure map(const Poco::Exception& exception, TransportPhase phase,
                          const TransportContext& context);
 
-  /// The whole-call deadline passed (BITROUTER_TIMEOUT_MS).
+  /// The whole-call deadline passed (BITROUTER_TIMEOUT_MS, or the caller's when sooner).
   static CallFailure deadline(const TransportContext& context);
 
   /// A failure while sending that leaves a reused keep-alive connection suspect: the server

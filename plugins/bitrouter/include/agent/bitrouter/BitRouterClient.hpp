@@ -1,14 +1,16 @@
 // BitRouterClient: one chat call to BitRouter, end to end, with no dependency on the host.
 //
 // Validates the call locally, builds the body, sends it over a pooled keep-alive connection,
-// reads the JSON reply or the SSE stream, validates structured output, retries what the
-// contract says is safe within the call's deadline, and turns every failure into a one-line
-// ModelError. Thread-safe: any number of threads may call chat() at once (each call uses a
-// connection of its own). Integration tests drive it directly; BitRouterProvider wraps it for
-// the host (tiers and MODEL_USED).
+// reads the JSON reply or the SSE stream, validates structured output, retries what is safe
+// within the call's deadline (BITROUTER_TIMEOUT_MS, or params.deadline when sooner), honours
+// params.cancellation at once, and turns every failure into a one-line ModelError.
+// Thread-safe: any number of threads may call chat() at once (each call uses a connection of its
+// own). Integration tests drive it directly; BitRouterProvider wraps it for the host (tiers and
+// MODEL_USED). Its parts (Poco, RapidJSON) stay behind a pointer.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -17,21 +19,23 @@
 #include "agent/HostServices.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
-#include "chat/RetryPolicy.hpp"
-#include "config/ModelsProbe.hpp"
-#include "config/Redactor.hpp"
-#include "schema/SchemaCache.hpp"
-#include "transport/DeadlineWatchdog.hpp"
-#include "transport/HttpSessionPool.hpp"
+#include "agent/bitrouter/ModelsProbe.hpp"
 
 namespace agent::bitrouter {
+
+/// How many connections the client keeps alive, and for how long.
+struct ConnectionPoolOptions {
+  std::size_t maxIdle = 16;
+  std::chrono::milliseconds idleTimeout{4000};
+};
 
 struct ClientOptions {
   /// Receives the client's own log lines (retries, keep-alive reconnects). Never sees the key.
   std::function<void(LogLevel, std::string_view)> log;
-  /// Waits between attempts; defaults to sleeping. Tests may record instead.
+  /// Waits between attempts; defaults to sleeping (and waking at once at a cancellation). Tests
+  /// may record instead; a cancellation is then seen when the wait returns.
   std::function<void(std::chrono::milliseconds)> sleep;
-  HttpSessionPool::Options pool;
+  ConnectionPoolOptions pool;
 };
 
 class BitRouterClient {
@@ -45,8 +49,8 @@ class BitRouterClient {
 
   /// One chat call for `model`. Streams (stream: true) when params.stream is set and
   /// params.onChunk is given. On success the output carries the text (compact JSON when
-  /// params.responseSchema is set), finish reason, usage (estimated when BitRouter sent none)
-  /// and the model string. Never throws.
+  /// params.responseSchema is set), finish reason, usage (estimated when BitRouter sent none),
+  /// the model string, the request id and the number of attempts. Never throws.
   ModelResult chat(const ModelChoice& model, const GenerateTextParams& params) noexcept;
 
   /// The same for a bare model string (error hints then name no setting).
@@ -55,22 +59,14 @@ class BitRouterClient {
   /// GET /v1/models with `timeout` for the whole exchange. Never throws.
   ModelsProbe listModels(std::chrono::milliseconds timeout) noexcept;
 
-  const BitRouterConfig& config() const noexcept { return config_; }
+  const BitRouterConfig& config() const noexcept;
 
   /// Connections currently kept alive for reuse.
-  std::size_t idleConnections() const { return pool_.idleCount(); }
+  std::size_t idleConnections() const;
 
  private:
-  ModelResult run(const ModelChoice& model, const GenerateTextParams& params);
-  void log(LogLevel level, std::string_view message) const;
-
-  BitRouterConfig config_;
-  ClientOptions options_;
-  Redactor redactor_;
-  RetryPolicy retryPolicy_;
-  HttpSessionPool pool_;
-  SchemaCache schemas_;
-  DeadlineWatchdog watchdog_;  // this client's own; its thread ends with the client
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
 };
 
 }  // namespace agent::bitrouter

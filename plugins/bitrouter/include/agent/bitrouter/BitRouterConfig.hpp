@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <string>
 
-#include "config/BaseUrl.hpp"
-#include "config/ModelTiers.hpp"
-#include "config/SettingLookup.hpp"
+#include "agent/bitrouter/BaseUrl.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
+#include "agent/bitrouter/SettingLookup.hpp"
 
 namespace agent::bitrouter {
 
@@ -42,8 +42,5 @@ struct BitRouterConfig {
 
   bool hasApiKey() const noexcept { return !apiKey.empty(); }
 };
-
-/// BITROUTER_STRUCTURED_OUTPUTS spelling: "true", "1" or "yes", trimmed, any case.
-bool parseStructuredOutputsFlag(std::string_view value) noexcept;
 
 }  // namespace agent::bitrouter

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "config/Redactor.hpp"
-
 namespace agent::bitrouter {
+
+class Redactor;
 
 struct BaseUrl {
   static constexpr std::string_view kDefault = "http://127.0.0.1:4356";
@@ -24,7 +24,8 @@ struct BaseUrl {
 
   /// Parses a base URL. Blank means the default. Throws ConfigError naming BITROUTER_BASE_URL;
   /// the message quotes the value only through `redactor` (it may hold the key by mistake).
-  static BaseUrl parse(std::string_view url, const Redactor& redactor = Redactor());
+  static BaseUrl parse(std::string_view url);
+  static BaseUrl parse(std::string_view url, const Redactor& redactor);
 
   bool https() const noexcept { return scheme == "https"; }
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "agent/ModelType.hpp"
-#include "config/SettingLookup.hpp"
+#include "agent/bitrouter/SettingLookup.hpp"
 
 namespace agent::bitrouter {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/ModelTiers.hpp"
+#include "agent/bitrouter/ModelTiers.hpp"
 
 namespace agent::bitrouter {
 

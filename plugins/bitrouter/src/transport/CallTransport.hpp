@@ -1,0 +1,161 @@
+// CallTransport: the one owner of a call's wire work.
+//
+// It holds the call's limits - the deadline (BITROUTER_TIMEOUT_MS or the caller's own, whichever
+// is sooner), the connect timeout and the stream's idle allowance - and the caller's
+// cancellation, and it leases the pooled connection each attempt uses. It sends a request and
+// reads the answer one socket read at a time, each read with what is left of those limits, and
+// arms the client's DeadlineWatchdog so that a server trickling its headers cannot stretch the
+// call. A cancellation shuts the socket down at once. Poco's exceptions end here: everything
+// above (chat/, the client) gets values.
+//
+// Guarantees kept here: a request that may have been fully written is never sent again; a
+// kept-alive connection that fails while the request is still being written (the server closed
+// it while idle) is reset and the request sent once more on a fresh one; a connection that saw
+// anything unexpected, or that the watchdog shut down, is never reused.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <Poco/Net/HTTPResponse.h>
+
+#include "Expected.hpp"
+#include "agent/Cancellation.hpp"
+#include "agent/HostServices.hpp"
+#include "agent/bitrouter/BitRouterConfig.hpp"
+#include "chat/CallFailure.hpp"
+#include "transport/Deadline.hpp"
+#include "transport/DeadlineWatchdog.hpp"
+#include "transport/HttpSessionPool.hpp"
+#include "transport/TransportErrorMapper.hpp"
+
+namespace agent::bitrouter {
+
+/// The status line and the headers the protocol code needs, valid until the next send().
+struct [[nodiscard]] ResponseHead {
+  int status = 0;
+  std::string_view reason;
+  std::string_view contentType;
+  std::optional<std::chrono::milliseconds> retryAfter;  // error replies only
+  bool success() const noexcept { return status >= 200 && status < 300; }
+  bool eventStream() const noexcept;
+};
+
+/// One read of the response body.
+struct [[nodiscard]] ReadResult {
+  enum class Status {
+    Data,         // `bytes` bytes arrived
+    End,          // the body ended (or the connection closed: Poco cannot tell them apart)
+    IdleTimeout,  // nothing arrived within the idle allowance
+    Stopped,      // the call's deadline passed or the caller cancelled: see stopFailure()
+    Failed,       // the connection failed; see detail
+  };
+  Status status = Status::End;
+  std::size_t bytes = 0;
+  std::string detail;                  // Failed: what the connection said, short
+  std::optional<CallFailure> failure;  // Failed: as a failure of the call
+};
+
+/// A whole (non-streamed) body read into a buffer.
+struct [[nodiscard]] BodyRead {
+  bool reusable = false;  // framed so that nothing of it is left on the connection
+  bool tooLarge = false;  // more than the limit (then not read to its end)
+  // The connection closed before Content-Length bytes came: the server (or a proxy) hung up
+  // mid-body. The buffer holds what did arrive.
+  std::optional<std::int64_t> promisedBytes;
+
+  bool cutShort() const noexcept { return promisedBytes.has_value(); }
+};
+
+class CallTransport {
+ public:
+  using Log = std::function<void(LogLevel, std::string_view)>;
+
+  enum class Method { ChatCompletion, ListModels };
+
+  struct Request {
+    Method method = Method::ChatCompletion;
+    bool stream = false;    // asks for text/event-stream
+    std::string_view body;  // POST body (ChatCompletion)
+  };
+
+  /// Registers with `cancellation` (when given) until the transport is destroyed.
+  CallTransport(const BitRouterConfig& config, HttpSessionPool& pool, DeadlineWatchdog& watchdog,
+                Deadline deadline, std::shared_ptr<CancellationToken> cancellation, const Log& log);
+  ~CallTransport();
+
+  CallTransport(const CallTransport&) = delete;
+  CallTransport& operator=(const CallTransport&) = delete;
+
+  const Deadline& deadline() const noexcept { return deadline_; }
+  bool cancelled() const noexcept { return cancellation_ && cancellation_->cancelled(); }
+
+  /// The failure that ends the call now - cancelled, or past its deadline - or nullopt.
+  [[nodiscard]] std::optional<CallFailure> stopped() const;
+  /// The failure of a call ended by cancellation or its deadline (Cancelled wins).
+  [[nodiscard]] CallFailure stopFailure() const;
+
+  /// The scratch buffers of the connection the next request goes on (leases one when needed).
+  CallBuffers& buffers();
+
+  /// Sends `request` (with a fresh request id) and reads the response head.
+  [[nodiscard]] Expected<ResponseHead, CallFailure> send(const Request& request);
+  /// The id of the last request sent.
+  const std::string& requestId() const noexcept { return requestId_; }
+
+  /// At most one socket read of the body, bounded by the deadline and by `idleLimit`.
+  [[nodiscard]] ReadResult read(char* buffer, std::size_t capacity,
+                                std::chrono::milliseconds idleLimit);
+
+  /// The whole body into `out` (cleared first), up to `limit` bytes.
+  [[nodiscard]] Expected<BodyRead, CallFailure> readBody(std::string& out, std::size_t limit);
+
+  /// Gives the connection back to the pool: kept for reuse only when `reusable`, the server
+  /// allows it and the watchdog left it alone.
+  void release(bool reusable) noexcept;
+
+  /// Waits `wait` before another attempt; returns false at once when the call is cancelled.
+  [[nodiscard]] bool pause(std::chrono::milliseconds wait);
+
+ private:
+  Expected<ResponseHead, CallFailure> sendOnce(const Request& request, bool& stale);
+  void prepareHeaders(const Request& request);
+  void onCancel() noexcept;
+  TransportContext context() const;
+  bool fired() const noexcept { return watch_.fired(); }
+
+  const BitRouterConfig& config_;
+  HttpSessionPool& pool_;
+  DeadlineWatchdog& watchdog_;
+  Deadline deadline_;
+  std::shared_ptr<CancellationToken> cancellation_;
+  const Log& log_;
+  std::uint64_t cancellationId_ = 0;
+
+  std::optional<HttpSessionPool::Lease> lease_;
+  DeadlineWatchdog::Watch watch_;
+  Poco::Net::HTTPResponse response_;
+  std::istream* body_ = nullptr;  // valid until the session's next request
+  std::string requestId_;
+
+  std::mutex pauseMutex_;  // pause() sleeps on it; onCancel() wakes it
+  std::condition_variable pauseWake_;
+};
+
+/// "BitRouter's response exceeds N bytes (BITROUTER_MAX_RESPONSE_BYTES)".
+std::string tooLargeMessage(std::size_t limit);
+
+/// The failure for a body cut short: the connection closed after `received` of `promised` bytes.
+/// Unavailable and not retried: the request was delivered and may have been processed.
+CallFailure cutShortFailure(std::size_t received, std::int64_t promised);
+
+}  // namespace agent::bitrouter
