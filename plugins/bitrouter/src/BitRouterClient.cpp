@@ -72,7 +72,7 @@ ModelResult BitRouterClient::run(const ModelChoice& model, const GenerateTextPar
   }
   const bool stream = params.stream && static_cast<bool>(params.onChunk);
 
-  const ChatAttempt::Context context{config_, pool_, watchdog_, redactor_, options_.log};
+  const ChatAttempt::Context context{config_, pool_, watchdog_, redactor_, options_.log, schemas_};
   for (int attempt = 1;; ++attempt) {
     ChatAttempt current(context, model, params, schema.get(), stream, deadline);
     ChatAttempt::Outcome outcome = current.run();

@@ -19,9 +19,12 @@
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
 #include "chat/CallFailure.hpp"
+#include "chat/ChatResponseParser.hpp"
+#include "chat/ToolArgumentCheck.hpp"
 #include "config/ModelTiers.hpp"
 #include "config/Redactor.hpp"
 #include "schema/CompiledSchema.hpp"
+#include "schema/SchemaCache.hpp"
 #include "transport/BodyReader.hpp"
 #include "transport/Deadline.hpp"
 #include "transport/DeadlineWatchdog.hpp"
@@ -42,6 +45,7 @@ class ChatAttempt {
     DeadlineWatchdog& watchdog;
     const Redactor& redactor;
     const Log& log;
+    SchemaCache& schemas;  // also compiles tools' parameters schemas
   };
 
   ChatAttempt(const Context& context, const ModelChoice& model, const GenerateTextParams& params,
@@ -52,15 +56,18 @@ class ChatAttempt {
         params_(params),
         schema_(schema),
         stream_(stream),
-        deadline_(deadline) {}
+        deadline_(deadline),
+        toolCheck_(params.tools, context.schemas) {}
 
   Outcome run();
 
  private:
   Outcome handleResponse(HttpSessionPool::Lease& lease, Exchange& exchange);
   Outcome readStream(HttpSessionPool::Lease& lease, BodyReader& reader);
-  Outcome succeed(std::string text, const std::string& finishReason,
-                  const std::optional<TokenUsage>& usage, std::size_t delivered);
+  // Delivers a plain JSON reply to a streamed call's callbacks, as one piece each.
+  std::optional<CallFailure> deliverWhole(const ChatCompletion& reply) const;
+  // The reply, as an output or (refused, filtered or schema mismatch) a failure.
+  Outcome succeed(ChatCompletion reply, std::size_t delivered);
   CallFailure fail(CallFailure failure, int httpStatus, std::string partialText = {}) const;
 
   const Context& context_;
@@ -70,6 +77,7 @@ class ChatAttempt {
   const CompiledSchema* schema_;
   bool stream_;
   const Deadline& deadline_;
+  ToolArgumentCheck toolCheck_;
   std::string requestId_;
 };
 
