@@ -75,12 +75,12 @@ std::string streamHint(ErrorKind kind, const ErrorEnvelope& envelope) {
     case ErrorKind::PaymentRequired:
       return "the upstream provider account is out of credit";
     case ErrorKind::Forbidden:
-      return "refused by policy; retrying will not help";
+      return "refused by policy (the key's policy or the upstream's content policy)";
     case ErrorKind::NotFound:
       return "the model is not served; check the model name";
     case ErrorKind::BadRequest:
-      return "the request was rejected; change it (shorter messages, valid tools) rather than "
-             "retry";
+      return "the request was rejected; change it (shorter messages, valid tools) before sending "
+             "it again";
     case ErrorKind::RateLimited:
       return "a stream that has started is not retried; retry the call later";
     case ErrorKind::Unavailable:
