@@ -17,7 +17,7 @@ namespace {
 struct Run {
   std::vector<std::string> events;  // "type|id|data" of every dispatched event
   std::string text;
-  std::string contents;  // the Content steps, joined
+  std::string contents;                // the Content steps, joined
   std::vector<std::string> handedOut;  // "id|name|arguments" of each complete tool call
   std::vector<std::string> toolCalls;  // the same for every call at the end
 };

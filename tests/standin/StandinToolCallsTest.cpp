@@ -91,9 +91,9 @@ struct StreamSummary {
   std::string reasoning;
   std::string refusal;
   std::string finishReason;
-  std::map<int, std::string> arguments;   // by index
-  std::map<int, int> namedDeltas;         // deltas carrying a name, by index
-  std::vector<int> indexOrder;            // the index of each tool-call delta
+  std::map<int, std::string> arguments;  // by index
+  std::map<int, int> namedDeltas;        // deltas carrying a name, by index
+  std::vector<int> indexOrder;           // the index of each tool-call delta
   std::vector<std::string> errorFrames;
   bool everyDeltaHasId = true;
 };
@@ -108,7 +108,8 @@ StreamSummary summarize(const std::string& body) {
       continue;
     }
     const rapidjson::Value& choice = chunk["choices"][0];
-    if (choice["finish_reason"].IsString()) summary.finishReason = choice["finish_reason"].GetString();
+    if (choice["finish_reason"].IsString())
+      summary.finishReason = choice["finish_reason"].GetString();
     const rapidjson::Value& delta = choice["delta"];
     if (delta.HasMember("content")) summary.content += delta["content"].GetString();
     if (delta.HasMember("reasoning_content")) {

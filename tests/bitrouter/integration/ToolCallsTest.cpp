@@ -12,7 +12,9 @@ namespace {
 
 using standin::ScriptedToolCall;
 
-const std::string kWeatherArguments = "{\"city\":\"Z\xC3\xBCrich\",\"unit\":\"\xC2\xB0""C\"}";
+const std::string kWeatherArguments =
+    "{\"city\":\"Z\xC3\xBCrich\",\"unit\":\"\xC2\xB0"
+    "C\"}";
 const std::string kTimeArguments = R"({"zone":"Europe/Zurich"})";
 
 const std::vector<ScriptedToolCall> kTwoCalls{
@@ -276,18 +278,17 @@ TEST_F(ToolCallsTest, ErrorFramesHaveTheirRealKind) {
        false},
       {R"({"error":{"message":"too long","code":"context_length_exceeded"}})",
        ErrorKind::BadRequest, false},
-      {R"({"error":{"message":"slow down","code":"rate_limit_exceeded"}})",
-       ErrorKind::RateLimited, true},
+      {R"({"error":{"message":"slow down","code":"rate_limit_exceeded"}})", ErrorKind::RateLimited,
+       true},
       {R"({"error":{"message":"tool failed","code":"tool_use_failed"}})", ErrorKind::BadRequest,
        false},
       {R"({"error":{"message":"denied","status_code":403}})", ErrorKind::Forbidden, false},
-      {R"({"error":{"message":"payment","status_code":"402"}})", ErrorKind::PaymentRequired,
-       false},
+      {R"({"error":{"message":"payment","status_code":"402"}})", ErrorKind::PaymentRequired, false},
       {R"({"error":{"message":"upstream timeout","type":"upstream_error",)"
        R"("code":"upstream_timeout"}})",
        ErrorKind::Timeout, true},
-      {R"({"error":{"message":"something broke","type":"upstream_error"}})",
-       ErrorKind::Unavailable, true},
+      {R"({"error":{"message":"something broke","type":"upstream_error"}})", ErrorKind::Unavailable,
+       true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.frame);

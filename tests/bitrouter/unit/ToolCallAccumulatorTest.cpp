@@ -116,8 +116,9 @@ const std::string kArguments1 = "{\"q\":\"\xE2\x82\xAC 5\"}";
 std::string toolStream() {
   std::string stream;
   auto frame = [&](const std::string& delta, const char* finish = "null") {
-    stream += R"(data: {"id":"r","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":)" +
-              delta + R"(,"finish_reason":)" + finish + "}]}\n\n";
+    stream +=
+        R"(data: {"id":"r","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":)" +
+        delta + R"(,"finish_reason":)" + finish + "}]}\n\n";
   };
   frame(R"({"role":"assistant","content":"Let me check."})");
   frame(R"({"reasoning_content":"thinking"})");

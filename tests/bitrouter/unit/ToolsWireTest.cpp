@@ -59,8 +59,7 @@ TEST(ToolsWire, ToolChoiceModesAndParallelCalls) {
             std::string::npos);
   params.toolChoice = {ToolChoice::Mode::Named, "get_weather"};
   EXPECT_NE(
-      build(params).find(
-          R"("tool_choice":{"type":"function","function":{"name":"get_weather"}},)"),
+      build(params).find(R"("tool_choice":{"type":"function","function":{"name":"get_weather"}},)"),
       std::string::npos);
 }
 
@@ -81,13 +80,12 @@ TEST(ToolsWire, HistoryWithToolCallsAndResults) {
   ChatMessage user("user", "And now?");
   user.name = "alice";
   params.messages = {{"user", "Weather in Paris?"}, assistant, result, user};
-  EXPECT_EQ(
-      build(params),
-      R"({"model":"m","messages":[{"role":"user","content":"Weather in Paris?"},)"
-      R"({"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function",)"
-      R"("function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},)"
-      R"({"role":"tool","content":"{\"temp\":21}","tool_call_id":"call_1"},)"
-      R"({"role":"user","content":"And now?","name":"alice"}]})");
+  EXPECT_EQ(build(params),
+            R"({"model":"m","messages":[{"role":"user","content":"Weather in Paris?"},)"
+            R"({"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function",)"
+            R"("function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},)"
+            R"({"role":"tool","content":"{\"temp\":21}","tool_call_id":"call_1"},)"
+            R"({"role":"user","content":"And now?","name":"alice"}]})");
 }
 
 TEST(ToolsWire, LocalChecksCatchWhatBitRouterRejects) {
@@ -200,8 +198,7 @@ TEST(ToolsWire, StreamErrorFramesMapByCodeTypeAndStatus) {
   auto kindOf = [](const std::string& frame) {
     return HttpErrorMapper::kindForStreamError(ErrorEnvelopeParser::parse(frame));
   };
-  EXPECT_EQ(kindOf(R"({"error":{"message":"bad key","code":"invalid_api_key"}})"),
-            ErrorKind::Auth);
+  EXPECT_EQ(kindOf(R"({"error":{"message":"bad key","code":"invalid_api_key"}})"), ErrorKind::Auth);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","type":"invalid_request_error",
       "code":"model_not_found"}})"),
             ErrorKind::NotFound);
@@ -209,16 +206,14 @@ TEST(ToolsWire, StreamErrorFramesMapByCodeTypeAndStatus) {
             ErrorKind::BadRequest);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","code":"rate_limit_exceeded"}})"),
             ErrorKind::RateLimited);
-  EXPECT_EQ(kindOf(R"({"error":{"message":"x","code":"tool_use_failed"}})"),
-            ErrorKind::BadRequest);
+  EXPECT_EQ(kindOf(R"({"error":{"message":"x","code":"tool_use_failed"}})"), ErrorKind::BadRequest);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","status_code":401}})"), ErrorKind::Auth);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","status_code":"404"}})"), ErrorKind::NotFound);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","code":429}})"), ErrorKind::RateLimited);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","code":"400"}})"), ErrorKind::BadRequest);
   EXPECT_EQ(kindOf(R"({"error":{"message":"x","type":"upstream_error","status_code":422}})"),
             ErrorKind::BadRequest);
-  EXPECT_EQ(kindOf(R"({"error":{"message":"x","type":"authentication_error"}})"),
-            ErrorKind::Auth);
+  EXPECT_EQ(kindOf(R"({"error":{"message":"x","type":"authentication_error"}})"), ErrorKind::Auth);
   EXPECT_EQ(kindOf(R"({"error":{"message":"upstream timeout","type":"upstream_error",
       "code":"upstream_timeout"}})"),
             ErrorKind::Timeout);
