@@ -312,6 +312,32 @@ TEST_F(ToolCallsTest, AStreamWithoutContentTypeIsNamedAsSuch) {
   EXPECT_FALSE(contains(result.error().message, "malformed")) << result.error().message;
 }
 
+TEST_F(ToolCallsTest, AJsonBodyWhereAStreamWasExpectedIsNamedAsSuch) {
+  makeHost();
+  standin().script({.body = R"({"unexpected":true})", .contentType = "application/json"});
+  const ModelResult result = call(ModelType::TextSmall, toolParams(true));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::BadResponse);
+  EXPECT_TRUE(contains(result.error().message,
+                       "Content-Type 'application/json' instead of an "
+                       "event stream"))
+      << result.error().message;
+}
+
+TEST_F(ToolCallsTest, JsonObjectModeAsksForJsonWhenNothingMentionsIt) {
+  makeHost();
+  GenerateTextParams params = withPrompt("Describe a cat");
+  params.responseSchema = R"({"type":"object","properties":{"message":{"type":"string"}}})";
+  const ModelResult result = call(ModelType::TextSmall, params);
+  ASSERT_TRUE(result.ok()) << describe(result);
+  const rapidjson::Document body = lastChatBody();
+  ASSERT_EQ(body["messages"].Size(), 2u) << toJson(body);
+  EXPECT_EQ(toJson(body["messages"][0]),
+            R"({"role":"system","content":"Reply with a JSON object that matches this JSON )"
+            R"(Schema: {\"type\":\"object\",\"properties\":{\"message\":{\"type\":)"
+            R"(\"string\"}}}"})");
+}
+
 TEST_F(ToolCallsTest, APerCallModelReplacesTheTiersModel) {
   makeHost();
   GenerateTextParams params = withPrompt("hi");
