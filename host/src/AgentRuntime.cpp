@@ -171,13 +171,27 @@ ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
     return makeError(ErrorKind::NoHandler, noHandlerMessage(type, provider));
   }
 
-  // With failover, note whether any text reached the caller's stream callback: text already shown
-  // cannot be taken back, so such a call must not move on to another provider.
+  // With failover, note whether anything reached the caller's stream callbacks: text, reasoning
+  // or a tool call already handed over cannot be taken back, so such a call must not move on to
+  // another provider.
   std::atomic<bool> streamed = false;
   if (failover && params.onChunk) {
     params.onChunk = [inner = std::move(params.onChunk), &streamed](std::string_view chunk) {
       streamed = true;
       return inner(chunk);
+    };
+  }
+  if (failover && params.onReasoningChunk) {
+    params.onReasoningChunk = [inner = std::move(params.onReasoningChunk),
+                               &streamed](std::string_view chunk) {
+      streamed = true;
+      return inner(chunk);
+    };
+  }
+  if (failover && params.onToolCall) {
+    params.onToolCall = [inner = std::move(params.onToolCall), &streamed](const ToolCall& call) {
+      streamed = true;
+      return inner(call);
     };
   }
 

@@ -1,9 +1,10 @@
 // Fuzzes the streaming path: SseParser framing fed in arbitrary chunks, and each event's data
 // through StreamAccumulator (the per-frame JSON parser), as ChatStreamReader does.
 // Input: byte 0 seeds the chunk sizes, the rest is the stream.
-// Properties: events do not depend on how the bytes were split (one feed vs many), the
-// accumulated text is exactly the concatenation of the Content steps, and a malformed frame's
-// description is one line without the key.
+// Properties: events and tool calls do not depend on how the bytes were split (one feed vs
+// many), the accumulated text is exactly the concatenation of the Content steps, each tool call
+// is handed out at most once, and a malformed frame's description is one line
+// without the key.
 #include <string>
 #include <vector>
 
@@ -16,8 +17,14 @@ namespace {
 struct Run {
   std::vector<std::string> events;  // "type|id|data" of every dispatched event
   std::string text;
-  std::string contents;  // the Content steps, joined
+  std::string contents;                // the Content steps, joined
+  std::vector<std::string> handedOut;  // "id|name|arguments" of each complete tool call
+  std::vector<std::string> toolCalls;  // the same for every call at the end
 };
+
+std::string describeCall(const agent::ToolCall& call) {
+  return call.id + "|" + call.name + "|" + call.arguments;
+}
 
 Run play(std::string_view stream, const std::vector<std::size_t>& cuts) {
   using namespace agent::bitrouter;
@@ -32,6 +39,8 @@ Run play(std::string_view stream, const std::vector<std::size_t>& cuts) {
     switch (accumulator.onData(event.data, redactor)) {
       case StreamAccumulator::Step::Content:
         run.contents.append(accumulator.lastContent());
+        while (agent::ToolCall* call = accumulator.toolCalls().nextComplete())
+          run.handedOut.push_back(describeCall(*call));
         return true;
       case StreamAccumulator::Step::Malformed:
         FUZZ_CHECK(agent::fuzz::isOneLine(accumulator.problem()), "problem is one line");
@@ -57,6 +66,8 @@ Run play(std::string_view stream, const std::vector<std::size_t>& cuts) {
   }
   if (!stopped && at < stream.size()) parser.feed(stream.substr(at), onEvent);
   run.text = accumulator.text();
+  for (const agent::ToolCall& call : accumulator.toolCalls().calls())
+    run.toolCalls.push_back(describeCall(call));
   return run;
 }
 
@@ -80,5 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(whole.events == pieces.events, "events do not depend on the chunking");
   FUZZ_CHECK(whole.text == pieces.text, "text does not depend on the chunking");
   FUZZ_CHECK(whole.text == whole.contents, "text is the concatenation of the Content steps");
+  FUZZ_CHECK(whole.toolCalls == pieces.toolCalls, "tool calls do not depend on the chunking");
+  FUZZ_CHECK(whole.handedOut == pieces.handedOut, "complete calls do not depend on the chunking");
+  FUZZ_CHECK(whole.handedOut.size() <= whole.toolCalls.size(), "each call is handed out once");
   return 0;
 }

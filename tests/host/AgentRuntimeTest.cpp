@@ -244,6 +244,37 @@ TEST_F(AgentRuntimeTest, FailoverDoesNotRepeatStreamedText) {
   EXPECT_TRUE(second->calls().empty());
 }
 
+TEST_F(AgentRuntimeTest, FailoverDoesNotRepeatADeliveredToolCallOrReasoning) {
+  configure({{"MODEL_FAILOVER", "true"}});
+  auto first = add("first", {TextSmall}, 5);
+  first->setHandler([](ModelType, const GenerateTextParams& params) -> ModelResult {
+    params.onToolCall(ToolCall{"c1", "f", "{}", ""});
+    return makeError(ErrorKind::Unavailable, "connection dropped");
+  });
+  auto thinker = add("thinker", {TextSmall}, 3);
+  auto second = add("second", {TextSmall}, 0);
+  std::vector<std::string> calls;
+  GenerateTextParams params = test::withPrompt("x");
+  params.stream = true;
+  params.onChunk = [](std::string_view) { return true; };
+  params.onToolCall = [&calls](const ToolCall& call) {
+    calls.push_back(call.id);
+    return true;
+  };
+  EXPECT_FALSE(runtime_->useModel(TextSmall, params).ok());
+  EXPECT_EQ(calls, std::vector<std::string>{"c1"});
+  EXPECT_TRUE(thinker->calls().empty());
+
+  first->setHandler([](ModelType, const GenerateTextParams& params) -> ModelResult {
+    params.onReasoningChunk("hmm");
+    return makeError(ErrorKind::Unavailable, "connection dropped");
+  });
+  params.onReasoningChunk = [](std::string_view) { return true; };
+  EXPECT_FALSE(runtime_->useModel(TextSmall, params).ok());
+  EXPECT_TRUE(thinker->calls().empty());
+  EXPECT_TRUE(second->calls().empty());
+}
+
 // --- LLM_MODE ----------------------------------------------------------------------------------
 
 TEST_F(AgentRuntimeTest, LlmModeLargeRewritesTextTiers) {

@@ -101,7 +101,7 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
   const bool stream = params.stream && static_cast<bool>(params.onChunk);
 
   for (int attempt = 1;; ++attempt) {
-    ChatAttempt current(config, transport, redactor, model, params, schema.get(), stream);
+    ChatAttempt current(config, transport, redactor, schemas, model, params, schema.get(), stream);
     ChatAttempt::Outcome outcome = current.run();
     if (auto* output = std::get_if<ModelOutput>(&outcome)) {
       output->attempts = attempt;

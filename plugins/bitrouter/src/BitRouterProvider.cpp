@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "agent/support/Text.hpp"
+
 namespace agent::bitrouter {
 namespace {
 
@@ -82,6 +84,13 @@ ModelResult BitRouterProvider::generateText(ModelType type,
     if (choice == nullptr) {
       return makeError(ErrorKind::BadRequest, "the bitrouter provider does not serve model type " +
                                                   std::string(toString(type)));
+    }
+    // A per-call model replaces the tier's, in the body and in MODEL_USED.
+    ModelChoice callModel;
+    if (params.model && !text::isBlank(*params.model)) {
+      callModel.model = std::string(text::trim(*params.model));
+      callModel.source = "the call's model parameter";
+      choice = &callModel;
     }
     ModelResult result = client_.chat(*choice, params);
     if (result.ok()) {

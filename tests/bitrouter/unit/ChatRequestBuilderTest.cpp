@@ -105,13 +105,13 @@ TEST(ChatRequestBuilder, JsonObjectFormatForAResponseSchema) {
       "properties": {"message": {"type": "string"}}, "required": ["message"] })");
   ASSERT_TRUE(schema.ok());
   GenerateTextParams params;
-  params.prompt = "p";
+  params.prompt = "p as JSON";  // mentions JSON: no hint line (see ToolsWireTest)
   params.temperature = 0.3;
   params.maxTokens = 100;  // unlike the original, forwarded with a schema too
-  EXPECT_EQ(
-      build("gpt-4o", params, schema.value().get(), false),
-      R"({"model":"gpt-4o","max_tokens":100,"temperature":0.3,)"
-      R"("response_format":{"type":"json_object"},"messages":[{"role":"user","content":"p"}]})");
+  EXPECT_EQ(build("gpt-4o", params, schema.value().get(), false),
+            R"({"model":"gpt-4o","max_tokens":100,"temperature":0.3,)"
+            R"("response_format":{"type":"json_object"},"messages":[{"role":"user","content":)"
+            R"("p as JSON"}]})");
 }
 
 TEST(ChatRequestBuilder, StrictJsonSchemaFormatWhenStructuredOutputsAreOn) {
@@ -178,7 +178,7 @@ TEST(ChatRequestBuilder, ValidateRejectsRolesBitRouterWouldReject) {
   GenerateTextParams params;
   params.messages = {message("user", "a"), message("bot", "b")};
   EXPECT_EQ(ChatRequestBuilder::validate(params),
-            "messages[1].role 'bot' is not one of system, developer, user, assistant");
+            "messages[1].role 'bot' is not one of system, developer, user, assistant, tool");
   params.messages = {message("tool", "result")};
   EXPECT_NE(ChatRequestBuilder::validate(params)->find("tool_call_id"), std::string::npos);
 }

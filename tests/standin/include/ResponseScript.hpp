@@ -16,6 +16,13 @@
 
 namespace agent::standin {
 
+/// One tool call the scripted model makes.
+struct ScriptedToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments;  // JSON text as the model writes it (need not be valid)
+};
+
 struct ResponseScript {
   // --- Status and body -------------------------------------------------------------------------
   // Non-200: a BitRouter JSON error envelope (type/code/message per contract §7) plus the status's
@@ -40,7 +47,16 @@ struct ResponseScript {
   bool nullContent = false;   // "content": null (non-stream); no content deltas (stream)
   bool emptyChoices = false;  // "choices": [] (non-stream)
   bool omitUsage = false;
-  std::optional<std::string> finishReason{};  // default "stop"
+  std::optional<std::string> finishReason{};  // default "stop" ("tool_calls" with tool calls)
+  // Tool calls: message.tool_calls (content "" unless `content` is set), or tool-call deltas after
+  // the content deltas of a stream.
+  std::vector<ScriptedToolCall> toolCalls{};
+  std::optional<std::string> reasoning{};  // reasoning_content (stream: deltas before the text)
+  // The upstream refused. As BitRouter does, the refusal is folded into the content with
+  // finish_reason "content_filter"; with rawRefusal it is sent in an OpenAI-style `refusal`
+  // field instead (what other OpenAI-compatible routers pass through).
+  std::optional<std::string> refusal{};
+  bool rawRefusal = false;
 
   // --- Transport faults (they really happen on the wire) --------------------------------------
   std::chrono::milliseconds delayBeforeHeaders{0};
@@ -60,8 +76,14 @@ struct ResponseScript {
   // After N data frames (0: instead of the first), an error frame, then [DONE], then the end.
   std::optional<std::size_t> errorAfterFrames{};
   std::string streamErrorCode = "upstream_timeout";  // code of that error frame
-  bool omitFinish = false;                           // no finish_reason chunk
-  bool omitDone = false;                             // no "data: [DONE]"
+  std::optional<std::string> streamErrorJson{};      // or that frame's whole JSON
+  // Tool-call deltas: arguments in pieces of this many bytes (0: one piece), split anywhere,
+  // inside UTF-8 characters too. (Reasoning and refusal go in up to 4 pieces, like the text.)
+  std::size_t pieceBytes = 0;
+  bool interleaveToolCalls = false;  // parallel calls' pieces alternate by index
+  bool repeatToolCallNames = false;  // the name on every delta, not only the first
+  bool omitFinish = false;           // no finish_reason chunk
+  bool omitDone = false;             // no "data: [DONE]"
   // After N frames, close the connection without the terminating chunk.
   std::optional<std::size_t> cutAfterFrames{};
 };

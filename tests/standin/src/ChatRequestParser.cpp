@@ -131,6 +131,15 @@ std::optional<std::string> checkMessage(const Value& message, const Failure& fai
     for (const auto& call : calls->GetArray()) {
       if (!call.IsObject()) return fail.invalidType(call, "struct ToolCall");
       if (member(call, "id") == nullptr) return fail.missing("id");
+      const Value* function = member(call, "function");
+      if (function == nullptr) return fail.missing("function");
+      if (!function->IsObject()) return fail.invalidType(*function, "struct FunctionCall");
+      const Value* functionName = member(*function, "name");
+      if (functionName == nullptr) return fail.missing("name");
+      if (!functionName->IsString()) return fail.invalidType(*functionName, "a string");
+      const Value* arguments = member(*function, "arguments");
+      if (arguments == nullptr) return fail.missing("arguments");
+      if (!arguments->IsString()) return fail.invalidType(*arguments, "a string");
     }
   }
   return std::nullopt;
@@ -209,6 +218,11 @@ std::optional<std::string> ChatRequestParser::parse(const Value& root, std::stri
       if (!function->IsObject()) return fail.invalidType(*function, "struct FunctionDef");
       if (member(*function, "name") == nullptr) return fail.missing("name");
     }
+  }
+  // A plain bool: null is a type error, as for `stream`.
+  if (const Value* parallel = member(root, "parallel_tool_calls");
+      parallel && !parallel->IsBool()) {
+    return fail.invalidType(*parallel, "a boolean");
   }
   if (const Value* effort = optionalMember(root, "reasoning_effort")) {
     static constexpr std::array<std::string_view, 7> kEfforts{"none", "minimal", "low", "medium",

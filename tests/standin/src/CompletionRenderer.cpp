@@ -12,6 +12,46 @@ void string(Writer& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
+void toolCall(Writer& writer, std::optional<std::size_t> index, std::string_view id,
+              std::optional<std::string_view> name, std::optional<std::string_view> arguments) {
+  writer.StartObject();
+  if (index) {
+    writer.Key("index");
+    writer.Uint64(*index);
+  }
+  writer.Key("id");
+  string(writer, id);
+  writer.Key("type");
+  writer.String("function");
+  writer.Key("function");
+  writer.StartObject();
+  if (name) {
+    writer.Key("name");
+    string(writer, *name);
+  }
+  if (arguments) {
+    writer.Key("arguments");
+    string(writer, *arguments);
+  }
+  writer.EndObject();
+  writer.EndObject();
+}
+
+void chunkStart(Writer& writer, std::string_view id, std::string_view model) {
+  writer.StartObject();
+  writer.Key("id");
+  string(writer, id);
+  writer.Key("object");
+  writer.String("chat.completion.chunk");
+  writer.Key("model");
+  string(writer, model);
+  writer.Key("choices");
+  writer.StartArray();
+  writer.StartObject();
+  writer.Key("index");
+  writer.Uint(0);
+}
+
 }  // namespace
 
 std::string CompletionRenderer::completion(const Completion& completion) {
@@ -39,6 +79,21 @@ std::string CompletionRenderer::completion(const Completion& completion) {
       string(writer, *completion.content);
     } else {
       writer.Null();
+    }
+    if (completion.reasoning) {
+      writer.Key("reasoning_content");
+      string(writer, *completion.reasoning);
+    }
+    if (completion.refusal) {
+      writer.Key("refusal");
+      string(writer, *completion.refusal);
+    }
+    if (completion.toolCalls != nullptr && !completion.toolCalls->empty()) {
+      writer.Key("tool_calls");
+      writer.StartArray();
+      for (const ScriptedToolCall& call : *completion.toolCalls)
+        toolCall(writer, std::nullopt, call.id, call.name, call.arguments);
+      writer.EndArray();
     }
     writer.EndObject();
     writer.Key("finish_reason");
@@ -99,6 +154,45 @@ std::string CompletionRenderer::chunk(std::string_view id, std::string_view mode
   } else {
     writer.Null();
   }
+  writer.EndObject();
+  writer.EndArray();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string CompletionRenderer::deltaChunk(std::string_view id, std::string_view model, bool role,
+                                           const Delta& delta) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  chunkStart(writer, id, model);
+  writer.Key("delta");
+  writer.StartObject();
+  if (role) {
+    writer.Key("role");
+    writer.String("assistant");
+  }
+  if (delta.content) {
+    writer.Key("content");
+    string(writer, *delta.content);
+  }
+  if (delta.reasoning) {
+    writer.Key("reasoning_content");
+    string(writer, *delta.reasoning);
+  }
+  if (delta.refusal) {
+    writer.Key("refusal");
+    string(writer, *delta.refusal);
+  }
+  if (delta.toolCall) {
+    const ToolCallDelta& call = *delta.toolCall;
+    writer.Key("tool_calls");
+    writer.StartArray();
+    toolCall(writer, call.index, call.id, call.name, call.arguments);
+    writer.EndArray();
+  }
+  writer.EndObject();
+  writer.Key("finish_reason");
+  writer.Null();
   writer.EndObject();
   writer.EndArray();
   writer.EndObject();

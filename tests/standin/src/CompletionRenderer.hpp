@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "ResponseScript.hpp"
 
 namespace agent::standin {
 
@@ -21,6 +24,25 @@ struct Completion {
   std::optional<std::string_view> finishReason;
   std::optional<Usage> usage;
   bool emptyChoices = false;
+  std::optional<std::string_view> reasoning{};  // reasoning_content
+  std::optional<std::string_view> refusal{};    // an OpenAI-style `refusal` field
+  const std::vector<ScriptedToolCall>* toolCalls = nullptr;
+};
+
+/// One piece of a streamed tool call.
+struct ToolCallDelta {
+  std::size_t index = 0;
+  std::string_view id;
+  std::optional<std::string_view> name;  // on the opening delta (or every one)
+  std::string_view arguments;
+};
+
+/// What one stream chunk's delta carries besides the role.
+struct Delta {
+  std::optional<std::string_view> content{};
+  std::optional<std::string_view> reasoning{};
+  std::optional<std::string_view> refusal{};
+  std::optional<ToolCallDelta> toolCall{};
 };
 
 class CompletionRenderer {
@@ -32,6 +54,10 @@ class CompletionRenderer {
   static std::string chunk(std::string_view id, std::string_view model, bool role,
                            std::optional<std::string_view> content,
                            std::optional<std::string_view> finishReason);
+
+  /// A chunk with any delta (reasoning, refusal, a tool-call piece) and no finish reason.
+  static std::string deltaChunk(std::string_view id, std::string_view model, bool role,
+                                const Delta& delta);
 };
 
 }  // namespace agent::standin

@@ -60,6 +60,30 @@ struct Reader {
     }
     return true;
   }
+  bool read(std::vector<ScriptedToolCall>& out) {
+    constexpr std::string_view kShape = "an array of {id, name, arguments} string objects";
+    if (!value.IsArray()) return fail(kShape);
+    for (const auto& item : value.GetArray()) {
+      if (!item.IsObject()) return fail(kShape);
+      ScriptedToolCall call;
+      for (const auto& field : item.GetObject()) {
+        if (!field.value.IsString()) return fail(kShape);
+        const std::string_view key(field.name.GetString(), field.name.GetStringLength());
+        std::string text(field.value.GetString(), field.value.GetStringLength());
+        if (key == "id") {
+          call.id = std::move(text);
+        } else if (key == "name") {
+          call.name = std::move(text);
+        } else if (key == "arguments") {
+          call.arguments = std::move(text);
+        } else {
+          return fail(kShape);
+        }
+      }
+      out.push_back(std::move(call));
+    }
+    return true;
+  }
   bool read(std::vector<std::pair<std::string, std::string>>& out) {
     if (!value.IsObject()) return fail("an object of strings");
     for (const auto& header : value.GetObject()) {
@@ -135,6 +159,22 @@ std::optional<std::string> ScriptJson::parse(const Value& json, ResponseScript& 
       ok = reader.read(script.omitDone);
     else if (name == "cutAfterFrames")
       ok = reader.read(script.cutAfterFrames);
+    else if (name == "toolCalls")
+      ok = reader.read(script.toolCalls);
+    else if (name == "reasoning")
+      ok = reader.read(script.reasoning);
+    else if (name == "refusal")
+      ok = reader.read(script.refusal);
+    else if (name == "rawRefusal")
+      ok = reader.read(script.rawRefusal);
+    else if (name == "streamErrorJson")
+      ok = reader.read(script.streamErrorJson);
+    else if (name == "pieceBytes")
+      ok = reader.read(script.pieceBytes);
+    else if (name == "interleaveToolCalls")
+      ok = reader.read(script.interleaveToolCalls);
+    else if (name == "repeatToolCallNames")
+      ok = reader.read(script.repeatToolCallNames);
     else
       return "unknown field '" + std::string(name) + "'";
     if (!ok) return error;

@@ -11,6 +11,7 @@
 #include "ErrorEnvelope.hpp"
 #include "ResponseWriter.hpp"
 #include "SseWriter.hpp"
+#include "ToolCallFrames.hpp"
 
 namespace agent::standin {
 namespace {
@@ -45,6 +46,17 @@ std::size_t tokensFor(std::size_t chars) {
   return std::max<std::size_t>(1, chars / 4);
 }
 
+// BitRouter folds an upstream refusal into the content and reports content_filter (§5).
+bool foldsRefusal(const ResponseScript& script) {
+  return script.refusal && !script.rawRefusal;
+}
+
+std::string finishReasonOf(const ResponseScript& script) {
+  if (script.finishReason) return *script.finishReason;
+  if (foldsRefusal(script)) return "content_filter";
+  return script.toolCalls.empty() ? "stop" : "tool_calls";
+}
+
 }  // namespace
 
 std::string ScriptedReply::replyContent(const ResponseScript& script,
@@ -52,6 +64,8 @@ std::string ScriptedReply::replyContent(const ResponseScript& script,
   std::string content;
   if (script.content) {
     content = *script.content;
+  } else if (!script.toolCalls.empty() || script.refusal) {
+    // A reply that calls tools or refuses has no text of its own unless scripted.
   } else {
     std::string text = options_.replyText.value_or("Stand-in reply from " + context.model + ": " +
                                                    context.request.lastUserText);
@@ -93,14 +107,18 @@ bool ScriptedReply::play(const ResponseScript& script, const ReplyContext& conte
   if (context.request.stream) return playStream(script, context);
 
   std::string content = script.nullContent ? std::string() : replyContent(script, context);
-  const std::string finishReason = script.finishReason.value_or("stop");
-  Completion completion{
-      context.requestId,
-      context.model,
-      script.nullContent ? std::nullopt : std::optional<std::string_view>(content),
-      finishReason,
-      std::nullopt,
-      script.emptyChoices};
+  if (foldsRefusal(script)) content += *script.refusal;
+  const bool nullContent = script.nullContent || (script.rawRefusal && content.empty());
+  const std::string finishReason = finishReasonOf(script);
+  Completion completion{context.requestId,
+                        context.model,
+                        nullContent ? std::nullopt : std::optional<std::string_view>(content),
+                        finishReason,
+                        std::nullopt,
+                        script.emptyChoices};
+  if (script.reasoning) completion.reasoning = *script.reasoning;
+  if (script.refusal && script.rawRefusal) completion.refusal = *script.refusal;
+  completion.toolCalls = &script.toolCalls;
   if (!script.omitUsage) {
     completion.usage = Usage{tokensFor(context.request.promptChars), tokensFor(content.size())};
   }
@@ -124,20 +142,41 @@ bool ScriptedReply::playStream(const ResponseScript& script, const ReplyContext&
     if (!sse.comment()) return false;
   }
 
+  // Reasoning first, then the text (a folded refusal is text), a raw refusal, the tool calls.
+  std::vector<std::string> frames;
+  auto addDelta = [&](const Delta& delta) {
+    frames.push_back(
+        CompletionRenderer::deltaChunk(context.requestId, context.model, frames.empty(), delta));
+  };
+  if (script.reasoning) {
+    for (const std::string& piece : splitIntoChunks(*script.reasoning))
+      addDelta(Delta{.reasoning = piece});
+  }
   std::vector<std::string> chunks = script.streamChunks;
   if (chunks.empty() && !script.nullContent) {
     chunks = splitIntoChunks(replyContent(script, context));
   }
-  std::vector<std::string> frames;
-  for (std::size_t i = 0; i < chunks.size(); ++i) {
-    frames.push_back(CompletionRenderer::chunk(context.requestId, context.model, i == 0, chunks[i],
-                                               std::nullopt));
+  if (foldsRefusal(script)) {
+    for (std::string& piece : splitIntoChunks(*script.refusal))
+      chunks.push_back(std::move(piece));
   }
+  for (const std::string& chunk : chunks) {
+    frames.push_back(CompletionRenderer::chunk(context.requestId, context.model, frames.empty(),
+                                               chunk, std::nullopt));
+  }
+  if (script.refusal && script.rawRefusal) {
+    for (const std::string& piece : splitIntoChunks(*script.refusal))
+      addDelta(Delta{.refusal = piece});
+  }
+  for (const ToolCallDelta& call : ToolCallFrames::deltas(script))
+    addDelta(Delta{.toolCall = call});
   if (!script.omitFinish) {
-    // With no content frame, the role rides on the finish chunk.
-    frames.push_back(CompletionRenderer::chunk(context.requestId, context.model, chunks.empty(),
-                                               std::nullopt, script.finishReason.value_or("stop")));
+    // With no other frame, the role rides on the finish chunk.
+    frames.push_back(CompletionRenderer::chunk(context.requestId, context.model, frames.empty(),
+                                               std::nullopt, finishReasonOf(script)));
   }
+  const std::string errorFrame =
+      script.streamErrorJson.value_or(ErrorEnvelope::streamErrorJson(script.streamErrorCode));
 
   // Frame indexes at which the stream fails; kNever when it does not.
   constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
@@ -160,7 +199,7 @@ bool ScriptedReply::playStream(const ResponseScript& script, const ReplyContext&
   for (std::size_t i = 0; i <= frames.size(); ++i) {
     if (errorAt == i) {
       // Mid-stream failure: the status is already 200, so the error is a frame (§6).
-      if (!sendFrame(ErrorEnvelope::streamErrorJson(script.streamErrorCode))) return false;
+      if (!sendFrame(errorFrame)) return false;
       if (!script.omitDone && !sendFrame(kDone)) return false;
       return end();
     }
@@ -171,7 +210,7 @@ bool ScriptedReply::playStream(const ResponseScript& script, const ReplyContext&
     if (i < frames.size() && !sendFrame(frames[i])) return false;
   }
   if (errorAt != kNever && errorAt > frames.size()) {
-    if (!sendFrame(ErrorEnvelope::streamErrorJson(script.streamErrorCode))) return false;
+    if (!sendFrame(errorFrame)) return false;
   }
   if (cutAt != kNever && cutAt > frames.size()) {
     channel_.shutdown();

@@ -12,6 +12,8 @@ CallFailure CallFailure::make(ErrorKind kind, std::string what, std::string hint
 }
 
 ModelError CallFailure::finish(std::string_view model, int attempts) && {
+  // A refusal's message is the model's own words, nothing added.
+  if (error.kind == ErrorKind::Refused) return std::move(error);
   std::string message = std::move(error.message);
   message += " for model '";
   message += model;

@@ -24,7 +24,8 @@ struct [[nodiscard]] CallFailure {
                           int httpStatus = 0);
 
   /// The final ModelError: "<what> for model '<model>'[ after N attempts][ [request id]][: hint]".
-  /// The request id is shown once BitRouter has answered (httpStatus != 0).
+  /// The request id is shown once BitRouter has answered (httpStatus != 0). A Refused failure
+  /// keeps its message as it is: the model's refusal.
   ModelError finish(std::string_view model, int attempts) &&;
 };
 

@@ -3,11 +3,13 @@
 #include <exception>
 #include <utility>
 
+#include "agent/support/Text.hpp"
 #include "chat/ChatRequestBuilder.hpp"
 #include "chat/ChatResponseParser.hpp"
 #include "chat/ChatStreamReader.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
 #include "chat/HttpErrorMapper.hpp"
+#include "chat/StreamMismatch.hpp"
 #include "chat/TextExcerpt.hpp"
 #include "schema/StructuredOutput.hpp"
 
@@ -91,36 +93,63 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(const ResponseHead& head) {
                                   "raise BITROUTER_MAX_RESPONSE_BYTES or lower maxTokens"),
                 status);
   }
+  const bool eventStreamBody = stream_ && StreamMismatch::looksLikeEventStream(body);
   Expected<ChatCompletion> parsed = ChatResponseParser::parse(body);
-  if (!parsed) return fail(CallFailure{std::move(parsed.error()), {}}, status);
-  ChatCompletion& completion = parsed.value();
-  std::size_t delivered = 0;
-  if (stream_ && !completion.text.empty()) {
-    // Asked to stream, BitRouter answered with plain JSON: deliver it as one chunk. The reply is
-    // complete, so a "stop" from the callback changes nothing.
-    try {
-      params_.onChunk(completion.text);
-    } catch (const std::exception& error) {
-      return fail(CallFailure::make(ErrorKind::Internal, "the stream callback threw (" +
-                                                             textExcerpt(error.what(), 160) + ")"),
-                  status);
+  if (!parsed) {
+    if (stream_) {
+      parsed.error().message = StreamMismatch::describe(std::string(head.contentType),
+                                                        eventStreamBody, parsed.error().message);
     }
+    return fail(CallFailure{std::move(parsed.error()), {}}, status);
+  }
+  ChatCompletion& completion = parsed.value();
+  for (ToolCall& call : completion.toolCalls)
+    toolCheck_.check(call);
+  std::size_t delivered = 0;
+  if (stream_ && completion.refusal.empty()) {
+    // Asked to stream, BitRouter answered with plain JSON: deliver it as one piece each. The
+    // reply is complete, so a "stop" from a callback changes nothing.
+    if (auto failure = deliverWhole(completion)) return fail(std::move(*failure), status);
     delivered = completion.text.size();
   }
-  return succeed(std::move(completion.text), completion.finishReason, completion.usage, delivered);
+  return succeed(std::move(completion), delivered);
+}
+
+std::optional<CallFailure> ChatAttempt::deliverWhole(const ChatCompletion& reply) const {
+  try {
+    if (!reply.reasoning.empty() && params_.onReasoningChunk) {
+      params_.onReasoningChunk(reply.reasoning);
+    }
+    if (!reply.text.empty()) params_.onChunk(reply.text);
+    if (params_.onToolCall) {
+      for (const ToolCall& call : reply.toolCalls)
+        params_.onToolCall(call);
+    }
+  } catch (const std::exception& error) {
+    return CallFailure::make(ErrorKind::Internal,
+                             "the stream callback threw (" + textExcerpt(error.what(), 160) + ")");
+  }
+  return std::nullopt;
 }
 
 ChatAttempt::Outcome ChatAttempt::readStream() {
   CallBuffers& buffers = transport_.buffers();
   ChatStreamReader streamReader(transport_, buffers,
                                 {config_.streamIdleTimeout, config_.maxResponseBytes}, redactor_);
-  const ChatStreamReader::Result result = streamReader.run(params_.onChunk);
+  const ChatStreamReader::Result result = streamReader.run(params_, toolCheck_);
   reusable_ = result.clean;
 
   StreamAccumulator& stream = buffers.stream;
   using End = ChatStreamReader::End;
   if (result.end == End::Finished) {
-    return succeed(stream.takeText(), stream.finishReason(), stream.usage(), result.delivered);
+    ChatCompletion reply;
+    reply.text = stream.takeText();
+    reply.reasoning = stream.takeReasoning();
+    reply.refusal = stream.refusal();
+    reply.toolCalls = stream.toolCalls().calls();  // each checked as it was handed out
+    reply.finishReason = stream.finishReason();
+    reply.usage = stream.usage();
+    return succeed(std::move(reply), result.delivered);
   }
 
   const std::size_t chars = result.delivered;
@@ -175,24 +204,41 @@ ChatAttempt::Outcome ChatAttempt::readStream() {
   return fail(std::move(failure), 200, stream.text().substr(0, chars));
 }
 
-ChatAttempt::Outcome ChatAttempt::succeed(std::string text, const std::string& finishReason,
-                                          const std::optional<TokenUsage>& usage,
-                                          std::size_t delivered) {
+ChatAttempt::Outcome ChatAttempt::succeed(ChatCompletion reply, std::size_t delivered) {
+  std::string partial = reply.text.substr(0, delivered);
+  if (!reply.refusal.empty()) {
+    return fail(CallFailure::make(ErrorKind::Refused, std::move(reply.refusal)), 200,
+                std::move(partial));
+  }
   ModelOutput output;
-  output.usage = usage ? *usage : estimateUsage(params_, text.size());
-  if (schema_ != nullptr) {
-    Expected<std::string> json = StructuredOutput::validate(text, *schema_);
+  std::size_t completionChars = reply.text.size() + reply.reasoning.size();
+  for (const ToolCall& call : reply.toolCalls)
+    completionChars += call.name.size() + call.arguments.size();
+  output.usage = reply.usage ? *reply.usage : estimateUsage(params_, completionChars);
+  // A turn that only calls tools is not the structured answer yet: nothing to validate.
+  const bool toolsOnly = !reply.toolCalls.empty() && text::isBlank(reply.text);
+  if (schema_ != nullptr && !toolsOnly) {
+    if (reply.finishReason == "content_filter") {
+      // BitRouter folds an upstream refusal into the content this way: not a schema mismatch.
+      std::string words = text::isBlank(reply.text)
+                              ? std::string("the reply was filtered (finish_reason content_filter)")
+                              : std::move(reply.text);
+      return fail(CallFailure::make(ErrorKind::Refused, std::move(words)), 200, std::move(partial));
+    }
+    Expected<std::string> json = StructuredOutput::validate(reply.text, *schema_);
     if (!json) {
       const std::string hint =
-          finishReason == "length"
+          reply.finishReason == "length"
               ? "the reply was cut at maxTokens (finish_reason 'length'); raise maxTokens"
               : std::string();
-      return fail(CallFailure{std::move(json.error()), hint}, 200, text.substr(0, delivered));
+      return fail(CallFailure{std::move(json.error()), hint}, 200, std::move(partial));
     }
-    text = std::move(json.value());
+    reply.text = std::move(json.value());
   }
-  output.text = std::move(text);
-  output.finishReason = finishReason;
+  output.text = std::move(reply.text);
+  output.toolCalls = std::move(reply.toolCalls);
+  output.reasoning = std::move(reply.reasoning);
+  output.finishReason = std::move(reply.finishReason);
   output.model = model_.model;
   output.requestId = transport_.requestId();
   return output;

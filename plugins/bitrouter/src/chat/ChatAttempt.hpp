@@ -18,8 +18,11 @@
 #include "agent/bitrouter/BitRouterConfig.hpp"
 #include "agent/bitrouter/ModelTiers.hpp"
 #include "chat/CallFailure.hpp"
+#include "chat/ChatResponseParser.hpp"
+#include "chat/ToolArgumentCheck.hpp"
 #include "config/Redactor.hpp"
 #include "schema/CompiledSchema.hpp"
+#include "schema/SchemaCache.hpp"
 #include "transport/CallTransport.hpp"
 
 namespace agent::bitrouter {
@@ -38,7 +41,7 @@ class ChatAttempt {
   using Outcome = std::variant<ModelOutput, CallFailure>;
 
   ChatAttempt(const BitRouterConfig& config, CallTransport& transport, const Redactor& redactor,
-              const ModelChoice& model, const GenerateTextParams& params,
+              SchemaCache& schemas, const ModelChoice& model, const GenerateTextParams& params,
               const CompiledSchema* schema, bool stream) noexcept
       : config_(config),
         transport_(transport),
@@ -46,15 +49,18 @@ class ChatAttempt {
         model_(model),
         params_(params),
         schema_(schema),
-        stream_(stream) {}
+        stream_(stream),
+        toolCheck_(params.tools, schemas) {}
 
   [[nodiscard]] Outcome run();
 
  private:
   Outcome handleResponse(const ResponseHead& head);
   Outcome readStream();
-  Outcome succeed(std::string text, const std::string& finishReason,
-                  const std::optional<TokenUsage>& usage, std::size_t delivered);
+  // Delivers a plain JSON reply to a streamed call's callbacks, as one piece each.
+  std::optional<CallFailure> deliverWhole(const ChatCompletion& reply) const;
+  // The reply, as an output or (refused, filtered or schema mismatch) a failure.
+  Outcome succeed(ChatCompletion reply, std::size_t delivered);
   CallFailure fail(CallFailure failure, int httpStatus, std::string partialText = {}) const;
 
   const BitRouterConfig& config_;
@@ -65,6 +71,7 @@ class ChatAttempt {
   const CompiledSchema* schema_;
   bool stream_;
   bool reusable_ = false;  // the connection is clean for the next call
+  ToolArgumentCheck toolCheck_;
 };
 
 }  // namespace agent::bitrouter

@@ -6,6 +6,8 @@
 #include <rapidjson/writer.h>
 
 #include "agent/support/Utf8.hpp"
+#include "chat/JsonModeHint.hpp"
+#include "chat/ToolsJson.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -39,6 +41,33 @@ bool writeMessage(Writer& writer, std::string_view role, std::string_view conten
   return ok;
 }
 
+// A history message: content is always a string ("" beside tool calls: never null), then the
+// optional name, the assistant's tool calls, or the id of the call a tool message answers.
+bool writeMessage(Writer& writer, const ChatMessage& message) {
+  if (message.name.empty() && message.toolCalls.empty() && message.toolCallId.empty()) {
+    return writeMessage(writer, message.role, message.content);
+  }
+  bool ok = true;
+  writer.StartObject();
+  writer.Key("role");
+  ok &= writeString(writer, message.role);
+  writer.Key("content");
+  ok &= writeString(writer, message.content);
+  if (!message.name.empty()) {
+    writer.Key("name");
+    ok &= writeString(writer, message.name);
+  }
+  if (!message.toolCalls.empty() && message.role == "assistant") {
+    ok &= ToolsJson::writeToolCalls(writer, message.toolCalls);
+  }
+  if (!message.toolCallId.empty() && (message.role == "tool" || message.role == "function")) {
+    writer.Key("tool_call_id");
+    ok &= writeString(writer, message.toolCallId);
+  }
+  writer.EndObject();
+  return ok;
+}
+
 }  // namespace
 
 std::optional<std::string> ChatRequestBuilder::validate(const GenerateTextParams& params) {
@@ -59,16 +88,14 @@ std::optional<std::string> ChatRequestBuilder::validate(const GenerateTextParams
   }
   for (std::size_t i = 0; i < params.messages.size(); ++i) {
     const std::string& role = params.messages[i].role;
-    if (role == "system" || role == "developer" || role == "user" || role == "assistant") continue;
-    const std::string where = "messages[" + std::to_string(i) + "].role '" + role + "'";
-    if (role == "tool" || role == "function") {
-      return where +
-             " is not supported: BitRouter requires a tool_call_id, which a ChatMessage "
-             "cannot carry";
+    if (role == "system" || role == "developer" || role == "user" || role == "assistant" ||
+        role == "tool" || role == "function") {
+      continue;
     }
-    return where + " is not one of system, developer, user, assistant";
+    return "messages[" + std::to_string(i) + "].role '" + role +
+           "' is not one of system, developer, user, assistant, tool";
   }
-  return std::nullopt;
+  return ToolsJson::validate(params);
 }
 
 std::optional<std::string> ChatRequestBuilder::build(const ChatRequest& request,
@@ -132,14 +159,22 @@ std::optional<std::string> ChatRequestBuilder::build(const ChatRequest& request,
     writer.Key("seed");
     writer.Int64(*params.seed);
   }
+  if (auto problem = ToolsJson::writeTools(writer, params)) return problem;
 
   writer.Key("messages");
   writer.StartArray();
   const bool systemGiven = params.system && !params.system->empty();
+  // json_object mode: see JsonModeHint.hpp. Written after the system prompt, before the rest.
+  const bool jsonHint = request.schema != nullptr && !request.structuredOutputs &&
+                        !JsonModeHint::mentionsJson(params);
+  auto writeJsonHint = [&] {
+    if (jsonHint) writeMessage(writer, "system", JsonModeHint::line(request.schema->compactJson()));
+  };
   if (params.messages.empty()) {
     if (systemGiven && !writeMessage(writer, "system", *params.system)) {
       return "the system prompt is not valid UTF-8";
     }
+    writeJsonHint();
     if (!writeMessage(writer, "user", params.prompt)) return "the prompt is not valid UTF-8";
   } else {
     // `system` joins the messages unless they carry their own system prompt already.
@@ -149,9 +184,10 @@ std::optional<std::string> ChatRequestBuilder::build(const ChatRequest& request,
     if (systemGiven && !hasSystem && !writeMessage(writer, "system", *params.system)) {
       return "the system prompt is not valid UTF-8";
     }
+    writeJsonHint();
     for (std::size_t i = 0; i < params.messages.size(); ++i) {
       const ChatMessage& message = params.messages[i];
-      if (!writeMessage(writer, message.role, message.content)) {
+      if (!writeMessage(writer, message)) {
         return "messages[" + std::to_string(i) + "] is not valid UTF-8";
       }
     }

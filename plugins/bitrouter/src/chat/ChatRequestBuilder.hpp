@@ -3,9 +3,10 @@
 // Only what the call sets is sent (BitRouter's parser is strict: integers for max_tokens and
 // seed, never null for arrays or stream). Key order follows the TypeScript plugin's goldens:
 // model, max_tokens, temperature, top_p, frequency_penalty, presence_penalty, response_format,
-// stop, seed, messages, then stream. Not sent, on purpose: `user` (elizaOS fills it with the
-// character name; BitRouter forwards it only to some upstreams and it leaks an identity),
-// topK, minP, repetitionPenalty (not part of BitRouter's request), and an empty stop list.
+// stop, seed, then tools, tool_choice, parallel_tool_calls (ToolsJson), messages, then stream. Not
+// sent, on purpose: `user` (elizaOS fills it with the character name; BitRouter forwards it only to
+// some upstreams and it leaks an identity), topK, minP, repetitionPenalty (not part of BitRouter's
+// request), and an empty stop list.
 #pragma once
 
 #include <optional>
@@ -29,7 +30,8 @@ struct ChatRequest {
 
 class ChatRequestBuilder {
  public:
-  /// Local checks the AI SDK made before sending (maxTokens >= 1, finite numbers, known roles).
+  /// Local checks the AI SDK made before sending (maxTokens >= 1, finite numbers, known roles),
+  /// and what BitRouter would reject in tools and tool history (ToolsJson::validate).
   /// Returns the problem, or nullopt when the call may be sent.
   static std::optional<std::string> validate(const GenerateTextParams& params);
 

@@ -4,6 +4,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include "chat/ToolCallAccumulator.hpp"
+
 namespace agent::bitrouter {
 namespace {
 
@@ -62,6 +64,17 @@ void ChatResponseParser::appendContent(const rapidjson::Value& content, std::str
   }
 }
 
+void ChatResponseParser::appendReasoning(const rapidjson::Value& message, std::string& out) {
+  for (const char* name : {"reasoning_content", "reasoning"}) {
+    const auto member = message.FindMember(name);
+    if (member != message.MemberEnd() && member->value.IsString() &&
+        member->value.GetStringLength() > 0) {
+      out.append(member->value.GetString(), member->value.GetStringLength());
+      return;
+    }
+  }
+}
+
 Expected<ChatCompletion> ChatResponseParser::parse(std::string& body) {
   // Stack-backed pools: a typical reply needs a few dozen values; more spills to the heap.
   using Pool = rapidjson::MemoryPoolAllocator<>;
@@ -94,6 +107,17 @@ Expected<ChatCompletion> ChatResponseParser::parse(std::string& body) {
   ChatCompletion completion;
   const auto content = message->value.FindMember("content");
   if (content != message->value.MemberEnd()) appendContent(content->value, completion.text);
+  appendReasoning(message->value, completion.reasoning);
+  const auto refusal = message->value.FindMember("refusal");
+  if (refusal != message->value.MemberEnd() && refusal->value.IsString()) {
+    completion.refusal.assign(refusal->value.GetString(), refusal->value.GetStringLength());
+  }
+  const auto toolCalls = message->value.FindMember("tool_calls");
+  if (toolCalls != message->value.MemberEnd()) {
+    ToolCallAccumulator calls;
+    calls.add(toolCalls->value, /*positional=*/true);
+    completion.toolCalls = calls.calls();
+  }
   const auto finish = choice.FindMember("finish_reason");
   if (finish != choice.MemberEnd() && finish->value.IsString()) {
     completion.finishReason.assign(finish->value.GetString(), finish->value.GetStringLength());

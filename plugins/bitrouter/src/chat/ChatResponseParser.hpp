@@ -1,4 +1,5 @@
-// ChatResponseParser: a non-streaming chat completion body -> text, finish reason, usage.
+// ChatResponseParser: a non-streaming chat completion body -> text, tool calls, reasoning,
+// refusal, finish reason, usage.
 //
 // Tolerant where BitRouter is loose (content null or a parts array, finish_reason null, usage
 // absent) and strict where a silent success would be wrong (malformed JSON or no choice is a
@@ -7,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -17,6 +19,9 @@ namespace agent::bitrouter {
 
 struct ChatCompletion {
   std::string text;                 // "" when content was null or absent
+  std::vector<ToolCall> toolCalls;  // message.tool_calls, in order; problems not yet checked
+  std::string reasoning;            // reasoning_content, else reasoning; "" when neither
+  std::string refusal;              // the model's refusal; "" when it did not refuse
   std::string finishReason;         // "" when null or absent
   std::optional<TokenUsage> usage;  // absent when BitRouter sent none
 };
@@ -32,6 +37,9 @@ class ChatResponseParser {
 
   /// A message/delta "content": string as is, null -> "", array -> its text parts joined.
   static void appendContent(const rapidjson::Value& content, std::string& out);
+
+  /// A message/delta's reasoning text: `reasoning_content`, else `reasoning` (providers differ).
+  static void appendReasoning(const rapidjson::Value& message, std::string& out);
 };
 
 }  // namespace agent::bitrouter

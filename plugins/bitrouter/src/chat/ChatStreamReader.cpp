@@ -25,7 +25,8 @@ bool ChatStreamReader::drain() {
   return false;
 }
 
-ChatStreamReader::Result ChatStreamReader::run(const ChunkCallback& onChunk) {
+ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
+                                               const ToolArgumentCheck& toolCheck) {
   SseParser& parser = buffers_.sse;
   StreamAccumulator& stream = buffers_.stream;
   parser.reset();
@@ -52,15 +53,28 @@ ChatStreamReader::Result ChatStreamReader::run(const ChunkCallback& onChunk) {
       case StreamAccumulator::Step::Content:
         break;
     }
-    if (stream.text().size() > limits_.maxBytes) {
+    if (stream.outputBytes() > limits_.maxBytes) {
       result.end = End::TooLarge;
       stop = true;
       return false;
     }
-    const std::string_view content = stream.lastContent();
     try {
-      const bool keepGoing = !onChunk || onChunk(content);
-      result.delivered = stream.text().size();
+      bool keepGoing = true;
+      const std::string_view reasoning = stream.lastReasoning();
+      if (!reasoning.empty() && params.onReasoningChunk) {
+        keepGoing = params.onReasoningChunk(reasoning);
+      }
+      const std::string_view content = stream.lastContent();
+      if (keepGoing && !content.empty()) {
+        keepGoing = !params.onChunk || params.onChunk(content);
+        result.delivered = stream.text().size();
+      }
+      while (keepGoing) {
+        ToolCall* call = stream.toolCalls().nextComplete();
+        if (call == nullptr) break;
+        toolCheck.check(*call);
+        if (params.onToolCall) keepGoing = params.onToolCall(*call);
+      }
       if (keepGoing) return true;
       result.end = End::Cancelled;
     } catch (const std::exception& error) {

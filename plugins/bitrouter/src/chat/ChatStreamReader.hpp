@@ -1,11 +1,12 @@
 // ChatStreamReader: reads a text/event-stream chat completion and hands deltas to the caller.
 //
-// Bytes go from the socket to the SSE parser as each read delivers them, and every content
-// delta reaches onChunk as its frame completes. The reader decides how a stream ended; only a
-// finish_reason makes it a success, because Poco reports a connection cut mid-stream as a clean
-// end of body and BitRouter may send [DONE] without a finish chunk. Two clocks apply
-// between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than BitRouter's
-// 30 s keepalive) and the call's deadline, which the transport holds.
+// Bytes go from the socket to the SSE parser as each read delivers them; every reasoning delta
+// reaches onReasoningChunk and every content delta onChunk as its frame completes, and each tool
+// call reaches onToolCall, its problem checked, once it is complete. The reader decides how a
+// stream ended; only a finish_reason makes it a success, because Poco reports a connection cut
+// mid-stream as a clean end of body and BitRouter may send [DONE] without a finish chunk. Two
+// clocks apply between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than
+// BitRouter's 30 s keepalive) and the call's deadline, which the transport holds.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "agent/GenerateTextParams.hpp"
+#include "chat/ToolArgumentCheck.hpp"
 #include "config/Redactor.hpp"
 #include "transport/CallBuffers.hpp"
 #include "transport/CallTransport.hpp"
@@ -25,13 +27,13 @@ class ChatStreamReader {
     Finished,        // a finish_reason arrived (with or without [DONE])
     Truncated,       // the body ended, or [DONE] came, without a finish_reason
     ErrorFrame,      // data: {"error": ...}; see buffers.stream.error()
-    Cancelled,       // onChunk returned false
+    Cancelled,       // a callback returned false
     IdleTimeout,     // nothing arrived within the idle allowance
     Stopped,         // the call's deadline passed or the caller cancelled it
     TooLarge,        // the text (or a pending event) passed the response limit
     Malformed,       // a frame that is not a JSON object; see buffers.stream.problem()
     ReadFailed,      // the connection failed; see detail
-    CallbackFailed,  // onChunk threw; see detail
+    CallbackFailed,  // a callback threw; see detail
   };
 
   struct [[nodiscard]] Result {
@@ -50,7 +52,8 @@ class ChatStreamReader {
                    const Redactor& redactor) noexcept
       : transport_(transport), buffers_(buffers), limits_(limits), redactor_(redactor) {}
 
-  Result run(const ChunkCallback& onChunk);
+  /// Reads the stream, calling params' onChunk, onReasoningChunk and onToolCall.
+  Result run(const GenerateTextParams& params, const ToolArgumentCheck& toolCheck);
 
  private:
   // Reads what is left after [DONE] (normally just the chunked terminator). True at a clean end.

@@ -18,6 +18,21 @@ std::string stringMember(const rapidjson::Value& object, const char* name) {
   return std::string(member->value.GetString(), member->value.GetStringLength());
 }
 
+// A member that is a number or a string of digits, as text ("" when neither).
+std::string codeMember(const rapidjson::Value& object, const char* name) {
+  const auto member = object.FindMember(name);
+  if (member == object.MemberEnd()) return {};
+  if (member->value.IsString()) return {member->value.GetString(), member->value.GetStringLength()};
+  if (member->value.IsInt64()) return std::to_string(member->value.GetInt64());
+  return {};
+}
+
+// An HTTP status in 100..599, or 0.
+int statusFrom(std::string_view text) {
+  const auto number = text::parseInt64(text::trim(text));
+  return number && *number >= 100 && *number <= 599 ? static_cast<int>(*number) : 0;
+}
+
 }  // namespace
 
 ErrorEnvelope ErrorEnvelopeParser::fromErrorValue(const rapidjson::Value& error,
@@ -31,7 +46,10 @@ ErrorEnvelope ErrorEnvelopeParser::fromErrorValue(const rapidjson::Value& error,
   }
   if (error.IsObject()) {
     envelope.type = cleanMessage(stringMember(error, "type"), redactor);
-    envelope.code = cleanMessage(stringMember(error, "code"), redactor);
+    envelope.code = cleanMessage(codeMember(error, "code"), redactor);
+    for (const char* name : {"status_code", "status", "code"}) {
+      if (envelope.status == 0) envelope.status = statusFrom(codeMember(error, name));
+    }
     const std::string message = stringMember(error, "message");
     if (!text::trim(message).empty()) {
       envelope.message = cleanMessage(message, redactor);

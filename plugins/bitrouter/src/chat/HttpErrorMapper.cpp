@@ -67,6 +67,32 @@ std::string hintFor(int status, const ErrorEnvelope& envelope,
   }
 }
 
+// What to do about a failed stream: "retry the call" only where another call can succeed.
+std::string streamHint(ErrorKind kind, const ErrorEnvelope& envelope) {
+  switch (kind) {
+    case ErrorKind::Auth:
+      return "the key was rejected; check BITROUTER_API_KEY";
+    case ErrorKind::PaymentRequired:
+      return "the upstream provider account is out of credit";
+    case ErrorKind::Forbidden:
+      return "refused by policy (the key's policy or the upstream's content policy)";
+    case ErrorKind::NotFound:
+      return "the model is not served; check the model name";
+    case ErrorKind::BadRequest:
+      return "the request was rejected; change it (shorter messages, valid tools) before sending "
+             "it again";
+    case ErrorKind::RateLimited:
+      return "a stream that has started is not retried; retry the call later";
+    case ErrorKind::Unavailable:
+      if (envelope.code == "upstream_bad_gateway") {
+        return "an upstream provider rejected the request; see BitRouter's log";
+      }
+      return "a stream that has started is not retried; retry the call";
+    default:
+      return "a stream that has started is not retried; retry the call";
+  }
+}
+
 }  // namespace
 
 ErrorKind HttpErrorMapper::kindForStatus(int status) noexcept {
@@ -93,13 +119,58 @@ ErrorKind HttpErrorMapper::kindForStatus(int status) noexcept {
   }
 }
 
-ErrorKind HttpErrorMapper::kindForStreamCode(std::string_view code) noexcept {
-  if (code == "upstream_timeout") return ErrorKind::Timeout;
-  if (code == "upstream_rate_limited" || code == "rate_limit_exceeded") {
-    return ErrorKind::RateLimited;
+std::optional<ErrorKind> HttpErrorMapper::kindForWord(std::string_view word) noexcept {
+  struct Entry {
+    std::string_view word;
+    ErrorKind kind;
+  };
+  // BitRouter's own codes and types (contract section 7) and the common upstream ones it passes
+  // through (OpenAI, Groq, DeepSeek, xAI).
+  static constexpr Entry kWords[] = {
+      {"upstream_timeout", ErrorKind::Timeout},
+      {"timeout", ErrorKind::Timeout},
+      {"upstream_rate_limited", ErrorKind::RateLimited},
+      {"rate_limit_exceeded", ErrorKind::RateLimited},
+      {"rate_limit_error", ErrorKind::RateLimited},
+      {"upstream_policy_violation", ErrorKind::Forbidden},
+      {"permission_denied", ErrorKind::Forbidden},
+      {"permission_error", ErrorKind::Forbidden},
+      {"invalid_api_key", ErrorKind::Auth},
+      {"authentication_error", ErrorKind::Auth},
+      {"unauthorized", ErrorKind::Auth},
+      {"payment_required", ErrorKind::PaymentRequired},
+      {"upstream_payment_required", ErrorKind::PaymentRequired},
+      {"insufficient_quota", ErrorKind::PaymentRequired},
+      {"model_not_found", ErrorKind::NotFound},
+      {"not_found", ErrorKind::NotFound},
+      {"not_found_error", ErrorKind::NotFound},
+      {"context_length_exceeded", ErrorKind::BadRequest},
+      {"tool_use_failed", ErrorKind::BadRequest},
+      {"invalid_request", ErrorKind::BadRequest},
+      {"invalid_request_error", ErrorKind::BadRequest},
+      {"bad_request", ErrorKind::BadRequest},
+      {"upstream_bad_gateway", ErrorKind::Unavailable},
+      {"upstream_unavailable", ErrorKind::Unavailable},
+      {"upstream_invalid_response", ErrorKind::Unavailable},
+      {"internal_error", ErrorKind::Unavailable},
+      {"server_error", ErrorKind::Unavailable},
+  };
+  for (const Entry& entry : kWords) {
+    if (entry.word == word) return entry.kind;
   }
-  if (code == "upstream_policy_violation") return ErrorKind::Forbidden;
-  return ErrorKind::Unavailable;  // bad gateway, unavailable, invalid response, or unknown
+  return std::nullopt;
+}
+
+ErrorKind HttpErrorMapper::kindForStreamCode(std::string_view code) noexcept {
+  return kindForWord(code).value_or(ErrorKind::Unavailable);
+}
+
+ErrorKind HttpErrorMapper::kindForStreamError(const ErrorEnvelope& envelope) noexcept {
+  if (auto kind = kindForWord(envelope.code)) return *kind;
+  // A generic type ("upstream_error", "api_error") says less than a status, so it comes after.
+  if (envelope.status >= 400) return kindForStatus(envelope.status);
+  if (auto kind = kindForWord(envelope.type)) return *kind;
+  return ErrorKind::Unavailable;
 }
 
 CallFailure HttpErrorMapper::fromResponse(int status, std::string_view reason,
@@ -130,9 +201,8 @@ CallFailure HttpErrorMapper::fromStreamError(const ErrorEnvelope& envelope,
                      " characters (" + (envelope.message.empty() ? "no message" : envelope.message);
   if (!envelope.code.empty()) what += ", code " + envelope.code;
   what += ")";
-  CallFailure failure =
-      CallFailure::make(kindForStreamCode(envelope.code), std::move(what),
-                        "a stream that has started is not retried; retry the call", 200);
+  const ErrorKind kind = kindForStreamError(envelope);
+  CallFailure failure = CallFailure::make(kind, std::move(what), streamHint(kind, envelope), 200);
   return failure;
 }
 

@@ -3,7 +3,8 @@
 // The status decides the kind (400/413/415/422 BadRequest, 401 Auth, 402 PaymentRequired, 403
 // Forbidden, 404 NotFound, 429 RateLimited, 500/502/503 Unavailable, 504 Timeout; other 4xx
 // BadRequest, other 5xx Unavailable); the envelope's code refines the hint and, for 502, the
-// retry decision. Mid-stream error frames have no status, only a code, and map by code.
+// retry decision. Mid-stream error frames arrive with status 200, so they map by what the frame
+// says: its code, then its type, then a status it carries (StreamErrorKinds).
 #pragma once
 
 #include <chrono>
@@ -27,7 +28,13 @@ struct ErrorContext {
 class HttpErrorMapper {
  public:
   static ErrorKind kindForStatus(int status) noexcept;
+  /// The kind of a code or type word (e.g. "invalid_api_key", "rate_limit_error"); nullopt for
+  /// words it does not know.
+  static std::optional<ErrorKind> kindForWord(std::string_view word) noexcept;
+  /// A code alone: kindForWord, else Unavailable (an unknown server-side failure).
   static ErrorKind kindForStreamCode(std::string_view code) noexcept;
+  /// A whole error frame: its code, else its type, else its status, else Unavailable.
+  static ErrorKind kindForStreamError(const ErrorEnvelope& envelope) noexcept;
 
   /// A non-2xx response. `reason` is the HTTP reason phrase, shown when the body has no message.
   static CallFailure fromResponse(int status, std::string_view reason,

@@ -24,6 +24,10 @@ void StreamAccumulator::reset() noexcept {
   scratch_.clear();
   text_.clear();
   lastContentStart_ = 0;
+  reasoning_.clear();
+  lastReasoningStart_ = 0;
+  refusal_.clear();
+  toolCalls_.reset();
   finishReason_.clear();
   usage_.reset();
   error_ = ErrorEnvelope{};
@@ -36,7 +40,13 @@ std::string_view StreamAccumulator::lastContent() const noexcept {
   return std::string_view(text_).substr(lastContentStart_);
 }
 
+std::string_view StreamAccumulator::lastReasoning() const noexcept {
+  return std::string_view(reasoning_).substr(lastReasoningStart_);
+}
+
 StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const Redactor& redactor) {
+  lastContentStart_ = text_.size();
+  lastReasoningStart_ = reasoning_.size();
   if (text::trim(data) == "[DONE]") {
     done_ = true;
     return Step::Done;
@@ -80,21 +90,30 @@ StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const R
   const auto& choice = choices->value[0];
   if (!choice.IsObject()) return Step::Continue;
 
+  const auto delta = choice.FindMember("delta");
+  if (delta != choice.MemberEnd() && delta->value.IsObject()) {
+    const rapidjson::Value& fields = delta->value;
+    const auto content = fields.FindMember("content");
+    if (content != fields.MemberEnd()) ChatResponseParser::appendContent(content->value, text_);
+    ChatResponseParser::appendReasoning(fields, reasoning_);
+    const auto refusal = fields.FindMember("refusal");
+    if (refusal != fields.MemberEnd() && refusal->value.IsString()) {
+      refusal_.append(refusal->value.GetString(), refusal->value.GetStringLength());
+    }
+    const auto toolCalls = fields.FindMember("tool_calls");
+    if (toolCalls != fields.MemberEnd()) toolCalls_.add(toolCalls->value);
+  }
+
+  // After the delta: the finish chunk completes the calls that delta carried too.
   const auto finish = choice.FindMember("finish_reason");
   if (finish != choice.MemberEnd() && finish->value.IsString()) {
     finished_ = true;
     finishReason_.assign(finish->value.GetString(), finish->value.GetStringLength());
+    toolCalls_.finish();
   }
-
-  const auto delta = choice.FindMember("delta");
-  if (delta == choice.MemberEnd() || !delta->value.IsObject()) return Step::Continue;
-  const auto content = delta->value.FindMember("content");
-  if (content == delta->value.MemberEnd()) return Step::Continue;
-  const std::size_t before = text_.size();
-  ChatResponseParser::appendContent(content->value, text_);
-  if (text_.size() == before) return Step::Continue;
-  lastContentStart_ = before;
-  return Step::Content;
+  const bool output = text_.size() > lastContentStart_ || reasoning_.size() > lastReasoningStart_ ||
+                      toolCalls_.hasComplete();
+  return output ? Step::Content : Step::Continue;
 }
 
 }  // namespace agent::bitrouter

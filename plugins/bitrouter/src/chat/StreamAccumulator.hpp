@@ -1,8 +1,10 @@
 // StreamAccumulator: the meaning of each SSE data payload of a chat completion stream.
 //
-// Collects content deltas into the whole text, remembers the finish reason (its absence means
-// the reply was cut), picks up usage should a chunk carry one, and recognises the mid-stream
-// {"error": ...} frame and the [DONE] sentinel. Each frame is parsed in place with stack-backed
+// Collects content deltas into the whole text, reasoning deltas (`reasoning_content` or
+// `reasoning`) into the reasoning, refusal deltas into the refusal, tool-call deltas into whole
+// calls (ToolCallAccumulator), remembers the finish reason (its absence means the reply was cut),
+// picks up usage should a chunk carry one, and recognises the mid-stream {"error": ...} frame and
+// the [DONE] sentinel. Each frame is parsed in place with stack-backed
 // allocators, so typical frames cost no heap allocation.
 #pragma once
 
@@ -12,6 +14,7 @@
 
 #include "agent/ModelResult.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
+#include "chat/ToolCallAccumulator.hpp"
 #include "config/Redactor.hpp"
 
 namespace agent::bitrouter {
@@ -19,8 +22,8 @@ namespace agent::bitrouter {
 class StreamAccumulator {
  public:
   enum class Step {
-    Continue,   // nothing for the caller (role-only delta, keepalive-like frame, usage)
-    Content,    // new text: lastContent()
+    Continue,   // nothing for the caller (role-only delta, refusal, usage)
+    Content,    // new output: lastContent(), lastReasoning(), toolCalls().nextComplete()
     Done,       // data: [DONE]
     Error,      // a mid-stream error frame: error()
     Malformed,  // not JSON, or not an object: problem()
@@ -31,11 +34,22 @@ class StreamAccumulator {
 
   Step onData(std::string_view data, const Redactor& redactor = Redactor());
 
+  /// This frame's text and reasoning (empty when it carried none).
   std::string_view lastContent() const noexcept;
+  std::string_view lastReasoning() const noexcept;
   bool finished() const noexcept { return finished_; }
   bool sawDone() const noexcept { return done_; }
   const std::string& text() const noexcept { return text_; }
   std::string takeText() noexcept { return std::move(text_); }
+  const std::string& reasoning() const noexcept { return reasoning_; }
+  std::string takeReasoning() noexcept { return std::move(reasoning_); }
+  const std::string& refusal() const noexcept { return refusal_; }
+  ToolCallAccumulator& toolCalls() noexcept { return toolCalls_; }
+  const ToolCallAccumulator& toolCalls() const noexcept { return toolCalls_; }
+  /// Everything held so far (text, reasoning, refusal, tool calls), for the response limit.
+  std::size_t outputBytes() const noexcept {
+    return text_.size() + reasoning_.size() + refusal_.size() + toolCalls_.bytes();
+  }
   const std::string& finishReason() const noexcept { return finishReason_; }
   const std::optional<TokenUsage>& usage() const noexcept { return usage_; }
   const ErrorEnvelope& error() const noexcept { return error_; }
@@ -45,6 +59,10 @@ class StreamAccumulator {
   std::string scratch_;  // the frame being parsed in place; capacity is reused
   std::string text_;
   std::size_t lastContentStart_ = 0;
+  std::string reasoning_;
+  std::size_t lastReasoningStart_ = 0;
+  std::string refusal_;
+  ToolCallAccumulator toolCalls_;
   std::string finishReason_;
   std::optional<TokenUsage> usage_;
   ErrorEnvelope error_;
