@@ -63,7 +63,7 @@ ModelResult BitRouterClient::run(const ModelChoice& model, const GenerateTextPar
   }
   std::shared_ptr<const CompiledSchema> schema;
   if (params.responseSchema) {
-    auto compiled = schemas_.get(*params.responseSchema);
+    auto compiled = schemas_.get(*params.responseSchema, config_.structuredOutputs);
     if (!compiled) {
       return CallFailure{std::move(compiled.error()), "no request was sent", false}.finish(
           model.model, 1);

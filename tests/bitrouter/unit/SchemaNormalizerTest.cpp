@@ -71,14 +71,70 @@ TEST(SchemaNormalizer, WalksEverySchemaPosition) {
 
 TEST(SchemaNormalizer, DepthIsLimited) {
   std::string deep;
-  for (int i = 0; i < 100; ++i)
+  for (int i = 0; i < 140; ++i)
     deep += R"({"items":)";
   deep += "{}";
-  for (int i = 0; i < 100; ++i)
+  for (int i = 0; i < 140; ++i)
     deep += "}";
   rapidjson::Document document;
   document.Parse(deep.c_str());
   EXPECT_NE(SchemaNormalizer::normalize(document).find("nests deeper"), std::string::npos);
+}
+
+TEST(SchemaNormalizer, ContainsBecomesNotItemsNot) {
+  EXPECT_EQ(normalized(R"({"contains":{"const":1}})"),
+            R"({"allOf":[{"not":{"type":"array","items":{"not":{"enum":[1]}}}}]})");
+  EXPECT_EQ(normalized(R"({"allOf":[{}],"contains":false})"),
+            R"({"allOf":[{},{"not":{"type":"array","items":{"not":{"not":{}}}}}]})");
+}
+
+TEST(SchemaNormalizer, IfThenElseBecomesAnyOfOfAllOfs) {
+  EXPECT_EQ(normalized(R"({"if":{"minimum":1},"then":{"maximum":5},"else":{"const":0}})"),
+            R"({"allOf":[{"anyOf":[{"allOf":[{"minimum":1},{"maximum":5}]},)"
+            R"({"allOf":[{"not":{"minimum":1}},{"enum":[0]}]}]}]})");
+  EXPECT_EQ(normalized(R"({"if":true})"),
+            R"({"allOf":[{"anyOf":[{"allOf":[{},{}]},{"allOf":[{"not":{}},{}]}]}]})");
+  EXPECT_EQ(normalized(R"({"then":{"maximum":5},"else":false})"), "{}");  // no if: no meaning
+}
+
+TEST(SchemaNormalizer, PrefixItemsAndDependentKeywords) {
+  EXPECT_EQ(normalized(R"({"prefixItems":[{"type":"string"}],"items":false})"),
+            R"({"additionalItems":{"not":{}},"items":[{"type":"string"}]})");
+  EXPECT_EQ(normalized(R"({"dependentRequired":{"a":["b"]},"dependentSchemas":{"c":{"const":1}}})"),
+            R"({"dependencies":{"a":["b"],"c":{"enum":[1]}}})");
+  EXPECT_EQ(
+      normalized(R"({"dependencies":{"a":["b"]},"dependentSchemas":{"a":{"minProperties":3}}})"),
+      R"({"dependencies":{"a":{"allOf":[{"required":["b"]},{"minProperties":3}]}}})");
+}
+
+TEST(SchemaNormalizer, PropertyNamesBecomePatternProperties) {
+  EXPECT_EQ(normalized(R"({"propertyNames":{"pattern":"^a"}})"),
+            R"({"allOf":[{"patternProperties":{"^a":{}},"additionalProperties":{"not":{}}}]})");
+  EXPECT_EQ(normalized(R"({"propertyNames":false})"), R"({"allOf":[{"maxProperties":0}]})");
+  EXPECT_EQ(normalized(R"({"propertyNames":true})"), "{}");
+}
+
+// RapidJSON 1.1 left a name matched by a pattern without a schema beside
+// additionalProperties:false (a crash), and let additionalProperties overrule a failing pattern.
+TEST(SchemaNormalizer, PatternPropertiesBesideAdditionalProperties) {
+  EXPECT_EQ(normalized(R"({"patternProperties":{"^a":{}},"additionalProperties":false})"),
+            R"({"patternProperties":{"^a":{}},"additionalProperties":{"not":{}}})");
+  EXPECT_EQ(
+      normalized(
+          R"({"properties":{"p":{}},"patternProperties":{"^a":{"type":"string"}},"additionalProperties":{"type":"integer"}})"),
+      R"({"properties":{"p":{}},"patternProperties":{"^a":{"type":"string"}},)"
+      R"("allOf":[{"patternProperties":{"^a":{}},"properties":{"p":{}},)"
+      R"("additionalProperties":{"type":"integer"}}]})");
+}
+
+TEST(SchemaNormalizer, PatternsAreTranslatedToTheEnginesDialect) {
+  EXPECT_EQ(normalized(R"({"pattern":"^\d+\/x$"})"), R"({"pattern":"^[0-9]+/x$"})");
+  EXPECT_EQ(normalized(R"({"patternProperties":{"(?:a)*?":{}}})"),
+            R"({"patternProperties":{"(a)*":{}}})");
+  rapidjson::Document document;
+  document.Parse(R"({"pattern":"a\bc"})");
+  EXPECT_NE(SchemaNormalizer::normalize(document).find("the pattern at #/pattern uses \b"),
+            std::string::npos);
 }
 
 TEST(SchemaNormalizer, ReferencesMustBeLocalAndResolve) {

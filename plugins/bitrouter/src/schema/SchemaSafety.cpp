@@ -8,11 +8,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include <rapidjson/internal/regex.h>
 #include <rapidjson/pointer.h>
 
 #include "agent/support/Utf8.hpp"
 #include "schema/MetaSchema.hpp"
 #include "schema/PointerFragment.hpp"
+#include "schema/SchemaLimits.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -43,10 +45,10 @@ std::size_t quantifierCopies(std::string_view braces) {
 // copies a counted group once per count while compiling ("((a{1000}){1000}){1000}" takes 15 GB
 // and a minute), so such patterns are refused up front instead of crashing a call.
 std::string unsafePatternReason(std::string_view pattern) {
-  constexpr std::size_t kMaxLength = 256;
+  constexpr std::size_t kMaxLength = 1024;  // translated (EcmaPattern): \s alone is 40 bytes
   constexpr std::size_t kMaxDepth = 16;
   constexpr std::size_t kMaxStates = 10000;
-  if (pattern.size() > kMaxLength) return "is longer than 256 characters";
+  if (pattern.size() > kMaxLength) return "is longer than 1024 bytes once translated";
   // The engine stops reading at a NUL or at bytes that do not decode, and then trips on the
   // groups it leaves open (an assertion).
   if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
@@ -136,6 +138,11 @@ std::string unsafePatternReason(std::string_view pattern) {
   }
   if (inClass) return "has an unclosed '['";
   if (groups.size() > 1) return "has an unclosed '('";
+  // What the engine cannot parse it drops, and the keyword would go unchecked.
+  const std::string terminated(pattern);
+  if (!rapidjson::internal::Regex(terminated.c_str()).IsValid()) {
+    return "is not supported by the validator's regular expression engine";
+  }
   return {};
 }
 
@@ -205,10 +212,9 @@ class Checker {
   explicit Checker(const Value& root) : root_(root) {}
 
   std::string checkTree(const Value& node, std::string& pointer, std::size_t depth) {
-    // Bounds this walk's own recursion; CompiledSchema refuses anything deeper than 128 first.
-    constexpr std::size_t kMaxJsonDepth = 256;
-    if (depth > kMaxJsonDepth) {
-      return "responseSchema nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    // Rewrites can deepen a schema past the depth of its text.
+    if (depth > kMaxSchemaNesting) {
+      return "responseSchema nests deeper than " + std::to_string(kMaxSchemaNesting) + " levels";
     }
     const std::size_t mark = pointer.size();
     if (node.IsObject()) {
@@ -261,7 +267,7 @@ class Checker {
                "anyOf, oneOf, not or dependencies): validation would never end";
       case Verdict::TooDeep:
         return "responseSchema at '" + pointer + "' stacks more than " +
-               std::to_string(SchemaSafety::kMaxSameValueDepth) +
+               std::to_string(kMaxSchemaNesting) +
                " schemas on one value (through $ref, allOf, anyOf, oneOf, not or dependencies)";
       case Verdict::TooMany:
         return "responseSchema at '" + pointer + "' applies more than " +
@@ -285,13 +291,12 @@ class Checker {
 
   // Depth-first over same-value edges; `depth` counts the nodes on the current path.
   Verdict explore(const Value& node, std::size_t depth, Load& load) {
-    if (depth > SchemaSafety::kMaxSameValueDepth) return Verdict::TooDeep;
+    if (depth > kMaxSchemaNesting) return Verdict::TooDeep;
     const auto known = loads_.find(&node);
     if (known != loads_.end()) {
       if (known->second.depth == kOnPath) return Verdict::Cycle;
       load = known->second;
-      return depth - 1 + load.depth > SchemaSafety::kMaxSameValueDepth ? Verdict::TooDeep
-                                                                       : Verdict::Fine;
+      return depth - 1 + load.depth > kMaxSchemaNesting ? Verdict::TooDeep : Verdict::Fine;
     }
     loads_[&node] = Load{kOnPath, 0};
     Load total{1, 1};

@@ -1,0 +1,161 @@
+// Conformance on the official JSON-Schema test suite (Debian package json-schema-test-suite,
+// drafts 4, 6 and 7): every case goes through validateJson, the compile-and-validate path the
+// plugin uses, with the case's data as the reply. Each verdict is correct (valid/invalid as the
+// suite says), refused (the schema is a BadRequest before any request: never a silent success)
+// or wrong; any wrong verdict fails the test. Skipped, and counted: what needs a network
+// (refRemote.json, $ref to http URLs), formats (the validator does not check format), and
+// draft-04's zeroTerminatedFloats (1.0 is an integer from draft 6 on; the validator follows 6+).
+// The table printed at the end is the one in docs/structured-output.md.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "schema/StructuredOutput.hpp"
+
+namespace agent::bitrouter {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Counts {
+  int correct = 0;
+  int refused = 0;
+  int wrong = 0;
+  int skipped = 0;
+};
+
+fs::path suiteRoot() {
+  if (const char* dir = std::getenv("JSON_SCHEMA_TEST_SUITE_DIR")) return dir;
+  return "/usr/share/json-schema-test-suite/tests";
+}
+
+std::string toJson(const rapidjson::Value& value) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  value.Accept(writer);
+  return std::string(out.GetString(), out.GetSize());
+}
+
+bool hasRemoteReference(const rapidjson::Value& value) {
+  if (value.IsObject()) {
+    for (const auto& member : value.GetObject()) {
+      if (std::string_view(member.name.GetString()) == "$ref" && member.value.IsString() &&
+          std::string_view(member.value.GetString()).rfind("http", 0) == 0) {
+        return true;
+      }
+      if (hasRemoteReference(member.value)) return true;
+    }
+  } else if (value.IsArray()) {
+    for (const auto& item : value.GetArray()) {
+      if (hasRemoteReference(item)) return true;
+    }
+  }
+  return false;
+}
+
+// Why a whole file is skipped, or "".
+std::string skipReason(const std::string& draft, const fs::path& relative) {
+  if (relative.filename() == "refRemote.json") return "remote $ref (needs a network)";
+  if (relative.parent_path().filename() == "format") return "format is not checked";
+  if (draft == "draft4" && relative.filename() == "zeroTerminatedFloats.json") {
+    return "draft-04 only: 1.0 is not an integer (drafts 6+ say it is)";
+  }
+  return {};
+}
+
+std::vector<fs::path> caseFiles(const fs::path& draftDir) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(draftDir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") {
+      files.push_back(fs::relative(entry.path(), draftDir));
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(SchemaConformance, OfficialSuiteDrafts4To7HasNoWrongVerdict) {
+  const fs::path root = suiteRoot();
+  ASSERT_TRUE(fs::is_directory(root / "draft7"))
+      << "the JSON-Schema test suite is not installed at " << root
+      << ": run scripts/bootstrap.sh (Debian package json-schema-test-suite), or set "
+         "JSON_SCHEMA_TEST_SUITE_DIR";
+
+  std::map<std::string, Counts> perFile;  // "draft/file"
+  std::map<std::string, Counts> perDraft;
+  std::map<std::string, std::string> skipped;  // "draft/file" -> why
+  for (const std::string draft : {"draft4", "draft6", "draft7"}) {
+    for (const fs::path& relative : caseFiles(root / draft)) {
+      const std::string name = draft + "/" + relative.generic_string();
+      std::ifstream in(root / draft / relative, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      rapidjson::Document groups;
+      groups.Parse(text.data(), text.size());
+      ASSERT_FALSE(groups.HasParseError()) << name;
+      const std::string fileSkip = skipReason(draft, relative);
+      Counts& counts = perFile[name];
+      for (const auto& group : groups.GetArray()) {
+        const std::string schema = toJson(group["schema"]);
+        const bool skip = !fileSkip.empty() || hasRemoteReference(group["schema"]);
+        if (skip) skipped[name] = fileSkip.empty() ? "remote $ref (needs a network)" : fileSkip;
+        for (const auto& test : group["tests"].GetArray()) {
+          if (skip) {
+            ++counts.skipped;
+            continue;
+          }
+          const bool expected = test["valid"].GetBool();
+          const std::string data = toJson(test["data"]);
+          const Expected<std::string> verdict = validateJson(schema, data);
+          if (!verdict.ok() && verdict.error().kind == ErrorKind::BadRequest) {
+            ++counts.refused;
+          } else if (verdict.ok() == expected &&
+                     (verdict.ok() || verdict.error().kind == ErrorKind::BadResponse)) {
+            ++counts.correct;
+          } else {
+            ++counts.wrong;
+            ADD_FAILURE() << name << ": " << group["description"].GetString() << " / "
+                          << test["description"].GetString() << "\n  schema: " << schema
+                          << "\n  data: " << data << "\n  expected "
+                          << (expected ? "valid" : "invalid") << ", got "
+                          << (verdict.ok() ? "valid" : verdict.error().message);
+          }
+        }
+      }
+      Counts& total = perDraft[draft];
+      total.correct += counts.correct;
+      total.refused += counts.refused;
+      total.wrong += counts.wrong;
+      total.skipped += counts.skipped;
+    }
+  }
+
+  std::ostringstream table;
+  table << "| File | Correct | Refused | Wrong | Skipped |\n|---|---:|---:|---:|---:|\n";
+  for (const auto& [name, counts] : perFile) {
+    table << "| " << name << " | " << counts.correct << " | " << counts.refused << " | "
+          << counts.wrong << " | " << counts.skipped << " |\n";
+  }
+  for (const auto& [draft, counts] : perDraft) {
+    table << "| **" << draft << " total** | " << counts.correct << " | " << counts.refused << " | "
+          << counts.wrong << " | " << counts.skipped << " |\n";
+  }
+  table << "\nSkipped:\n";
+  for (const auto& [name, why] : skipped)
+    table << "- " << name << ": " << why << "\n";
+  std::printf("%s", table.str().c_str());
+}
+
+}  // namespace
+}  // namespace agent::bitrouter
