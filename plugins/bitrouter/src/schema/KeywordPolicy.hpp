@@ -8,8 +8,8 @@
 //     prefixItems, dependentRequired, dependentSchemas, propertyNames (boolean, or with only
 //     pattern and maxLength), numeric exclusiveMinimum/Maximum, boolean subschemas;
 //   * an annotation, which says nothing about validity: title, description, examples, default,
-//     $comment, format (not checked), readOnly, writeOnly, deprecated, contentMediaType,
-//     contentEncoding, $schema, $id/id, and vendor "x-" keys;
+//     $comment, format (not checked), readOnly, writeOnly, deprecated, $schema, $id/id, and
+//     vendor "x-" keys;
 //   * refused before any request: everything else (unevaluatedProperties, minContains, $anchor,
 //     typos ...), naming the keyword and where it is.
 // The policy reads the caller's schema as written, so the pointers it reports are the caller's.

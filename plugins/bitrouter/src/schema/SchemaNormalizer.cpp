@@ -159,6 +159,7 @@ class Rewriter {
     exclusiveBound(node, "exclusiveMinimum", "minimum", true, allocator_);
     exclusiveBound(node, "exclusiveMaximum", "maximum", false, allocator_);
     rewriteRef(node, allocator_);
+    integerType(node);
     contains(node);
     if (std::string problem = ifThenElse(node); !problem.empty()) return problem;
     prefixItems(node);
@@ -170,6 +171,39 @@ class Rewriter {
   }
 
  private:
+  // "integer" -> "number" with multipleOf: 1. Drafts 6+ count any number with a zero fraction
+  // as an integer, 1e52 included; RapidJSON's integer type accepts only what fits 64 bits.
+  void integerType(Value& node) {
+    auto type = node.FindMember("type");
+    if (type == node.MemberEnd()) return;
+    const auto named = [](const Value& name, const char* what) {
+      return name.IsString() && std::string_view(name.GetString()) == what;
+    };
+    bool integer = false;
+    bool number = false;
+    if (type->value.IsArray()) {
+      for (Value& name : type->value.GetArray()) {
+        integer = integer || named(name, "integer");
+        number = number || named(name, "number");
+      }
+      if (!integer || number) return;
+      for (Value& name : type->value.GetArray()) {
+        if (named(name, "integer")) name.SetString("number", allocator_);
+      }
+    } else if (named(type->value, "integer")) {
+      type->value.SetString("number", allocator_);
+    } else {
+      return;
+    }
+    // multipleOf only constrains numbers, so other types in the list are unaffected.
+    const auto multiple = node.FindMember("multipleOf");
+    if (multiple == node.MemberEnd()) {
+      node.AddMember("multipleOf", 1u, allocator_);
+    } else if (!multiple->value.IsUint64() && !multiple->value.IsInt64()) {
+      addToAllOf(node, single("multipleOf", Value(1u), allocator_), allocator_);
+    }
+  }
+
   // contains: X -> not: {type: array, items: {not: X}}: an array none of whose items matches X
   // is what must fail; the type keeps non-arrays valid, as contains ignores them.
   void contains(Value& node) {
