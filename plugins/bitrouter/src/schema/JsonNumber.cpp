@@ -77,7 +77,8 @@ JsonNumber JsonNumber::parse(std::string_view text) noexcept {
   const auto [end, error] = std::from_chars(first, last, value);
   if (error == std::errc::result_out_of_range) return outOfRange(text);
   if (error != std::errc() || end != last) return JsonNumber{};
-  return integralAsInteger(makeDouble(value));
+  // An integer's text beyond 64 bits stays a double: rounding it into 64 bits would change it.
+  return isInteger ? makeDouble(value) : integralAsInteger(makeDouble(value));
 }
 
 }  // namespace agent::bitrouter

@@ -83,6 +83,11 @@ class SchemaWalk {
       auto member = schema.FindMember(keyword);
       if (member == schema.MemberEnd()) continue;
       if (!member->value.IsObject() && !member->value.IsBool()) continue;
+      // Booleans are draft-04 values of these two, not boolean schemas.
+      const std::string_view name(keyword);
+      if (member->value.IsBool() && (name == "additionalItems" || name == "additionalProperties")) {
+        continue;
+      }
       if (std::string problem = descend(member->value, keyword, {}); !problem.empty()) {
         return problem;
       }
