@@ -160,7 +160,8 @@ TEST_F(StructuredOutputTest, ConstIsReallyValidated) {
 TEST_F(StructuredOutputTest, DefsReferencesAreReallyValidatedAndSentUnchanged) {
   makeHost({{"BITROUTER_STRUCTURED_OUTPUTS", "true"}});
   constexpr std::string_view kSchema = R"({"$defs":{"name":{"type":"string","minLength":2}},
-      "type":"object","required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}}})";
+      "type":"object","required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}},
+      "additionalProperties":false})";
   expectBadResponse(replyWith(R"({"name":"X"})", kSchema), {"#/name", "minLength"});
   expectBadResponse(replyWith(R"({"name":7})", kSchema), {"#/name"});
   const ModelResult good = replyWith(R"({"name":"Al"})", kSchema);
@@ -220,8 +221,9 @@ TEST_F(StructuredOutputTest, PropertyNamesAreEnforcedOrRefused) {
   makeHost();
   constexpr std::string_view kSchema =
       R"({"type":"object","propertyNames":{"pattern":"^[a-z]+$","maxLength":5}})";
-  expectBadResponse(replyWith(R"({"good":1,"Bad":2})", kSchema), {"#/Bad"});
-  expectBadResponse(replyWith(R"({"toolong":1})", kSchema), {"#/toolong"});
+  // Reported where the rewrite put the check: the object's allOf.
+  expectBadResponse(replyWith(R"({"good":1,"Bad":2})", kSchema), {"'#'", "allOf"});
+  expectBadResponse(replyWith(R"({"toolong":1})", kSchema), {"'#'", "allOf"});
   expectAccepted(R"({"good":1,"fine":2})", kSchema);
   // What patternProperties cannot say is refused, naming the keyword and where it is.
   expectRefused(R"({"properties":{"a":{"propertyNames":{"enum":["x"]}}}})",
