@@ -215,3 +215,26 @@ TEST(CompiledSchema, CompactJsonIsTheCallersSchemaNotTheNormalisedCopy) {
 
 }  // namespace
 }  // namespace agent::bitrouter
+
+namespace agent::bitrouter {
+namespace {
+
+// RapidJSON 1.1 left a name matched by a pattern, but not in properties, without a schema beside
+// additionalProperties:false: a crash, whatever the pattern's characters (issue 13).
+TEST(ValidateJson, PatternMatchBesideAdditionalPropertiesFalse) {
+  for (const char* schema : {R"({"patternProperties":{"^á":{}},"additionalProperties":false})",
+                             R"({"patternProperties":{"^a":{}},"additionalProperties":false})"}) {
+    const bool accented = std::string_view(schema).find("á") != std::string_view::npos;
+    const std::string name = accented ? "ármányos" : "ab";
+    EXPECT_TRUE(validateJson(schema, "{\"" + name + "\":2}").ok()) << schema;
+    const auto other = validateJson(schema, "{\"" + name + "\":2,\"zz\":1}");
+    ASSERT_FALSE(other.ok()) << schema;
+    EXPECT_EQ(other.error().kind, ErrorKind::BadResponse);
+  }
+  const auto refused = validateJson(R"({"minContains":1})", "[]");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::BadRequest);
+}
+
+}  // namespace
+}  // namespace agent::bitrouter
