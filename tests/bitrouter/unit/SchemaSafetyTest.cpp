@@ -64,6 +64,8 @@ TEST(SchemaSafety, EveryObjectIsCheckedNotOnlySchemaPositions) {
   EXPECT_TRUE(refused(R"({"x-extra":{"pattern":"(a"}})", "the pattern at #/x-extra/pattern"));
   EXPECT_TRUE(refused(R"({"enum":[{"pattern":"a**"}]})", "the pattern at #/enum/0/pattern"));
   EXPECT_TRUE(refused(R"({"enum":[{"$ref":"#/enum/0"}]})", "at '#/enum/0' leads back to itself"));
+  // A pattern the engine cannot parse matters only where the validator applies it.
+  EXPECT_EQ(problemOf(R"({"x-extra":{"pattern":"a{,3}"}})"), "");
 }
 
 // Problems name their place as a URI fragment, so a key's odd bytes cannot break the line.

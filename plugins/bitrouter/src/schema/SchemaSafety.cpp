@@ -15,6 +15,7 @@
 #include "schema/MetaSchema.hpp"
 #include "schema/PointerFragment.hpp"
 #include "schema/SchemaLimits.hpp"
+#include "schema/SchemaWalk.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -138,7 +139,15 @@ std::string unsafePatternReason(std::string_view pattern) {
   }
   if (inClass) return "has an unclosed '['";
   if (groups.size() > 1) return "has an unclosed '('";
-  // What the engine cannot parse it drops, and the keyword would go unchecked.
+  return {};
+}
+
+// Why a pattern of a schema (one the validator applies) cannot be used, or empty. What the engine
+// cannot parse it drops, and the keyword would go unchecked. Outside schemas (under an x- key)
+// only the crash guards matter: RapidJSON compiles the pattern but never runs it.
+std::string patternProblem(std::string_view pattern, bool inSchema) {
+  std::string reason = unsafePatternReason(pattern);
+  if (!reason.empty() || !inSchema) return reason;
   const std::string terminated(pattern);
   if (!rapidjson::internal::Regex(terminated.c_str()).IsValid()) {
     return "is not supported by the validator's regular expression engine";
@@ -146,18 +155,18 @@ std::string unsafePatternReason(std::string_view pattern) {
   return {};
 }
 
-std::string checkPatterns(const Value& node, const std::string& pointer) {
+std::string checkPatterns(const Value& node, const std::string& pointer, bool inSchema) {
   const auto pattern = node.FindMember("pattern");
   if (pattern != node.MemberEnd() && pattern->value.IsString()) {
-    const std::string reason = unsafePatternReason(
-        std::string_view(pattern->value.GetString(), pattern->value.GetStringLength()));
+    const std::string reason = patternProblem(
+        std::string_view(pattern->value.GetString(), pattern->value.GetStringLength()), inSchema);
     if (!reason.empty()) return "the pattern at " + pointer + "/pattern " + reason;
   }
   const auto properties = node.FindMember("patternProperties");
   if (properties != node.MemberEnd() && properties->value.IsObject()) {
     for (const auto& entry : properties->value.GetObject()) {
-      const std::string reason = unsafePatternReason(
-          std::string_view(entry.name.GetString(), entry.name.GetStringLength()));
+      const std::string reason = patternProblem(
+          std::string_view(entry.name.GetString(), entry.name.GetStringLength()), inSchema);
       if (!reason.empty()) return "a patternProperties key at " + pointer + " " + reason;
     }
   }
@@ -209,7 +218,13 @@ std::vector<const Value*> sameValueSchemas(const Value& node, const Value& root)
 // same-value schemas from each, remembering what it learnt about every node.
 class Checker {
  public:
-  explicit Checker(const Value& root) : root_(root) {}
+  explicit Checker(const Value& root) : root_(root) {
+    auto collect = [this](const Value& node, const std::string&) -> std::string {
+      schemas_.insert(&node);
+      return {};
+    };
+    walkSchema(root, collect);
+  }
 
   std::string checkTree(const Value& node, std::string& pointer, std::size_t depth) {
     // Rewrites can deepen a schema past the depth of its text.
@@ -253,7 +268,10 @@ class Checker {
     if (patternProperties != node.MemberEnd() && !patternProperties->value.IsObject()) {
       return "responseSchema has a patternProperties that is not an object at '" + pointer + "'";
     }
-    if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
+    if (std::string problem = checkPatterns(node, pointer, schemas_.count(&node) != 0);
+        !problem.empty()) {
+      return problem;
+    }
     if (const std::optional<rapidjson::Pointer> reference = localReference(node)) {
       if (std::string problem = checkTarget(*reference, pointer); !problem.empty()) return problem;
     }
@@ -317,6 +335,7 @@ class Checker {
   static constexpr std::size_t kOnPath = std::numeric_limits<std::size_t>::max();
 
   const Value& root_;
+  std::unordered_set<const Value*> schemas_;  // the schema positions, which the validator applies
   std::unordered_map<const Value*, Load> loads_;
   std::unordered_set<const Value*> checkedTargets_;
 };

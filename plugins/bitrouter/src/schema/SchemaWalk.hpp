@@ -10,6 +10,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
