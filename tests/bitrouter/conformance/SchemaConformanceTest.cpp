@@ -188,3 +188,22 @@ TEST(SchemaConformance, OfficialSuiteDrafts4To7HasNoWrongVerdict) {
 
 }  // namespace
 }  // namespace agent::bitrouter
+
+namespace agent::bitrouter {
+namespace {
+
+// The schema that crashed the host (SIGSEGV in Release builds): kept here too, so that this
+// small executable checks it in any build type.
+TEST(SchemaConformance, NonAsciiPatternBesideAdditionalPropertiesFalse) {
+  constexpr std::string_view kSchema =
+      R"({"patternProperties":{"^á":{}},"additionalProperties":false})";
+  const Expected<std::string> valid = validateJson(kSchema, R"({"ármányos":2})");
+  ASSERT_TRUE(valid.ok()) << valid.error().message;
+  EXPECT_EQ(valid.value(), R"({"ármányos":2})");
+  const Expected<std::string> invalid = validateJson(kSchema, R"({"ármányos":2,"b":1})");
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().kind, ErrorKind::BadResponse);
+}
+
+}  // namespace
+}  // namespace agent::bitrouter
