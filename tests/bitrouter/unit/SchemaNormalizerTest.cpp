@@ -149,6 +149,12 @@ TEST(SchemaNormalizer, PatternsAreTranslatedToTheEnginesDialect) {
             std::string::npos);
 }
 
+// A schema kept under any key and used through $ref is normalised like the others.
+TEST(SchemaNormalizer, ReferenceTargetsOutsideSchemaPositionsAreNormalised) {
+  EXPECT_EQ(normalized(R"({"properties":{"p":{"$ref":"#/x-lib/a"}},"x-lib":{"a":{"const":1}}})"),
+            R"({"properties":{"p":{"$ref":"#/x-lib/a"}},"x-lib":{"a":{"enum":[1]}}})");
+}
+
 TEST(SchemaNormalizer, ReferencesMustBeLocalAndResolve) {
   auto check = [](const char* json) {
     rapidjson::Document document;
