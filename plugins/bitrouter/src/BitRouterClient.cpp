@@ -91,7 +91,7 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
   }
   std::shared_ptr<const CompiledSchema> schema;
   if (params.responseSchema) {
-    auto compiled = schemas.get(*params.responseSchema);
+    auto compiled = schemas.get(*params.responseSchema, config.structuredOutputs);
     if (!compiled) {
       return CallFailure{std::move(compiled.error()), "no request was sent", false}.finish(
           model.model, 1);

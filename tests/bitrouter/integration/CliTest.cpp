@@ -104,7 +104,7 @@ TEST_F(CliTest, GenerateWithASchemaPrintsCompactJson) {
   standin().script({.content = "```json\n{ \"answer\" : 42 }\n```"});
   const ProcessResult result =
       run({"generate", "--schema",
-           R"({"type":"object","properties":{"answer":{"type":"integer"}},"required":["answer"]})",
+           R"({"type":"object","properties":{"answer":{"type":"integer"}},"required":["answer"],"additionalProperties":false})",
            "What is the answer?"},
           cliEnv({{"BITROUTER_STRUCTURED_OUTPUTS", "true"}}));
   EXPECT_EQ(result.exitCode, 0) << result.err;

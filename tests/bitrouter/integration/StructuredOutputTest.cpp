@@ -25,6 +25,24 @@ class StructuredOutputTest : public BitRouterIntegrationTest {
     return call(ModelType::TextLarge, structured("Give me JSON", schema));
   }
 
+  // A schema refused up front: BadRequest saying all of `says`, and nothing sent.
+  void expectRefused(std::string_view schema, std::initializer_list<std::string_view> says) {
+    const std::size_t before = standin().chatRequestCount();
+    const ModelResult result = call(ModelType::TextSmall, structured("hi", schema));
+    ASSERT_FALSE(result.ok()) << describe(result);
+    EXPECT_EQ(result.error().kind, ErrorKind::BadRequest) << describe(result);
+    for (const std::string_view text : says) {
+      EXPECT_TRUE(contains(result.error().message, text))
+          << "'" << text << "' missing from: " << result.error().message;
+    }
+    EXPECT_EQ(standin().chatRequestCount(), before) << "a refused schema was sent";
+  }
+
+  void expectAccepted(std::string content, std::string_view schema) {
+    const ModelResult result = replyWith(content, schema);
+    ASSERT_TRUE(result.ok()) << content << ": " << describe(result);
+  }
+
   void expectBadResponse(const ModelResult& result, std::initializer_list<std::string_view> says) {
     ASSERT_FALSE(result.ok()) << describe(result);
     EXPECT_EQ(result.error().kind, ErrorKind::BadResponse) << describe(result);
@@ -142,7 +160,8 @@ TEST_F(StructuredOutputTest, ConstIsReallyValidated) {
 TEST_F(StructuredOutputTest, DefsReferencesAreReallyValidatedAndSentUnchanged) {
   makeHost({{"BITROUTER_STRUCTURED_OUTPUTS", "true"}});
   constexpr std::string_view kSchema = R"({"$defs":{"name":{"type":"string","minLength":2}},
-      "type":"object","required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}}})";
+      "type":"object","required":["name"],"properties":{"name":{"$ref":"#/$defs/name"}},
+      "additionalProperties":false})";
   expectBadResponse(replyWith(R"({"name":"X"})", kSchema), {"#/name", "minLength"});
   expectBadResponse(replyWith(R"({"name":7})", kSchema), {"#/name"});
   const ModelResult good = replyWith(R"({"name":"Al"})", kSchema);
@@ -173,6 +192,85 @@ TEST_F(StructuredOutputTest, AnInvalidSchemaIsRefusedBeforeAnyRequest) {
     EXPECT_TRUE(contains(result.error().message, "responseSchema")) << result.error().message;
   }
   EXPECT_EQ(standin().chatRequestCount(), 0u);
+}
+
+// Keywords RapidJSON 1.1 does not know were ignored: replies breaking them passed as valid.
+TEST_F(StructuredOutputTest, ContainsIsEnforced) {
+  makeHost();
+  constexpr std::string_view kSchema = R"({"type":"object","required":["tags"],
+      "properties":{"tags":{"type":"array","contains":{"const":"urgent"}}}})";
+  expectBadResponse(replyWith(R"({"tags":["late","big"]})", kSchema), {"#/tags"});
+  expectBadResponse(replyWith(R"({"tags":[]})", kSchema), {"#/tags"});
+  expectAccepted(R"({"tags":["late","urgent"]})", kSchema);
+}
+
+TEST_F(StructuredOutputTest, IfThenElseIsEnforced) {
+  makeHost();
+  constexpr std::string_view kSchema = R"({"type":"object",
+      "properties":{"kind":{"type":"string"},"count":{"type":"integer"}},
+      "if":{"properties":{"kind":{"const":"many"}}},
+      "then":{"required":["count"]},"else":{"not":{"required":["count"]}}})";
+  expectBadResponse(replyWith(R"({"kind":"many"})", kSchema), {"does not match responseSchema"});
+  expectBadResponse(replyWith(R"({"kind":"one","count":1})", kSchema),
+                    {"does not match responseSchema"});
+  expectAccepted(R"({"kind":"many","count":3})", kSchema);
+  expectAccepted(R"({"kind":"one"})", kSchema);
+}
+
+TEST_F(StructuredOutputTest, PropertyNamesAreEnforcedOrRefused) {
+  makeHost();
+  constexpr std::string_view kSchema =
+      R"({"type":"object","propertyNames":{"pattern":"^[a-z]+$","maxLength":5}})";
+  // Reported where the rewrite put the check: the object's allOf.
+  expectBadResponse(replyWith(R"({"good":1,"Bad":2})", kSchema), {"'#'", "allOf"});
+  expectBadResponse(replyWith(R"({"toolong":1})", kSchema), {"'#'", "allOf"});
+  expectAccepted(R"({"good":1,"fine":2})", kSchema);
+  // What patternProperties cannot say is refused, naming the keyword and where it is.
+  expectRefused(R"({"properties":{"a":{"propertyNames":{"enum":["x"]}}}})",
+                {"'enum'", "#/properties/a/propertyNames"});
+}
+
+TEST_F(StructuredOutputTest, KeywordsTheValidatorCannotEnforceAreRefusedBeforeSending) {
+  makeHost();
+  expectRefused(R"({"type":"object","unevaluatedProperties":false})",
+                {"'unevaluatedProperties'", "'#/unevaluatedProperties'", "not enforced"});
+  expectRefused(R"({"items":{"minContains":2}})", {"'minContains'", "'#/items/minContains'"});
+  // Annotations pass.
+  makeHost();
+  expectAccepted(R"({"a":1})", R"({"title":"T","description":"d","examples":[{}],"$comment":"c",
+      "x-vendor":{"anything":true},"properties":{"a":{"default":1,"format":"int32"}}})");
+}
+
+// {"^á":{}} beside additionalProperties:false crashed the host (RapidJSON left a matched name
+// without a schema); the non-ASCII pattern itself is fine.
+TEST_F(StructuredOutputTest, NonAsciiPatternPropertiesValidateWithoutCrashing) {
+  makeHost();
+  constexpr std::string_view kSchema =
+      R"({"patternProperties":{"^á":{}},"additionalProperties":false})";
+  expectAccepted(R"({"ármányos":2})", kSchema);
+  expectBadResponse(replyWith(R"({"ármányos":2,"other":1})", kSchema),
+                    {"#/other", "additionalProperties"});
+  constexpr std::string_view kTyped =
+      R"({"patternProperties":{"^á":{"type":"string"}},"additionalProperties":{"type":"integer"}})";
+  expectBadResponse(replyWith(R"({"ármányos":2})", kTyped), {"does not match responseSchema"});
+  expectAccepted(R"({"ármányos":"x","b":3})", kTyped);
+  expectBadResponse(replyWith(R"({"b":"x"})", kTyped), {"does not match responseSchema"});
+}
+
+// Strict json_schema needs additionalProperties:false and every property required on every
+// object; the plugin says which object breaks that instead of sending it to a 400.
+TEST_F(StructuredOutputTest, StrictModeNamesTheObjectThatCannotBeSentStrictly) {
+  makeHost({{"BITROUTER_STRUCTURED_OUTPUTS", "true"}});
+  expectRefused(R"({"type":"object","properties":{"a":{"type":"string"}},"required":["a"]})",
+                {"'#'", "additionalProperties"});
+  expectRefused(R"({"type":"object","additionalProperties":false,"required":["user"],
+      "properties":{"user":{"type":"object","additionalProperties":false,
+        "properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name"]}}})",
+                {"'#/properties/user'", "required", "'age'"});
+  // The same schemas are fine without strict mode.
+  makeHost();
+  expectAccepted(R"({"a":"x"})",
+                 R"({"type":"object","properties":{"a":{"type":"string"}},"required":["a"]})");
 }
 
 }  // namespace

@@ -34,9 +34,19 @@ TEST(JsonNumber, IntegersBeyond64BitsBecomeDoubles) {
 TEST(JsonNumber, ZeroWithAHugeExponentIsZero) {
   for (const char* text : {"0e93", "0E+300", "0.0e-999", "-0.000e400", "0e0"}) {
     const JsonNumber zero = JsonNumber::parse(text);
-    EXPECT_EQ(zero.kind, Kind::Double) << text;
+    EXPECT_EQ(zero.kind, Kind::Uint) << text;  // a zero fraction: an integer (drafts 6+)
+    EXPECT_EQ(zero.unsignedValue, 0u) << text;
     EXPECT_EQ(zero.doubleValue, 0.0) << text;
   }
+}
+
+TEST(JsonNumber, ZeroFractionsAreIntegersWhenTheyFit) {
+  EXPECT_EQ(JsonNumber::parse("1.0").kind, Kind::Uint);
+  EXPECT_EQ(JsonNumber::parse("-2.0e0").signedValue, -2);
+  EXPECT_EQ(JsonNumber::parse("-2.0e0").kind, Kind::Int);
+  EXPECT_EQ(JsonNumber::parse("1e10").kind, Kind::Uint64);
+  EXPECT_EQ(JsonNumber::parse("1e20").kind, Kind::Double);  // past 64 bits
+  EXPECT_EQ(JsonNumber::parse("1.5").kind, Kind::Double);
 }
 
 TEST(JsonNumber, DoublesAreCorrectlyRounded) {
@@ -49,7 +59,6 @@ TEST(JsonNumber, DoublesAreCorrectlyRounded) {
   EXPECT_EQ(JsonNumber::parse("9007199254740993").kind, Kind::Uint64);
   EXPECT_EQ(JsonNumber::parse("9007199254740993.0").doubleValue, 9007199254740992.0);
   EXPECT_EQ(JsonNumber::parse("9007199254740993.00001").doubleValue, 9007199254740994.0);
-  EXPECT_EQ(JsonNumber::parse("1.0").kind, Kind::Double);
 }
 
 TEST(JsonNumber, TinyValuesUnderflowToZeroAndHugeOnesAreTooBig) {
@@ -78,7 +87,8 @@ TEST(JsonNumber, ExactNumberHandlerTurnsRawNumbersIntoNumberEvents) {
   ExactNumberHandler<Recorder> exact{recorder};
   EXPECT_TRUE(exact.RawNumber("-7", 2, true));
   EXPECT_TRUE(exact.RawNumber("0e93", 4, true));
-  EXPECT_EQ(recorder.seen, "Int -7Double 0.000000");
+  EXPECT_TRUE(exact.RawNumber("0.5", 3, true));
+  EXPECT_EQ(recorder.seen, "Int -7Uint 0Double 0.500000");
   EXPECT_FALSE(exact.numberTooBig);
   EXPECT_FALSE(exact.RawNumber("1e999", 5, true));
   EXPECT_TRUE(exact.numberTooBig);

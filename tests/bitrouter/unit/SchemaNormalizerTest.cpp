@@ -26,8 +26,8 @@ TEST(SchemaNormalizer, ConstBecomesEnum) {
 }
 
 TEST(SchemaNormalizer, DefsBecomeDefinitionsAndRefsFollow) {
-  EXPECT_EQ(normalized(R"({"$defs":{"n":{"type":"integer"}},"$ref":"#/$defs/n"})"),
-            R"({"$ref":"#/definitions/n","definitions":{"n":{"type":"integer"}}})");
+  EXPECT_EQ(normalized(R"({"$defs":{"n":{"type":"string"}},"$ref":"#/$defs/n"})"),
+            R"({"$ref":"#/definitions/n","definitions":{"n":{"type":"string"}}})");
   EXPECT_EQ(
       normalized(
           R"({"properties":{"a":{"$ref":"#/$defs/n"}},"$defs":{"n":{"$ref":"#/$defs/m"},"m":{"type":"string"}}})"),
@@ -64,21 +64,95 @@ TEST(SchemaNormalizer, WalksEverySchemaPosition) {
           R"({"items":[{"const":1}],"anyOf":[{"const":2}],"allOf":[{"const":3}],)"
           R"("oneOf":[{"const":4}],"not":{"const":5},"additionalProperties":{"const":6},)"
           R"("patternProperties":{"^x":{"const":7}},"dependencies":{"a":{"const":8},"b":["a"]}})"),
-      R"({"items":[{"enum":[1]}],"anyOf":[{"enum":[2]}],"allOf":[{"enum":[3]}],)"
-      R"("oneOf":[{"enum":[4]}],"not":{"enum":[5]},"additionalProperties":{"enum":[6]},)"
-      R"("patternProperties":{"^x":{"enum":[7]}},"dependencies":{"a":{"enum":[8]},"b":["a"]}})");
+      // additionalProperties moves into allOf beside a pattern (PatternPropertiesBeside...).
+      R"({"items":[{"enum":[1]}],"anyOf":[{"enum":[2]}],"allOf":[{"enum":[3]},)"
+      R"({"patternProperties":{"^x":{}},"additionalProperties":{"enum":[6]}}],)"
+      R"("oneOf":[{"enum":[4]}],"not":{"enum":[5]},"dependencies":{"a":{"enum":[8]},"b":["a"]},)"
+      R"("patternProperties":{"^x":{"enum":[7]}}})");
 }
 
 TEST(SchemaNormalizer, DepthIsLimited) {
   std::string deep;
-  for (int i = 0; i < 100; ++i)
+  for (int i = 0; i < 140; ++i)
     deep += R"({"items":)";
   deep += "{}";
-  for (int i = 0; i < 100; ++i)
+  for (int i = 0; i < 140; ++i)
     deep += "}";
   rapidjson::Document document;
   document.Parse(deep.c_str());
   EXPECT_NE(SchemaNormalizer::normalize(document).find("nests deeper"), std::string::npos);
+}
+
+TEST(SchemaNormalizer, ContainsBecomesNotItemsNot) {
+  EXPECT_EQ(normalized(R"({"contains":{"const":1}})"),
+            R"({"allOf":[{"not":{"type":"array","items":{"not":{"enum":[1]}}}}]})");
+  EXPECT_EQ(normalized(R"({"allOf":[{}],"contains":false})"),
+            R"({"allOf":[{},{"not":{"type":"array","items":{"not":{"not":{}}}}}]})");
+}
+
+TEST(SchemaNormalizer, IfThenElseBecomesAnyOfOfAllOfs) {
+  EXPECT_EQ(normalized(R"({"if":{"minimum":1},"then":{"maximum":5},"else":{"const":0}})"),
+            R"({"allOf":[{"anyOf":[{"allOf":[{"minimum":1},{"maximum":5}]},)"
+            R"({"allOf":[{"not":{"minimum":1}},{"enum":[0]}]}]}]})");
+  EXPECT_EQ(normalized(R"({"if":true})"),
+            R"({"allOf":[{"anyOf":[{"allOf":[{},{}]},{"allOf":[{"not":{}},{}]}]}]})");
+  EXPECT_EQ(normalized(R"({"then":{"maximum":5},"else":false})"), "{}");  // no if: no meaning
+}
+
+TEST(SchemaNormalizer, PrefixItemsAndDependentKeywords) {
+  EXPECT_EQ(normalized(R"({"prefixItems":[{"type":"string"}],"items":false})"),
+            R"({"additionalItems":false,"items":[{"type":"string"}]})");
+  EXPECT_EQ(normalized(R"({"dependentRequired":{"a":["b"]},"dependentSchemas":{"c":{"const":1}}})"),
+            R"({"dependencies":{"a":["b"],"c":{"enum":[1]}}})");
+  EXPECT_EQ(
+      normalized(R"({"dependencies":{"a":["b"]},"dependentSchemas":{"a":{"minProperties":3}}})"),
+      R"({"dependencies":{"a":{"allOf":[{"required":["b"]},{"minProperties":3}]}}})");
+}
+
+TEST(SchemaNormalizer, PropertyNamesBecomePatternProperties) {
+  EXPECT_EQ(normalized(R"({"propertyNames":{"pattern":"^a"}})"),
+            R"({"allOf":[{"patternProperties":{"^a":{}},"additionalProperties":{"not":{}}}]})");
+  EXPECT_EQ(normalized(R"({"propertyNames":false})"), R"({"allOf":[{"maxProperties":0}]})");
+  EXPECT_EQ(normalized(R"({"propertyNames":true})"), "{}");
+}
+
+// RapidJSON 1.1 left a name matched by a pattern without a schema beside
+// additionalProperties:false (a crash), and let additionalProperties overrule a failing pattern.
+TEST(SchemaNormalizer, PatternPropertiesBesideAdditionalProperties) {
+  EXPECT_EQ(normalized(R"({"patternProperties":{"^a":{}},"additionalProperties":false})"),
+            R"({"patternProperties":{"^a":{}},"additionalProperties":{"not":{}}})");
+  EXPECT_EQ(
+      normalized(
+          R"({"properties":{"p":{}},"patternProperties":{"^a":{"type":"string"}},"additionalProperties":{"type":"integer"}})"),
+      R"({"properties":{"p":{}},"patternProperties":{"^a":{"type":"string"}},)"
+      R"("allOf":[{"patternProperties":{"^a":{}},"properties":{"p":{}},)"
+      R"("additionalProperties":{"type":"number","multipleOf":1}}]})");
+}
+
+// Drafts 6+ count 1.0 and 1e52 as integers; RapidJSON's integer type takes only 64-bit ones.
+TEST(SchemaNormalizer, IntegerBecomesNumberWithMultipleOfOne) {
+  EXPECT_EQ(normalized(R"({"type":"integer"})"), R"({"type":"number","multipleOf":1})");
+  EXPECT_EQ(normalized(R"({"type":["integer","null"],"multipleOf":3})"),
+            R"({"type":["number","null"],"multipleOf":3})");
+  EXPECT_EQ(normalized(R"({"type":"integer","multipleOf":0.5})"),
+            R"({"type":"number","multipleOf":0.5,"allOf":[{"multipleOf":1}]})");
+  EXPECT_EQ(normalized(R"({"type":["integer","number"]})"), R"({"type":["integer","number"]})");
+}
+
+TEST(SchemaNormalizer, PatternsAreTranslatedToTheEnginesDialect) {
+  EXPECT_EQ(normalized(R"({"pattern":"^\\d+\\/x$"})"), R"({"pattern":"^[0-9]+/x$"})");
+  EXPECT_EQ(normalized(R"({"patternProperties":{"(?:a)*?":{}}})"),
+            R"({"patternProperties":{"(a)*":{}}})");
+  rapidjson::Document document;
+  document.Parse(R"({"pattern":"a\\bc"})");
+  EXPECT_NE(SchemaNormalizer::normalize(document).find("the pattern at #/pattern uses \\b"),
+            std::string::npos);
+}
+
+// A schema kept under any key and used through $ref is normalised like the others.
+TEST(SchemaNormalizer, ReferenceTargetsOutsideSchemaPositionsAreNormalised) {
+  EXPECT_EQ(normalized(R"({"properties":{"p":{"$ref":"#/x-lib/a"}},"x-lib":{"a":{"const":1}}})"),
+            R"({"properties":{"p":{"$ref":"#/x-lib/a"}},"x-lib":{"a":{"enum":[1]}}})");
 }
 
 TEST(SchemaNormalizer, ReferencesMustBeLocalAndResolve) {

@@ -127,7 +127,10 @@ TEST(StructuredOutput, NumbersKeepTheirTextAndValue) {
             "ERROR: BitRouter's reply is not valid JSON (Numb");
   EXPECT_EQ(validOrError(R"({"n":1.10,"i":-0})", *schema), R"({"n":1.10,"i":-0})");
   EXPECT_NE(validOrError(R"({"n":-0.5e-1})", *schema).find("keyword 'minimum'"), std::string::npos);
-  EXPECT_NE(validOrError(R"({"i":1.0})", *schema).find("keyword 'type'"), std::string::npos);
+  // A zero fraction is an integer (drafts 6+); any other fraction is not.
+  EXPECT_EQ(validOrError(R"({"i":1.0})", *schema), R"({"i":1.0})");
+  // (integer is checked as number + multipleOf 1, see SchemaNormalizer)
+  EXPECT_NE(validOrError(R"({"i":1.5})", *schema).find("keyword 'multipleOf'"), std::string::npos);
   // RapidJSON's reader lets this one through (as infinity).
   EXPECT_EQ(validOrError(R"({"n":1.7976931348623159e308})", *schema),
             "ERROR: BitRouter's reply has a number too large for a double at offset 5");
@@ -208,6 +211,29 @@ TEST(CompiledSchema, ModernSchemasAreAccepted) {
 TEST(CompiledSchema, CompactJsonIsTheCallersSchemaNotTheNormalisedCopy) {
   auto schema = compile(R"({ "properties": { "k": { "const": "v" } } })");
   EXPECT_EQ(schema->compactJson(), R"({"properties":{"k":{"const":"v"}}})");
+}
+
+}  // namespace
+}  // namespace agent::bitrouter
+
+namespace agent::bitrouter {
+namespace {
+
+// RapidJSON 1.1 left a name matched by a pattern, but not in properties, without a schema beside
+// additionalProperties:false: a crash, whatever the pattern's characters (issue 13).
+TEST(ValidateJson, PatternMatchBesideAdditionalPropertiesFalse) {
+  for (const char* schema : {R"({"patternProperties":{"^á":{}},"additionalProperties":false})",
+                             R"({"patternProperties":{"^a":{}},"additionalProperties":false})"}) {
+    const bool accented = std::string_view(schema).find("á") != std::string_view::npos;
+    const std::string name = accented ? "ármányos" : "ab";
+    EXPECT_TRUE(validateJson(schema, "{\"" + name + "\":2}").ok()) << schema;
+    const auto other = validateJson(schema, "{\"" + name + "\":2,\"zz\":1}");
+    ASSERT_FALSE(other.ok()) << schema;
+    EXPECT_EQ(other.error().kind, ErrorKind::BadResponse);
+  }
+  const auto refused = validateJson(R"({"minContains":1})", "[]");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::BadRequest);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include "chat/ChatAttempt.hpp"
 #include "config/Redactor.hpp"
-#include "schema/JsonDepth.hpp"
+#include "schema/JsonText.hpp"
 
 namespace agent::bitrouter {
 namespace {

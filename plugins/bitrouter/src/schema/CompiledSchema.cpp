@@ -5,12 +5,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "schema/JsonDepth.hpp"
 #include "schema/JsonNumber.hpp"
+#include "schema/JsonText.hpp"
+#include "schema/KeywordPolicy.hpp"
 #include "schema/MetaSchema.hpp"
-#include "schema/ParseProblem.hpp"
+#include "schema/SchemaLimits.hpp"
 #include "schema/SchemaNormalizer.hpp"
 #include "schema/SchemaSafety.hpp"
+#include "schema/StrictSchema.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -23,8 +25,8 @@ ModelError badRequest(std::string what) {
 
 Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
     std::string_view schemaJson) {
-  if (jsonNestingDepth(schemaJson) > kMaxJsonDepth) {
-    return badRequest("responseSchema nests deeper than " + std::to_string(kMaxJsonDepth) +
+  if (jsonNestingDepth(schemaJson) > kMaxSchemaNesting) {
+    return badRequest("responseSchema nests deeper than " + std::to_string(kMaxSchemaNesting) +
                       " levels");
   }
   rapidjson::Document original;
@@ -44,13 +46,20 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
       !problem.empty()) {
     return badRequest(std::move(problem));
   }
-  if (!original.IsObject()) return badRequest("responseSchema must be a JSON object");
+  // true and false are schemas too (draft-06+); the normaliser turns them into objects.
+  if (!original.IsObject() && !original.IsBool()) {
+    return badRequest("responseSchema must be a JSON object (or true or false)");
+  }
+  if (std::string problem = keywordPolicyProblem(original); !problem.empty()) {
+    return badRequest(std::move(problem));
+  }
 
   std::shared_ptr<CompiledSchema> compiled(new CompiledSchema());
   rapidjson::StringBuffer compact;
   rapidjson::Writer<rapidjson::StringBuffer> writer(compact);
   original.Accept(writer);
   compiled->compact_.assign(compact.GetString(), compact.GetSize());
+  compiled->strictProblem_ = agent::bitrouter::strictModeProblem(original);
 
   rapidjson::Document& normalized = compiled->normalized_;
   normalized.CopyFrom(original, normalized.GetAllocator());

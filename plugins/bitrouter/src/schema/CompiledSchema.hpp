@@ -1,8 +1,11 @@
 // CompiledSchema: a caller's responseSchema, checked once and ready to validate replies.
 //
 // Holds the schema as sent to BitRouter (compact JSON of the caller's text) and the normalised
-// draft-04 copy compiled into a RapidJSON SchemaDocument. Immutable after compile(), so one
-// instance is shared by every thread that validates against it (see SchemaCache).
+// draft-04 copy compiled into a RapidJSON SchemaDocument. compile() runs the whole pipeline:
+// depth (SchemaLimits), parse, KeywordPolicy (nothing silently ignored), SchemaNormalizer, $ref
+// checks, SchemaSafety, the draft-04 meta-schema, and records whether the schema could be sent
+// strictly (StrictSchema). Immutable after compile(), so one instance is shared by every thread
+// that validates against it (see SchemaCache).
 #pragma once
 
 #include <memory>
@@ -18,10 +21,7 @@ namespace agent::bitrouter {
 
 class CompiledSchema {
  public:
-  /// Any nesting deeper than this is refused before RapidJSON's recursive walks see it.
-  static constexpr std::size_t kMaxJsonDepth = 128;
-
-  /// Parses, normalises, checks (JSON, object, depth, $refs, draft-04 meta-schema) and compiles.
+  /// Parses, checks, normalises and compiles (see above).
   /// Errors are BadRequest: an invalid schema is the caller's mistake, found before any request.
   static Expected<std::shared_ptr<const CompiledSchema>> compile(std::string_view schemaJson);
 
@@ -30,6 +30,8 @@ class CompiledSchema {
   /// The normalised copy (draft-04), which the validator's pointers refer to.
   const rapidjson::Document& normalized() const noexcept { return normalized_; }
   const rapidjson::SchemaDocument& schema() const noexcept { return *schema_; }
+  /// Why strict json_schema mode cannot take this schema, or "" (StrictSchema).
+  const std::string& strictModeProblem() const noexcept { return strictProblem_; }
 
   CompiledSchema(const CompiledSchema&) = delete;
   CompiledSchema& operator=(const CompiledSchema&) = delete;
@@ -38,6 +40,7 @@ class CompiledSchema {
   CompiledSchema() = default;
 
   std::string compact_;
+  std::string strictProblem_;
   rapidjson::Document normalized_;
   std::unique_ptr<rapidjson::SchemaDocument> schema_;
 };

@@ -27,6 +27,25 @@ JsonNumber outOfRange(std::string_view text) noexcept {
   return makeDouble(value.GetDouble());
 }
 
+// Drafts 6+ count a number with a zero fraction (1.0, 1e2) as an integer; RapidJSON's "integer"
+// type accepts only its integer kinds, so such a value is reported as one when it fits.
+JsonNumber integralAsInteger(JsonNumber number) noexcept {
+  const double value = number.doubleValue;
+  if (number.kind != JsonNumber::Kind::Double || std::trunc(value) != value) return number;
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (value >= 0 && value < 2 * kTwoTo63) {
+    number.unsignedValue = static_cast<std::uint64_t>(value);
+    number.kind = number.unsignedValue <= std::numeric_limits<unsigned>::max()
+                      ? JsonNumber::Kind::Uint
+                      : JsonNumber::Kind::Uint64;
+  } else if (value < 0 && value >= -kTwoTo63) {
+    number.signedValue = static_cast<std::int64_t>(value);
+    number.kind = number.signedValue >= std::numeric_limits<int>::min() ? JsonNumber::Kind::Int
+                                                                        : JsonNumber::Kind::Int64;
+  }
+  return number;
+}
+
 }  // namespace
 
 JsonNumber JsonNumber::parse(std::string_view text) noexcept {
@@ -58,7 +77,8 @@ JsonNumber JsonNumber::parse(std::string_view text) noexcept {
   const auto [end, error] = std::from_chars(first, last, value);
   if (error == std::errc::result_out_of_range) return outOfRange(text);
   if (error != std::errc() || end != last) return JsonNumber{};
-  return makeDouble(value);
+  // An integer's text beyond 64 bits stays a double: rounding it into 64 bits would change it.
+  return isInteger ? makeDouble(value) : integralAsInteger(makeDouble(value));
 }
 
 }  // namespace agent::bitrouter

@@ -2,7 +2,16 @@
 
 namespace agent::bitrouter {
 
-Expected<std::shared_ptr<const CompiledSchema>> SchemaCache::get(std::string_view schemaJson) {
+Expected<std::shared_ptr<const CompiledSchema>> SchemaCache::get(std::string_view schemaJson,
+                                                                 bool strict) {
+  auto compiled = lookUp(schemaJson);
+  if (compiled && strict && !compiled.value()->strictModeProblem().empty()) {
+    return makeError(ErrorKind::BadRequest, compiled.value()->strictModeProblem());
+  }
+  return compiled;
+}
+
+Expected<std::shared_ptr<const CompiledSchema>> SchemaCache::lookUp(std::string_view schemaJson) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto found = entries_.find(schemaJson);

@@ -22,12 +22,16 @@ class SchemaCache {
 
   explicit SchemaCache(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
 
-  /// The compiled schema for `schemaJson`; errors (BadRequest) are not cached.
-  Expected<std::shared_ptr<const CompiledSchema>> get(std::string_view schemaJson);
+  /// The compiled schema for `schemaJson`; errors (BadRequest) are not cached. `strict`: the
+  /// schema is to be sent as strict json_schema, so one that cannot be is a BadRequest too.
+  Expected<std::shared_ptr<const CompiledSchema>> get(std::string_view schemaJson,
+                                                      bool strict = false);
 
   std::size_t size() const;
 
  private:
+  Expected<std::shared_ptr<const CompiledSchema>> lookUp(std::string_view schemaJson);
+
   std::size_t capacity_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const CompiledSchema>, std::less<>> entries_;

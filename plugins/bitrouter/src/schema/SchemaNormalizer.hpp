@@ -1,19 +1,23 @@
-// SchemaNormalizer: rewrites a JSON Schema into the draft-04 subset RapidJSON validates.
+// SchemaNormalizer: rewrites a JSON Schema into the draft-04 form RapidJSON validates.
 //
 // RapidJSON 1.1's validator knows only draft-04 and silently accepts anything under keywords it
-// does not know (P13) - exactly the keywords OpenAI-style structured-output schemas use. So a
-// copy of the schema is normalised before it is compiled:
+// does not know; KeywordPolicy refuses what cannot be rewritten, and a copy of the schema is
+// normalised before it is compiled:
 //   const: x                      -> enum: [x]
 //   $defs (anywhere)              -> definitions, with every $ref ".../$defs/..." rewritten
-//   format                        -> dropped (not validated; documented as best effort)
+//   format                        -> dropped (not validated)
 //   exclusiveMinimum/Maximum: n   -> minimum/maximum: n + exclusive...: true (draft-04 form)
 //   true / false as a subschema   -> {} / {"not": {}}
-// Only schema positions are walked (properties, items, allOf, ...), so a property that happens
-// to be named "const" or "format" is left alone. The copy sent to BitRouter is not changed.
-// What RapidJSON cannot build or run safely is SchemaSafety's to refuse, after normalising.
+//   contains: X                   -> not: {type: array, items: {not: X}}
+//   if/then/else                  -> anyOf: [{allOf: [if, then]}, {allOf: [{not: if}, else]}]
+//   prefixItems + items           -> items (list) + additionalItems
+//   dependentRequired/Schemas     -> dependencies
+//   propertyNames (pattern, maxLength, false) -> patternProperties + additionalProperties: false
+// plus a fix for RapidJSON's patternProperties beside additionalProperties (see the .cpp).
+// Added conditions go into the node's allOf, so its own keywords keep their meaning. Only schema
+// positions are walked (SchemaWalk). The copy sent to BitRouter is not changed.
 #pragma once
 
-#include <cstddef>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -22,14 +26,16 @@ namespace agent::bitrouter {
 
 class SchemaNormalizer {
  public:
-  static constexpr std::size_t kMaxSchemaDepth = 64;
-
   /// Normalises in place. Returns a description of the problem, or "" on success.
-  static std::string normalize(rapidjson::Document& schema);
+  static std::string normalize(rapidjson::Value& schema,
+                               rapidjson::Document::AllocatorType& allocator);
+  static std::string normalize(rapidjson::Document& schema) {
+    return normalize(schema, schema.GetAllocator());
+  }
 
   /// Checks that every $ref is local ("#...") and resolves in `schema`. Returns a description
   /// of the first bad one, or "".
-  static std::string checkReferences(const rapidjson::Document& schema);
+  static std::string checkReferences(const rapidjson::Value& schema);
 };
 
 }  // namespace agent::bitrouter

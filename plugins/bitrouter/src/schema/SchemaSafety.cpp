@@ -8,11 +8,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include <rapidjson/internal/regex.h>
 #include <rapidjson/pointer.h>
 
 #include "agent/support/Utf8.hpp"
 #include "schema/MetaSchema.hpp"
 #include "schema/PointerFragment.hpp"
+#include "schema/SchemaLimits.hpp"
+#include "schema/SchemaWalk.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -43,10 +46,10 @@ std::size_t quantifierCopies(std::string_view braces) {
 // copies a counted group once per count while compiling ("((a{1000}){1000}){1000}" takes 15 GB
 // and a minute), so such patterns are refused up front instead of crashing a call.
 std::string unsafePatternReason(std::string_view pattern) {
-  constexpr std::size_t kMaxLength = 256;
+  constexpr std::size_t kMaxLength = 1024;  // translated (EcmaPattern): \s alone is 40 bytes
   constexpr std::size_t kMaxDepth = 16;
   constexpr std::size_t kMaxStates = 10000;
-  if (pattern.size() > kMaxLength) return "is longer than 256 characters";
+  if (pattern.size() > kMaxLength) return "is longer than 1024 bytes once translated";
   // The engine stops reading at a NUL or at bytes that do not decode, and then trips on the
   // groups it leaves open (an assertion).
   if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
@@ -139,18 +142,31 @@ std::string unsafePatternReason(std::string_view pattern) {
   return {};
 }
 
-std::string checkPatterns(const Value& node, const std::string& pointer) {
+// Why a pattern of a schema (one the validator applies) cannot be used, or empty. What the engine
+// cannot parse it drops, and the keyword would go unchecked. Outside schemas (under an x- key)
+// only the crash guards matter: RapidJSON compiles the pattern but never runs it.
+std::string patternProblem(std::string_view pattern, bool inSchema) {
+  std::string reason = unsafePatternReason(pattern);
+  if (!reason.empty() || !inSchema) return reason;
+  const std::string terminated(pattern);
+  if (!rapidjson::internal::Regex(terminated.c_str()).IsValid()) {
+    return "is not supported by the validator's regular expression engine";
+  }
+  return {};
+}
+
+std::string checkPatterns(const Value& node, const std::string& pointer, bool inSchema) {
   const auto pattern = node.FindMember("pattern");
   if (pattern != node.MemberEnd() && pattern->value.IsString()) {
-    const std::string reason = unsafePatternReason(
-        std::string_view(pattern->value.GetString(), pattern->value.GetStringLength()));
+    const std::string reason = patternProblem(
+        std::string_view(pattern->value.GetString(), pattern->value.GetStringLength()), inSchema);
     if (!reason.empty()) return "the pattern at " + pointer + "/pattern " + reason;
   }
   const auto properties = node.FindMember("patternProperties");
   if (properties != node.MemberEnd() && properties->value.IsObject()) {
     for (const auto& entry : properties->value.GetObject()) {
-      const std::string reason = unsafePatternReason(
-          std::string_view(entry.name.GetString(), entry.name.GetStringLength()));
+      const std::string reason = patternProblem(
+          std::string_view(entry.name.GetString(), entry.name.GetStringLength()), inSchema);
       if (!reason.empty()) return "a patternProperties key at " + pointer + " " + reason;
     }
   }
@@ -202,13 +218,18 @@ std::vector<const Value*> sameValueSchemas(const Value& node, const Value& root)
 // same-value schemas from each, remembering what it learnt about every node.
 class Checker {
  public:
-  explicit Checker(const Value& root) : root_(root) {}
+  explicit Checker(const Value& root) : root_(root) {
+    auto collect = [this](const Value& node, const std::string&) -> std::string {
+      schemas_.insert(&node);
+      return {};
+    };
+    walkSchema(root, collect);
+  }
 
   std::string checkTree(const Value& node, std::string& pointer, std::size_t depth) {
-    // Bounds this walk's own recursion; CompiledSchema refuses anything deeper than 128 first.
-    constexpr std::size_t kMaxJsonDepth = 256;
-    if (depth > kMaxJsonDepth) {
-      return "responseSchema nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    // Rewrites can deepen a schema past the depth of its text.
+    if (depth > kMaxSchemaNesting) {
+      return "responseSchema nests deeper than " + std::to_string(kMaxSchemaNesting) + " levels";
     }
     const std::size_t mark = pointer.size();
     if (node.IsObject()) {
@@ -247,7 +268,10 @@ class Checker {
     if (patternProperties != node.MemberEnd() && !patternProperties->value.IsObject()) {
       return "responseSchema has a patternProperties that is not an object at '" + pointer + "'";
     }
-    if (std::string problem = checkPatterns(node, pointer); !problem.empty()) return problem;
+    if (std::string problem = checkPatterns(node, pointer, schemas_.count(&node) != 0);
+        !problem.empty()) {
+      return problem;
+    }
     if (const std::optional<rapidjson::Pointer> reference = localReference(node)) {
       if (std::string problem = checkTarget(*reference, pointer); !problem.empty()) return problem;
     }
@@ -261,7 +285,7 @@ class Checker {
                "anyOf, oneOf, not or dependencies): validation would never end";
       case Verdict::TooDeep:
         return "responseSchema at '" + pointer + "' stacks more than " +
-               std::to_string(SchemaSafety::kMaxSameValueDepth) +
+               std::to_string(kMaxSchemaNesting) +
                " schemas on one value (through $ref, allOf, anyOf, oneOf, not or dependencies)";
       case Verdict::TooMany:
         return "responseSchema at '" + pointer + "' applies more than " +
@@ -285,13 +309,12 @@ class Checker {
 
   // Depth-first over same-value edges; `depth` counts the nodes on the current path.
   Verdict explore(const Value& node, std::size_t depth, Load& load) {
-    if (depth > SchemaSafety::kMaxSameValueDepth) return Verdict::TooDeep;
+    if (depth > kMaxSchemaNesting) return Verdict::TooDeep;
     const auto known = loads_.find(&node);
     if (known != loads_.end()) {
       if (known->second.depth == kOnPath) return Verdict::Cycle;
       load = known->second;
-      return depth - 1 + load.depth > SchemaSafety::kMaxSameValueDepth ? Verdict::TooDeep
-                                                                       : Verdict::Fine;
+      return depth - 1 + load.depth > kMaxSchemaNesting ? Verdict::TooDeep : Verdict::Fine;
     }
     loads_[&node] = Load{kOnPath, 0};
     Load total{1, 1};
@@ -312,6 +335,7 @@ class Checker {
   static constexpr std::size_t kOnPath = std::numeric_limits<std::size_t>::max();
 
   const Value& root_;
+  std::unordered_set<const Value*> schemas_;  // the schema positions, which the validator applies
   std::unordered_map<const Value*, Load> loads_;
   std::unordered_set<const Value*> checkedTargets_;
 };

@@ -11,7 +11,7 @@
 //     positions that is not a valid schema (MetaSchema) - RapidJSON would use it as one;
 //   * schemas that apply to the same value in a cycle, through $ref, allOf, anyOf, oneOf, not or
 //     schema dependencies ({"$ref":"#"}, {"anyOf":[{"$ref":"#"}]}), or that stack up too many on
-//     one value (a chain deeper than kMaxSameValueDepth, or more than kMaxSameValueSchemas
+//     one value (a chain deeper than kMaxSchemaNesting, or more than kMaxSameValueSchemas
 //     validators, which anyOf over shared definitions multiplies).
 // The checks run on the normalised document: the one RapidJSON compiles.
 #pragma once
@@ -25,7 +25,6 @@ namespace agent::bitrouter {
 
 class SchemaSafety {
  public:
-  static constexpr std::size_t kMaxSameValueDepth = 64;
   static constexpr std::size_t kMaxSameValueSchemas = 4096;
 
   /// A description of the first problem, or "" when RapidJSON can take the schema.

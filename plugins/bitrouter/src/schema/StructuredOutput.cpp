@@ -11,10 +11,10 @@
 #include "agent/support/Text.hpp"
 #include "chat/TextExcerpt.hpp"
 #include "schema/CappedValidation.hpp"
-#include "schema/JsonDepth.hpp"
 #include "schema/JsonNumber.hpp"
-#include "schema/ParseProblem.hpp"
+#include "schema/JsonText.hpp"
 #include "schema/PointerFragment.hpp"
+#include "schema/SchemaLimits.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -149,9 +149,9 @@ Expected<std::string> StructuredOutput::validate(std::string_view reply,
   if (json.empty())
     return badResponse("BitRouter's reply is empty, expected JSON for responseSchema");
   // RapidJSON's validator slows down sharply with depth; no real reply nests this deep.
-  if (jsonNestingDepth(json) > CompiledSchema::kMaxJsonDepth) {
-    return badResponse("BitRouter's reply nests deeper than " +
-                       std::to_string(CompiledSchema::kMaxJsonDepth) + " levels");
+  if (jsonNestingDepth(json) > kMaxSchemaNesting) {
+    return badResponse("BitRouter's reply nests deeper than " + std::to_string(kMaxSchemaNesting) +
+                       " levels");
   }
 
   std::optional<Expected<std::string>> outcome;
@@ -165,6 +165,12 @@ Expected<std::string> StructuredOutput::validate(std::string_view reply,
                        "of the reply's nesting");
   }
   return std::move(*outcome);
+}
+
+Expected<std::string> validateJson(std::string_view schemaJson, std::string_view json) {
+  auto compiled = CompiledSchema::compile(schemaJson);
+  if (!compiled) return std::move(compiled.error());
+  return StructuredOutput::validate(json, *compiled.value());
 }
 
 }  // namespace agent::bitrouter

@@ -24,4 +24,9 @@ class StructuredOutput {
   static Expected<std::string> validate(std::string_view reply, const CompiledSchema& schema);
 };
 
+/// The whole path in one call: compiles `schemaJson` (errors: BadRequest, the schema is refused)
+/// and validates `json` against it (errors: BadResponse, the JSON does not match). For callers
+/// without a SchemaCache, such as checks of tool-call arguments and the conformance test.
+Expected<std::string> validateJson(std::string_view schemaJson, std::string_view json);
+
 }  // namespace agent::bitrouter

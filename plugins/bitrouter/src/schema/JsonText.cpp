@@ -1,7 +1,8 @@
-#include "schema/JsonDepth.hpp"
+#include "schema/JsonText.hpp"
+
+#include <rapidjson/error/en.h>
 
 namespace agent::bitrouter {
-
 std::size_t jsonNestingDepth(std::string_view json) noexcept {
   std::size_t depth = 0;
   std::size_t deepest = 0;
@@ -27,6 +28,15 @@ std::size_t jsonNestingDepth(std::string_view json) noexcept {
     }
   }
   return deepest;
+}
+
+std::string parseProblem(std::string_view subject, const rapidjson::ParseResult& result,
+                         bool numberTooBig) {
+  const std::string offset = " at offset " + std::to_string(result.Offset());
+  if (numberTooBig) return std::string(subject) + " has a number too large for a double" + offset;
+  if (!result.IsError()) return {};
+  return std::string(subject) + " is not valid JSON (" +
+         rapidjson::GetParseError_En(result.Code()) + offset + ")";
 }
 
 }  // namespace agent::bitrouter

@@ -1,12 +1,20 @@
-// ParseProblem: one line that says why JSON text (a reply, a schema) could not be read.
+// JsonText: reading caller- or model-supplied JSON text without trusting it.
+//
+// RapidJSON parses iteratively (kParseIterativeFlag) but several of its other walks (Accept,
+// SchemaDocument construction, validation) recurse, so the nesting depth is measured first; and a
+// failed parse is reported as one line.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include <rapidjson/error/error.h>
 
 namespace agent::bitrouter {
+
+/// The deepest array/object nesting in `json` (brackets inside strings are ignored).
+std::size_t jsonNestingDepth(std::string_view json) noexcept;
 
 /// "" when `result` is a success; otherwise "<subject> is not valid JSON (<reason> at offset N)",
 /// or "<subject> has a number too large for a double at offset N" when ExactNumberHandler stopped
