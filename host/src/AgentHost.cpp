@@ -64,7 +64,7 @@ AgentHost::AgentHost(HostOptions options)
       logger_(*options.logStream, options.logLevel),
       events_(logger_),
       services_(std::make_unique<Services>(settings_, logger_, events_)),
-      runtime_(settings_, registry_, logger_) {
+      runtime_(settings_, registry_, logger_, &events_) {
   const auto directory = options.pluginsDirectory.empty() ? defaultPluginsDirectory(settings_)
                                                           : options.pluginsDirectory;
   PluginLoader loader(*services_, settings_, registry_);

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 #include "CallPool.hpp"
+#include "agent/host/EventBus.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"
 #include "agent/host/Settings.hpp"
@@ -83,8 +85,9 @@ std::string noHandlerMessage(ModelType type, std::optional<std::string_view> pro
 
 }  // namespace
 
-AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger)
-    : settings_(settings), registry_(registry), logger_(logger) {
+AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger,
+                           EventBus* events)
+    : settings_(settings), registry_(registry), logger_(logger), events_(events) {
   const auto failover = settings_.getSwitch("MODEL_FAILOVER", false);
   if (const auto* error = std::get_if<SettingError>(&failover)) {
     settingError_ = error->message;
@@ -142,6 +145,31 @@ GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextPara
 
 ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
                                    std::optional<std::string_view> provider, CallInfo* info) const {
+  const auto started = std::chrono::steady_clock::now();
+  CallInfo local;
+  CallInfo& callInfo = info != nullptr ? *info : local;
+  ModelResult result = resolveAndCall(type, std::move(params), provider, callInfo);
+  if (!result.ok() && events_ != nullptr) {
+    const ModelError& error = result.error();
+    ModelFailedEvent event;
+    event.provider = callInfo.provider;
+    event.type = callInfo.attempts > 0 ? callInfo.servedAs : type;
+    event.kind = error.kind;
+    event.message = error.message;
+    event.httpStatus = error.httpStatus;
+    event.requestId = error.requestId;
+    event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    event.attempts = callInfo.attempts;
+    events_->emit(event);
+  }
+  return result;
+}
+
+ModelResult AgentRuntime::resolveAndCall(ModelType& type, GenerateTextParams params,
+                                         std::optional<std::string_view> provider,
+                                         CallInfo& callInfo) const {
+  CallInfo* info = &callInfo;
   const ModelType requested = type;
   params = prepareParams(type, std::move(params));
   if (type != requested && logger_.enabled(LogLevel::Debug)) {

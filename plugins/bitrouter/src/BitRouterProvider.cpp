@@ -1,5 +1,6 @@
 #include "agent/bitrouter/BitRouterProvider.hpp"
 
+#include <chrono>
 #include <string>
 
 #include "agent/support/Text.hpp"
@@ -92,6 +93,7 @@ ModelResult BitRouterProvider::generateText(ModelType type,
       callModel.source = "the call's model parameter";
       choice = &callModel;
     }
+    const auto started = std::chrono::steady_clock::now();
     ModelResult result = client_.chat(*choice, params);
     if (result.ok()) {
       const ModelOutput& output = result.output();
@@ -103,6 +105,8 @@ ModelResult BitRouterProvider::generateText(ModelType type,
       event.requestId = output.requestId;
       event.streamed = params.stream;
       event.attempts = output.attempts;
+      event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
       host_.emitModelUsed(event);
     }
     return result;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "IntegrationSupport.hpp"
+#include "agent/host/EventBus.hpp"
 
 namespace agent::bitrouter::integration {
 namespace {
@@ -219,6 +220,34 @@ TEST_F(CancellationTest, OutputCarriesTheRequestIdAndTheAttempts) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].attempts, 2);
   EXPECT_EQ(events[0].requestId, result.output().requestId);
+}
+
+TEST_F(CancellationTest, ModelUsedCarriesTheDurationAndWhetherItStreamed) {
+  makeHost();
+  standin().script({.delayBeforeHeaders = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(call(ModelType::TextSmall, "hi").ok());
+  const std::vector<ModelUsedEvent> events = modelUsed();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_GE(events[0].duration.count(), 50);
+  EXPECT_FALSE(events[0].streamed);
+}
+
+TEST_F(CancellationTest, AFailedCallIsPublishedAsModelFailed) {
+  makeHost();
+  std::vector<host::ModelFailedEvent> failures;
+  host().events().subscribeFailures(
+      [&failures](const host::ModelFailedEvent& event) { failures.push_back(event); });
+  standin().script({.status = 401});
+  const ModelResult result = call(ModelType::TextLarge, "hi");
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].provider, "bitrouter");
+  EXPECT_EQ(failures[0].type, ModelType::TextLarge);
+  EXPECT_EQ(failures[0].kind, ErrorKind::Auth);
+  EXPECT_EQ(failures[0].httpStatus, 401);
+  EXPECT_EQ(failures[0].attempts, 1);
+  EXPECT_EQ(failures[0].message, result.error().message);
+  EXPECT_TRUE(modelUsed().empty());
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 namespace agent::host {
 
 class CallPool;
+class EventBus;
 class ModelRegistry;
 class Logger;
 
@@ -36,7 +37,9 @@ class AgentRuntime {
  public:
   /// Reads the runtime's own settings (MODEL_FAILOVER) once. A bad value is logged here and
   /// fails every call with ErrorKind::Config; checkSettings reports it up front.
-  AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger);
+  /// With `events`, every failed call is published as MODEL_FAILED.
+  AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger,
+               EventBus* events = nullptr);
   /// Cancels the asynchronous calls still running and waits for their threads.
   ~AgentRuntime();
   AgentRuntime(const AgentRuntime&) = delete;
@@ -61,16 +64,19 @@ class AgentRuntime {
 
  private:
   CallPool& pool() const;
+  ModelResult resolveAndCall(ModelType& type, GenerateTextParams params,
+                             std::optional<std::string_view> provider, CallInfo& info) const;
 
   const Settings& settings_;
   const ModelRegistry& registry_;
   Logger& logger_;
+  EventBus* events_;
 
   // The pool starts with the first asynchronous call: a CLI that never makes one starts no thread.
   mutable std::mutex asyncMutex_;
   mutable std::unique_ptr<CallPool> pool_;
   mutable std::vector<std::weak_ptr<PendingCall::State>> asyncCalls_;  // to cancel at shutdown
-  bool failover_ = false;                    // MODEL_FAILOVER
+  bool failover_ = false;                                              // MODEL_FAILOVER
   std::optional<std::string> settingError_;  // why every call fails, when a setting is unusable
 };
 
