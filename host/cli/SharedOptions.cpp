@@ -100,13 +100,17 @@ std::string failureLine(const ModelError& error, const CallInfo& info) {
   } else {
     line += info.provider + " failed (" + std::string(toString(info.servedAs)) + "): ";
     line += toString(error.kind);
-    if (error.httpStatus != 0) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
+    // A failure inside a 200 reply (a refusal, an error frame) shows no status: 200 would mislead.
+    if (error.httpStatus >= 300) line += " (HTTP " + std::to_string(error.httpStatus) + ")";
   }
   line += ": " + error.message;
   if (error.retryAfter) {
     line += " (retry after " + std::to_string(error.retryAfter->count()) + " ms)";
   }
-  if (!error.requestId.empty()) line += " [request " + error.requestId + "]";
+  // BitRouter's own messages name the request already once it has answered.
+  if (!error.requestId.empty() && error.message.find(error.requestId) == std::string::npos) {
+    line += " [request " + error.requestId + "]";
+  }
   return text::oneLine(line);
 }
 
