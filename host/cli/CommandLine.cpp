@@ -74,11 +74,11 @@ std::string withHelpPointer(std::string_view message, std::string_view helpComma
 
 CommandLine::CommandLine(std::vector<std::unique_ptr<Command>> commands)
     : app_(kDescription, "agent-host"), commands_(std::move(commands)) {
-  // Before any option exists, so every option and subcommand inherits them: an option given twice
-  // keeps its last value (vectors such as --stop keep all), and a flag takes no "=value".
+  // Set before any option or subcommand exists, so all of them inherit it: an option given twice
+  // keeps its last value (repeatable ones such as --stop ask for all).
   app_.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app_.fallthrough();  // global options after the command name too
-  app_.require_subcommand(0, 1);
+  app_.fallthrough();             // global options after the command name too
+  app_.require_subcommand(0, 1);  // none is reported by parse(), with the command names
   app_.footer(kFooter);
   defineGlobalOptions(app_, globals_);
   for (const auto& command : commands_) {
