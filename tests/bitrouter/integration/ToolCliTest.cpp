@@ -20,8 +20,8 @@ class ToolCliTest : public BitRouterIntegrationTest {
                                   preparePlugins(Plugins::BitRouterAndEcho).string()};
     full.insert(full.end(), args.begin(), args.end());
     EnvMap env{{"BITROUTER_BASE_URL", standin().baseUrl()},
-                     {"BITROUTER_RETRY_BASE_MS", "1"},
-                     {"BITROUTER_API_KEY", "brvk_secret_for_tools"}};
+               {"BITROUTER_RETRY_BASE_MS", "1"},
+               {"BITROUTER_API_KEY", "brvk_secret_for_tools"}};
     for (auto& [key, value] : extra)
       env[key] = value;
     return runProcess(AGENT_HOST_EXE, full, env, input);
@@ -102,8 +102,8 @@ TEST_F(ToolCliTest, AConversationFromMessagesGoesOutInTheShapeBitRouterValidates
       R"({"role":"assistant","content":null,"tool_calls":[{"id":"c9","type":"function",)"
       R"("function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\"}"}}]},)"
       R"({"role":"tool","tool_call_id":"c9","content":"snow"}])";
-  const ProcessResult result = run({"generate", "--messages", "-", "--model-name",
-                                    "openai:gpt-4.1", "--tools", kWeatherTool, "And tomorrow?"},
+  const ProcessResult result = run({"generate", "--messages", "-", "--model-name", "openai:gpt-4.1",
+                                    "--tools", kWeatherTool, "And tomorrow?"},
                                    messages);
   ASSERT_EQ(result.exitCode, 0) << result.err;
   const rapidjson::Document body = requestBody(0);
@@ -111,8 +111,7 @@ TEST_F(ToolCliTest, AConversationFromMessagesGoesOutInTheShapeBitRouterValidates
   const auto& sent = body["messages"];
   ASSERT_EQ(sent.Size(), 5u);
   EXPECT_STREQ(sent[2]["content"].GetString(), "");
-  EXPECT_STREQ(sent[2]["tool_calls"][0]["function"]["arguments"].GetString(),
-               R"({"city":"Oslo"})");
+  EXPECT_STREQ(sent[2]["tool_calls"][0]["function"]["arguments"].GetString(), R"({"city":"Oslo"})");
   EXPECT_STREQ(sent[3]["tool_call_id"].GetString(), "c9");
   EXPECT_STREQ(sent[4]["content"].GetString(), "And tomorrow?");
 }
@@ -126,9 +125,8 @@ TEST_F(ToolCliTest, BadToolOptionsAreUsageErrors) {
       run({"generate", "--tools", kWeatherTool, "--tool-command", "other=true", "hi"});
   EXPECT_EQ(unknown.exitCode, 2);
   EXPECT_TRUE(contains(unknown.err, "not among the --tools")) << unknown.err;
-  EXPECT_EQ(run({"generate", "--messages", "-", "hi"}, R"([{"role":"tool","content":"x"}])")
-                .exitCode,
-            2);
+  EXPECT_EQ(
+      run({"generate", "--messages", "-", "hi"}, R"([{"role":"tool","content":"x"}])").exitCode, 2);
   EXPECT_EQ(standin().chatRequestCount(), 0u);
 }
 
