@@ -160,5 +160,13 @@ TEST_F(ToolCliTest, ARefusalIsNeverAnEmptySuccess) {
   EXPECT_TRUE(contains(filtered.err, "content filter")) << filtered.err;
 }
 
+TEST_F(ToolCliTest, ASchemaThePluginRefusesIsAUsageErrorAndNothingIsSent) {
+  const ProcessResult result =
+      run({"generate", "--schema", R"({"type":"object","requried":["a"]})", "hi"});
+  EXPECT_EQ(result.exitCode, 2) << result.err;
+  EXPECT_TRUE(contains(result.err, "requried")) << result.err;
+  EXPECT_EQ(standin().chatRequestCount(), 0u);
+}
+
 }  // namespace
 }  // namespace agent::bitrouter::integration
