@@ -49,13 +49,20 @@ class EmbeddingTest : public ::testing::Test {
 };
 
 TEST_F(EmbeddingTest, TheInstalledLibraryServesAnApplicationBuiltOutOfTree) {
+  // The example's calls in order: plain, streamed, asynchronous, then the tool loop's two steps.
+  for (int i = 0; i < 3; ++i)
+    standin_.script({});
+  standin_.script({.toolCalls = {{"call_1", "get_time", "{}"}}});
+  standin_.script({.content = "It is noon."});
   const auto result = runProcess(example_, {}, {{"BITROUTER_BASE_URL", standin_.baseUrl()}});
   ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("plugin: bitrouter loaded"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("call: Stand-in reply"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("chunk: "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("async: Stand-in reply"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("tools: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("tool call: get_time {}"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("tool result: 12:00 UTC"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("tools: It is noon. (2 steps)"), std::string::npos) << result.out;
 }
 
 TEST_F(EmbeddingTest, AFailedCallIsAnErrorValueTheApplicationCanReport) {
