@@ -98,7 +98,7 @@ TEST_F(TlsTest, UntrustedCertificateIsAClearNonRetryableError) {
 }
 
 TEST_F(TlsTest, AGlobalAcceptAllHandlerCannotOverruleVerification) {
-  // What a Poco::Util::Application's default console handler answering "y" amounts to (P10).
+  // What a Poco::Util::Application's default console handler answering "y" amounts to.
   Poco::Net::SSLManager::InvalidCertificateHandlerPtr acceptAll(
       new Poco::Net::AcceptCertificateHandler(false));
   Poco::Net::Context::Ptr anyContext = new Poco::Net::Context(

@@ -25,7 +25,7 @@ struct ScriptedToolCall {
 
 struct ResponseScript {
   // --- Status and body -------------------------------------------------------------------------
-  // Non-200: a BitRouter JSON error envelope (type/code/message per contract §7) plus the status's
+  // Non-200: a BitRouter JSON error envelope (type/code/message) plus the status's
   // usual headers (401 WWW-Authenticate, 429 Retry-After, ...), unless `body`/`headers` override.
   int status = 200;
   // Picks the error variant: e.g. "upstream_rate_limited" (429 default) vs "rate_limit_exceeded"

@@ -1,4 +1,4 @@
-// Authenticator: BitRouter's virtual-key check when skip_auth is off (contract §2).
+// Authenticator: BitRouter's virtual-key check when skip_auth is off.
 //
 // The key comes from `Authorization: Bearer <key>` (the "Bearer " prefix is case-sensitive) or,
 // when that header is absent or blank, from `x-api-key`. Key values are never logged or echoed.

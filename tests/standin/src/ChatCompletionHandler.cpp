@@ -15,7 +15,7 @@
 namespace agent::standin {
 namespace {
 
-// axum's Json extractor accepts application/json and any application/*+json (§7.3).
+// axum's Json extractor accepts application/json and any application/*+json.
 bool isJsonContentType(std::string_view value) {
   std::string essence(value.substr(0, value.find(';')));
   std::transform(essence.begin(), essence.end(), essence.begin(),
@@ -67,7 +67,7 @@ std::string jsonSyntaxError(const rapidjson::Document& document, std::string_vie
          " column " + std::to_string(column + 1);
 }
 
-// x-bitrouter-request-id must be non-empty visible text when present (§4).
+// x-bitrouter-request-id must be non-empty visible text when present.
 std::optional<std::string> checkRequestId(const HttpRequest& request) {
   if (!request.hasHeader("x-bitrouter-request-id")) return std::nullopt;
   const std::string& id = request.header("x-bitrouter-request-id");

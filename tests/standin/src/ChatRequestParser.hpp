@@ -1,4 +1,4 @@
-// ChatRequestParser: BitRouter's strict ChatRequest deserialisation and validation (contract §4).
+// ChatRequestParser: BitRouter's strict ChatRequest deserialisation and validation.
 //
 // Only what BitRouter itself rejects is rejected, with its message shapes: serde-style type errors
 // wrapped as "failed to deserialize ChatRequest: ... body preview: ...", plus the explicit checks

@@ -1,5 +1,5 @@
-// CompletionRenderer: the JSON of BitRouter chat replies: a chat.completion (contract §5) and the
-// chat.completion.chunk frames of a stream (§6). Neither carries `created`; `id` is the request id.
+// CompletionRenderer: the JSON of BitRouter chat replies: a chat.completion and the
+// chat.completion.chunk frames of a stream. Neither carries `created`; `id` is the request id.
 #pragma once
 
 #include <cstddef>

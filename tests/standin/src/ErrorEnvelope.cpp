@@ -15,7 +15,7 @@ struct Variant {
   std::string_view message;  // the public message a script gets unless it overrides it
 };
 
-// Contract §7.2, one row per variant a client can meet.
+// One row per variant a client can meet.
 constexpr std::array kVariants{
     Variant{400, "invalid_request_error", "invalid_request", "bad request: scripted rejection"},
     Variant{400, "", "upstream_bad_request", "upstream rejected the request"},
@@ -112,7 +112,7 @@ HttpResponse ErrorEnvelope::modelNotFound(std::string_view model) {
 HttpResponse ErrorEnvelope::scripted(int status, const std::optional<std::string>& code,
                                      const std::optional<std::string>& message,
                                      std::string_view model) {
-  // Framework rejections are plain text, not envelopes (§7.3).
+  // Framework rejections are plain text, not envelopes.
   if (status == 413) {
     return HttpResponse::plainText(413, "Failed to buffer the request body: length limit exceeded");
   }

@@ -1,4 +1,4 @@
-// ErrorEnvelope: BitRouter's error bodies and the headers that go with them (contract §7).
+// ErrorEnvelope: BitRouter's error bodies and the headers that go with them.
 //
 // `{"error":{"message":M,"type":T,"code":C}}`, where M carries the variant's prefix
 // ("bad request: ...", "unauthorized: ..."). The one exception is the upstream-400 passthrough,

@@ -1,4 +1,4 @@
-// ModelResolver: BitRouter's model-name handling for the stand-in's fixed catalog (contract §3).
+// ModelResolver: BitRouter's model-name handling for the stand-in's fixed catalog.
 //
 // Sanitise (strip ANSI CSI sequences and control characters, trim), then Stage 0 (@presets and
 // bitrouter/ names: none configured, so 400), then a `provider:model` pin when the provider is

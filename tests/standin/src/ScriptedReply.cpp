@@ -46,7 +46,7 @@ std::size_t tokensFor(std::size_t chars) {
   return std::max<std::size_t>(1, chars / 4);
 }
 
-// BitRouter folds an upstream refusal into the content and reports content_filter (§5).
+// BitRouter folds an upstream refusal into the content and reports content_filter.
 bool foldsRefusal(const ResponseScript& script) {
   return script.refusal && !script.rawRefusal;
 }
@@ -198,7 +198,7 @@ bool ScriptedReply::playStream(const ResponseScript& script, const ReplyContext&
 
   for (std::size_t i = 0; i <= frames.size(); ++i) {
     if (errorAt == i) {
-      // Mid-stream failure: the status is already 200, so the error is a frame (§6).
+      // Mid-stream failure: the status is already 200, so the error is a frame.
       if (!sendFrame(errorFrame)) return false;
       if (!script.omitDone && !sendFrame(kDone)) return false;
       return end();

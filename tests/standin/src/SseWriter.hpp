@@ -1,6 +1,6 @@
 // SseWriter: a text/event-stream response, one chunk per frame, each sent the moment it is ready.
 //
-// Framing follows contract §6: `data: <json>\n\n` frames, `:keepalive\n\n` comments when no frame
+// Framing: `data: <json>\n\n` frames, `:keepalive\n\n` comments when no frame
 // went out for the keepalive interval, chunked transfer encoding (HTTP/1.0 clients get the raw
 // stream and a closed connection instead).
 #pragma once

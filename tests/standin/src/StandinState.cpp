@@ -9,7 +9,7 @@
 namespace agent::standin {
 namespace {
 
-// GET /v1/models: the union of the catalog, sorted by id, each providers list sorted (§8).
+// GET /v1/models: the union of the catalog, sorted by id, each providers list sorted.
 std::string renderModels(const std::vector<CatalogModel>& catalog, bool codex) {
   std::map<std::string, std::vector<std::string>> byId;
   for (const auto& model : catalog) {
