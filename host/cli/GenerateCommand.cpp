@@ -368,11 +368,7 @@ int GenerateCommand::run(CommandContext& context) {
     if (printedChunks) context.out << '\n' << std::flush;
     if (json) printJsonError(result.error(), info, context.out);
     context.err << "agent-host: " << failureLine(result.error(), info) << '\n' << std::flush;
-    // Refused before anything was sent (a schema the plugin will not use, a malformed
-    // conversation): the user's input is at fault, as with any other usage error.
-    const bool refusedLocally =
-        result.error().kind == ErrorKind::BadRequest && result.error().httpStatus == 0;
-    return refusedLocally ? kExitUsage : kExitCallFailed;
+    return failedCallExitCode(result.error(), *host, context.err);
   }
   const ModelOutput& output = result.output();
   if (output.finishReason == "content_filter") {

@@ -1,8 +1,10 @@
 #include "SharedOptions.hpp"
 
 #include <limits>
+#include <ostream>
 #include <utility>
 
+#include "CliSupport.hpp"
 #include "agent/support/Text.hpp"
 
 namespace agent::host::cli {
@@ -112,6 +114,21 @@ std::string failureLine(const ModelError& error, const CallInfo& info) {
     line += " [request " + error.requestId + "]";
   }
   return text::oneLine(line);
+}
+
+int failedCallExitCode(const ModelError& error, const AgentHost& host, std::ostream& err) {
+  if (error.kind == ErrorKind::BadRequest && error.httpStatus == 0) return kExitUsage;
+  if (error.kind != ErrorKind::NoProvider && error.kind != ErrorKind::NoHandler) {
+    return kExitCallFailed;
+  }
+  bool settingsAtFault = false;
+  for (const PluginReport& plugin : host.plugins()) {
+    if (!plugin.initFailed) continue;
+    err << "agent-host: plugin " << (plugin.name.empty() ? plugin.path.string() : plugin.name)
+        << " did not start: " << plugin.reason << '\n';
+    settingsAtFault = true;
+  }
+  return settingsAtFault ? kExitUsage : kExitCallFailed;
 }
 
 }  // namespace agent::host::cli

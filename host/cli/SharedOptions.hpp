@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/AgentHost.hpp"
 #include "agent/host/AgentRuntime.hpp"
 
 namespace agent::host::cli {
@@ -52,5 +54,10 @@ CLI::Option* addNumberOption(CLI::App& app, const std::string& name, std::option
 /// One line naming who failed and why, e.g.
 ///   bitrouter failed (TEXT_SMALL): rate_limited (HTTP 429): Rate limited
 std::string failureLine(const ModelError& error, const CallInfo& info);
+
+/// The exit code of a failed call: kExitUsage when the user's input or settings are at fault (a
+/// request refused before it was sent; no provider because a plugin's init refused its
+/// settings, whose reasons are then written to `err`), else kExitCallFailed.
+int failedCallExitCode(const ModelError& error, const AgentHost& host, std::ostream& err);
 
 }  // namespace agent::host::cli

@@ -265,6 +265,7 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
                 " sets the limit)");
   }
   if (init.provider == nullptr) {
+    report.initFailed = true;
     return skip("init failed: " +
                 (init.error.empty() ? std::string("no reason given") : init.error));
   }

@@ -168,5 +168,14 @@ TEST_F(ToolCliTest, ASchemaThePluginRefusesIsAUsageErrorAndNothingIsSent) {
   EXPECT_EQ(standin().chatRequestCount(), 0u);
 }
 
+TEST_F(ToolCliTest, ASwitchSettingThatIsNeitherOnNorOffIsAUsageErrorNamingIt) {
+  const ProcessResult result =
+      run({"generate", "hi"}, "", {{"BITROUTER_STRUCTURED_OUTPUTS", "enabled"}});
+  EXPECT_EQ(result.exitCode, 2) << result.err;
+  EXPECT_TRUE(contains(result.err, "BITROUTER_STRUCTURED_OUTPUTS")) << result.err;
+  EXPECT_TRUE(contains(result.err, "did not start")) << result.err;
+  EXPECT_EQ(standin().chatRequestCount(), 0u);
+}
+
 }  // namespace
 }  // namespace agent::bitrouter::integration
