@@ -20,8 +20,18 @@ class EmbeddingTest : public ::testing::Test {
     const std::string prefix = (work_->path() / "prefix").string();
     const std::string build = (work_->path() / "build").string();
     step("install the project", {"--install", PROJECT_BUILD_DIR, "--prefix", prefix});
-    step("configure the example", {"-S", EXAMPLE_SOURCE_DIR, "-B", build,
-                                   "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"});
+    std::vector<std::string> configure{"-S",
+                                       EXAMPLE_SOURCE_DIR,
+                                       "-B",
+                                       build,
+                                       "-DCMAKE_PREFIX_PATH=" + prefix,
+                                       "-DCMAKE_BUILD_TYPE=Release"};
+    if (const std::string flags = SANITIZE_FLAGS; !flags.empty()) {
+      // The library was built with a sanitizer: the application must link the same runtime.
+      configure.push_back("-DCMAKE_CXX_FLAGS=" + flags);
+      configure.push_back("-DCMAKE_EXE_LINKER_FLAGS=" + flags);
+    }
+    step("configure the example", configure);
     step("build the example", {"--build", build, "-j2"});
     example_ = build + "/embedding-example";
   }

@@ -33,6 +33,11 @@ set(compiler_args)
 if(PLUGIN_CXX)
   set(compiler_args -DCMAKE_CXX_COMPILER=${PLUGIN_CXX})
 endif()
+if(SANITIZE_FLAGS)  # the installed tree was built with a sanitizer: link the same runtime
+  list(APPEND compiler_args "-DCMAKE_CXX_FLAGS=${SANITIZE_FLAGS}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${SANITIZE_FLAGS}" "-DCMAKE_MODULE_LINKER_FLAGS=${SANITIZE_FLAGS}"
+    "-DCMAKE_SHARED_LINKER_FLAGS=${SANITIZE_FLAGS}")
+endif()
 run_step("configure the out-of-tree plugin" ${CMAKE_COMMAND} -S ${SOURCE_DIR}
   -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release ${compiler_args})
 run_step("build the out-of-tree plugin" ${CMAKE_COMMAND} --build ${WORK_DIR}/build -j2)
