@@ -368,7 +368,7 @@ int GenerateCommand::run(CommandContext& context) {
     if (printedChunks) context.out << '\n' << std::flush;
     if (json) printJsonError(result.error(), info, context.out);
     context.err << "agent-host: " << failureLine(result.error(), info) << '\n' << std::flush;
-    return failedCallExitCode(result.error(), *host, context.err);
+    return failedCallExitCode(result.error(), *host);
   }
   const ModelOutput& output = result.output();
   if (output.finishReason == "content_filter") {

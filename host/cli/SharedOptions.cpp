@@ -1,7 +1,6 @@
 #include "SharedOptions.hpp"
 
 #include <limits>
-#include <ostream>
 #include <utility>
 
 #include "CliSupport.hpp"
@@ -116,19 +115,16 @@ std::string failureLine(const ModelError& error, const CallInfo& info) {
   return text::oneLine(line);
 }
 
-int failedCallExitCode(const ModelError& error, const AgentHost& host, std::ostream& err) {
+int failedCallExitCode(const ModelError& error, const AgentHost& host) {
   if (error.kind == ErrorKind::BadRequest && error.httpStatus == 0) return kExitUsage;
   if (error.kind != ErrorKind::NoProvider && error.kind != ErrorKind::NoHandler) {
     return kExitCallFailed;
   }
-  bool settingsAtFault = false;
+  // The loader has already said why the plugin did not start, naming the setting.
   for (const PluginReport& plugin : host.plugins()) {
-    if (!plugin.initFailed) continue;
-    err << "agent-host: plugin " << (plugin.name.empty() ? plugin.path.string() : plugin.name)
-        << " did not start: " << plugin.reason << '\n';
-    settingsAtFault = true;
+    if (plugin.initFailed) return kExitUsage;
   }
-  return settingsAtFault ? kExitUsage : kExitCallFailed;
+  return kExitCallFailed;
 }
 
 }  // namespace agent::host::cli

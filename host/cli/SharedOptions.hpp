@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -57,7 +56,7 @@ std::string failureLine(const ModelError& error, const CallInfo& info);
 
 /// The exit code of a failed call: kExitUsage when the user's input or settings are at fault (a
 /// request refused before it was sent; no provider because a plugin's init refused its
-/// settings, whose reasons are then written to `err`), else kExitCallFailed.
-int failedCallExitCode(const ModelError& error, const AgentHost& host, std::ostream& err);
+/// settings), else kExitCallFailed.
+int failedCallExitCode(const ModelError& error, const AgentHost& host);
 
 }  // namespace agent::host::cli

@@ -173,7 +173,7 @@ TEST_F(ToolCliTest, ASwitchSettingThatIsNeitherOnNorOffIsAUsageErrorNamingIt) {
       run({"generate", "hi"}, "", {{"BITROUTER_STRUCTURED_OUTPUTS", "enabled"}});
   EXPECT_EQ(result.exitCode, 2) << result.err;
   EXPECT_TRUE(contains(result.err, "BITROUTER_STRUCTURED_OUTPUTS")) << result.err;
-  EXPECT_TRUE(contains(result.err, "did not start")) << result.err;
+  EXPECT_TRUE(contains(result.err, "init failed")) << result.err;
   EXPECT_EQ(standin().chatRequestCount(), 0u);
 }
 
