@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <variant>
@@ -24,9 +25,7 @@ constexpr std::string_view kSource = "runtime";
 // Looks up <TYPE>_<PARAM>, then DEFAULT_<PARAM>; the first one that parses wins. A value that
 // does not parse is reported and skipped (elizaOS's Number() would turn it into NaN and drop it).
 //
-// This runs for nine parameters on every call, so the keys are composed in a stack buffer: the
-// lookups themselves are the only cost of a call that sets none of them (benchmarked in
-// bench/micro/RegistryBench.cpp).
+// The runtime reads these once per model type (see callDefaults), so a bad value is reported once.
 template <class T, class Parse>
 std::optional<T> numericSetting(const Settings& settings, Logger& logger, ModelType type,
                                 std::string_view param, Parse parse, std::string_view expected) {
@@ -55,11 +54,9 @@ std::optional<T> numericSetting(const Settings& settings, Logger& logger, ModelT
   return std::nullopt;
 }
 
-template <class T, class Parse>
-void mergeUnder(std::optional<T>& field, const Settings& settings, Logger& logger, ModelType type,
-                std::string_view param, Parse parse, std::string_view expected) {
-  if (field) return;  // the call's own value wins
-  field = numericSetting<T>(settings, logger, type, param, parse, expected);
+template <class T>
+void mergeUnder(std::optional<T>& field, const std::optional<T>& fallback) {
+  if (!field) field = fallback;  // the call's own value wins
 }
 
 std::string noProviderMessage() {
@@ -95,6 +92,41 @@ AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& regist
   } else {
     failover_ = std::get<bool>(failover);
   }
+  // LLM_MODE: SMALL, LARGE or DEFAULT, any case.
+  if (const auto mode = settings_.get("LLM_MODE"); mode && !text::isBlank(*mode)) {
+    const std::string_view value = text::trim(*mode);
+    if (text::equalsIgnoreCase(value, "SMALL")) llmMode_ = ModelType::TextSmall;
+    if (text::equalsIgnoreCase(value, "LARGE")) llmMode_ = ModelType::TextLarge;
+    if (!llmMode_ && !text::equalsIgnoreCase(value, "DEFAULT")) {
+      logger_.log(LogLevel::Warn, kSource,
+                  "ignoring LLM_MODE: expected SMALL, LARGE or DEFAULT; using DEFAULT");
+    }
+  }
+}
+
+const AgentRuntime::CallDefaults& AgentRuntime::callDefaults(ModelType type) const {
+  // Settings do not change while the host runs, so each type's are looked up once, not on
+  // every call (they were 18 lookups per call).
+  const auto index = static_cast<std::size_t>(type);
+  std::call_once(callDefaultsOnce_[index], [&] {
+    const auto asInt = [](std::string_view v) { return text::parseInt64(v); };
+    const auto asDouble = [](std::string_view v) { return text::parseNumber(v); };
+    CallDefaults& d = callDefaults_[index];
+    const Settings& s = settings_;
+    d.maxTokens = numericSetting<std::int64_t>(s, logger_, type, "MAX_TOKENS", asInt, "an integer");
+    d.temperature = numericSetting<double>(s, logger_, type, "TEMPERATURE", asDouble, "a number");
+    d.topP = numericSetting<double>(s, logger_, type, "TOP_P", asDouble, "a number");
+    d.topK = numericSetting<double>(s, logger_, type, "TOP_K", asDouble, "a number");
+    d.minP = numericSetting<double>(s, logger_, type, "MIN_P", asDouble, "a number");
+    d.seed = numericSetting<std::int64_t>(s, logger_, type, "SEED", asInt, "an integer");
+    d.repetitionPenalty =
+        numericSetting<double>(s, logger_, type, "REPETITION_PENALTY", asDouble, "a number");
+    d.frequencyPenalty =
+        numericSetting<double>(s, logger_, type, "FREQUENCY_PENALTY", asDouble, "a number");
+    d.presencePenalty =
+        numericSetting<double>(s, logger_, type, "PRESENCE_PENALTY", asDouble, "a number");
+  });
+  return callDefaults_[index];
 }
 
 std::optional<SettingError> AgentRuntime::checkSettings(const Settings& settings) {
@@ -104,34 +136,20 @@ std::optional<SettingError> AgentRuntime::checkSettings(const Settings& settings
 }
 
 GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextParams params) const {
-  // 1. LLM_MODE (SMALL|LARGE|DEFAULT, any case) rewrites the text tiers before resolution.
-  if (const auto mode = settings_.get("LLM_MODE"); mode && !text::isBlank(*mode)) {
-    const std::string_view value = text::trim(*mode);
-    std::optional<ModelType> target;
-    if (text::equalsIgnoreCase(value, "SMALL")) target = ModelType::TextSmall;
-    if (text::equalsIgnoreCase(value, "LARGE")) target = ModelType::TextLarge;
-    if (!target && !text::equalsIgnoreCase(value, "DEFAULT")) {
-      logger_.log(LogLevel::Warn, kSource,
-                  "ignoring LLM_MODE: expected SMALL, LARGE or DEFAULT; using DEFAULT");
-    }
-    if (target && followsLlmMode(type)) type = *target;
-  }
+  // 1. LLM_MODE (read once, when the runtime was built) rewrites the text tiers before resolution.
+  if (llmMode_ && followsLlmMode(type)) type = *llmMode_;
 
   // 2. <TYPE>_<PARAM> / DEFAULT_<PARAM>, keyed by the requested type, merged under the params.
-  const auto asInt = [](std::string_view v) { return text::parseInt64(v); };
-  const auto asDouble = [](std::string_view v) { return text::parseNumber(v); };
-  mergeUnder(params.maxTokens, settings_, logger_, type, "MAX_TOKENS", asInt, "an integer");
-  mergeUnder(params.temperature, settings_, logger_, type, "TEMPERATURE", asDouble, "a number");
-  mergeUnder(params.topP, settings_, logger_, type, "TOP_P", asDouble, "a number");
-  mergeUnder(params.topK, settings_, logger_, type, "TOP_K", asDouble, "a number");
-  mergeUnder(params.minP, settings_, logger_, type, "MIN_P", asDouble, "a number");
-  mergeUnder(params.seed, settings_, logger_, type, "SEED", asInt, "an integer");
-  mergeUnder(params.repetitionPenalty, settings_, logger_, type, "REPETITION_PENALTY", asDouble,
-             "a number");
-  mergeUnder(params.frequencyPenalty, settings_, logger_, type, "FREQUENCY_PENALTY", asDouble,
-             "a number");
-  mergeUnder(params.presencePenalty, settings_, logger_, type, "PRESENCE_PENALTY", asDouble,
-             "a number");
+  const CallDefaults& defaults = callDefaults(type);
+  mergeUnder(params.maxTokens, defaults.maxTokens);
+  mergeUnder(params.temperature, defaults.temperature);
+  mergeUnder(params.topP, defaults.topP);
+  mergeUnder(params.topK, defaults.topK);
+  mergeUnder(params.minP, defaults.minP);
+  mergeUnder(params.seed, defaults.seed);
+  mergeUnder(params.repetitionPenalty, defaults.repetitionPenalty);
+  mergeUnder(params.frequencyPenalty, defaults.frequencyPenalty);
+  mergeUnder(params.presencePenalty, defaults.presencePenalty);
 
   // 3. user defaults to the character's name for text calls.
   if (!params.user && isTextGeneration(type) && !settings_.character().name.empty()) {

@@ -6,6 +6,8 @@
 // Beyond elizaOS: with MODEL_FAILOVER=true a retryable failure moves on to the next candidate.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -63,6 +65,20 @@ class AgentRuntime {
   GenerateTextParams prepareParams(ModelType& type, GenerateTextParams params) const;
 
  private:
+  // The numeric call defaults of one model type, from <TYPE>_<PARAM> and DEFAULT_<PARAM>.
+  struct CallDefaults {
+    std::optional<std::int64_t> maxTokens;
+    std::optional<double> temperature;
+    std::optional<double> topP;
+    std::optional<double> topK;
+    std::optional<double> minP;
+    std::optional<std::int64_t> seed;
+    std::optional<double> repetitionPenalty;
+    std::optional<double> frequencyPenalty;
+    std::optional<double> presencePenalty;
+  };
+  const CallDefaults& callDefaults(ModelType type) const;
+
   CallPool& pool() const;
   ModelResult resolveAndCall(ModelType& type, GenerateTextParams params,
                              std::optional<std::string_view> provider, CallInfo& info) const;
@@ -76,7 +92,10 @@ class AgentRuntime {
   mutable std::mutex asyncMutex_;
   mutable std::unique_ptr<CallPool> pool_;
   mutable std::vector<std::weak_ptr<PendingCall::State>> asyncCalls_;  // to cancel at shutdown
-  bool failover_ = false;                                              // MODEL_FAILOVER
+  std::optional<ModelType> llmMode_;                                   // LLM_MODE, read once
+  mutable std::array<std::once_flag, allModelTypes().size()> callDefaultsOnce_;
+  mutable std::array<CallDefaults, allModelTypes().size()> callDefaults_;
+  bool failover_ = false;                    // MODEL_FAILOVER
   std::optional<std::string> settingError_;  // why every call fails, when a setting is unusable
 };
 
