@@ -105,6 +105,12 @@ std::string unsafePatternReason(std::string_view pattern) {
       case '|':
         canRepeat = false;
         break;
+      case '^':
+      case '$':
+        // Anchors are not operands: the engine asserts on "^{3}" instead of rejecting it.
+        canRepeat = false;
+        lastWasNullable = false;
+        break;
       case '*':
       case '+':
       case '?':
