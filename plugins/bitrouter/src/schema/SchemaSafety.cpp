@@ -60,6 +60,8 @@ std::string unsafePatternReason(std::string_view pattern) {
   struct Group {
     bool nullable = false;
     std::size_t states = 0;
+    bool branchHasAtom = false;  // the current alternative matches something: "()" or "a|" do not
+    bool alternates = false;     // a '|' was seen
   };
   std::vector<Group> groups(1);
   bool inClass = false;
@@ -68,6 +70,7 @@ std::string unsafePatternReason(std::string_view pattern) {
   std::size_t lastStates = 0;    // the states of the previous token
   auto atom = [&](std::size_t states) {
     groups.back().states += states;
+    groups.back().branchHasAtom = true;
     lastStates = states;
     canRepeat = true;
     lastWasNullable = false;
@@ -95,6 +98,8 @@ std::string unsafePatternReason(std::string_view pattern) {
         break;
       case ')': {
         if (groups.size() == 1) return "has an unbalanced ')'";
+        // The engine pushes nothing for an empty group or alternative, then asserts on it.
+        if (!groups.back().branchHasAtom) return "has an empty group or alternative (such as ())";
         const Group closed = groups.back();
         groups.pop_back();
         groups.back().nullable = groups.back().nullable || closed.nullable;
@@ -103,6 +108,9 @@ std::string unsafePatternReason(std::string_view pattern) {
         break;
       }
       case '|':
+        if (!groups.back().branchHasAtom) return "has an empty alternative (such as |a or a||b)";
+        groups.back().branchHasAtom = false;
+        groups.back().alternates = true;
         canRepeat = false;
         break;
       case '^':
@@ -145,6 +153,7 @@ std::string unsafePatternReason(std::string_view pattern) {
   }
   if (inClass) return "has an unclosed '['";
   if (groups.size() > 1) return "has an unclosed '('";
+  if (groups[0].alternates && !groups[0].branchHasAtom) return "has an empty alternative (a|)";
   return {};
 }
 
