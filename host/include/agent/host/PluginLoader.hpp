@@ -44,9 +44,9 @@ struct PluginReport {
   std::vector<ModelType> declaredModelTypes;  // from the manifest, when it declares them
   std::string reason;                         // why it was disabled or skipped
   bool initFailed = false;  // skipped because its init refused (usually a wrong setting)
-  std::string description;                    // from the manifest, when it was read
-  std::vector<std::string> autoEnableKeys;    // from the manifest, when it was read
-  std::vector<PluginSetting> settings;        // from the manifest, when it was read
+  std::string description;  // from the manifest, when it was read
+  std::vector<std::string> autoEnableKeys;  // from the manifest, when it was read
+  std::vector<PluginSetting> settings;      // from the manifest, when it was read
 };
 
 std::string_view toString(PluginReport::Status status);
