@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <variant>
 
 #include <CLI/CLI.hpp>
 
@@ -17,17 +14,6 @@
 
 namespace agent::host::cli {
 namespace {
-
-std::vector<ChatMessage> readMessagesFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("--messages: cannot read '" + path + "'");
-  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto parsed = parseMessages(json);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    throw UsageError("--messages '" + path + "': " + *problem);
-  }
-  return std::get<std::vector<ChatMessage>>(std::move(parsed));
-}
 
 class ChatCommand final : public Command {
  public:
@@ -61,7 +47,8 @@ class ChatCommand final : public Command {
 
 int ChatCommand::run(CommandContext& context) {
   if (!messagesFile_.empty()) {
-    std::vector<ChatMessage> saved = readMessagesFile(messagesFile_);
+    // Not "-": stdin carries the conversation itself.
+    std::vector<ChatMessage> saved = readMessagesOption(messagesFile_, nullptr);
     // A saved system prompt replaces the character's; the rest is the history.
     if (!saved.empty() && saved.front().role == "system") {
       options_.systemPrompt = saved.front().content;

@@ -53,23 +53,6 @@ std::string readAll(std::istream& in) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// --messages FILE, or - for stdin: an OpenAI-style messages array.
-std::vector<ChatMessage> messagesOption(const std::string& source, std::istream& in) {
-  std::string json;
-  if (source == "-") {
-    json = readAll(in);
-  } else {
-    std::ifstream file(source, std::ios::binary);
-    if (!file) throw UsageError("--messages: cannot read '" + source + "'");
-    json = readAll(file);
-  }
-  auto parsed = parseMessages(json);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    throw UsageError("--messages: " + *problem);
-  }
-  return std::get<std::vector<ChatMessage>>(std::move(parsed));
-}
-
 // PROMPT is one argument; "-" reads it from stdin.
 std::string promptArgument(const std::vector<std::string>& words, std::istream& in) {
   if (words.empty()) throw UsageError("generate needs a PROMPT (or - to read stdin)");
@@ -308,7 +291,7 @@ int GenerateCommand::run(CommandContext& context) {
     if (messages_ == "-" && !words_.empty() && words_.front() == "-") {
       throw UsageError("--messages - and PROMPT - cannot both read stdin");
     }
-    messages = messagesOption(messages_, context.in);
+    messages = readMessagesOption(messages_, &context.in);
     if (messages.empty() && words_.empty()) throw UsageError("--messages holds no message");
   }
   if (messages_.empty() || !words_.empty()) params.prompt = promptArgument(words_, context.in);

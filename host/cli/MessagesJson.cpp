@@ -1,9 +1,14 @@
 #include "MessagesJson.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+
+#include "CliSupport.hpp"
 
 namespace agent::host::cli {
 namespace {
@@ -99,6 +104,23 @@ std::variant<std::vector<ChatMessage>, std::string> parseMessages(std::string_vi
     messages.push_back(std::move(message));
   }
   return messages;
+}
+
+std::vector<ChatMessage> readMessagesOption(const std::string& source,
+                                            std::istream* standardInput) {
+  std::string json;
+  if (source == "-" && standardInput != nullptr) {
+    json.assign(std::istreambuf_iterator<char>(*standardInput), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream file(source, std::ios::binary);
+    if (!file) throw UsageError("--messages: cannot read '" + source + "'");
+    json.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  auto parsed = parseMessages(json);
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    throw UsageError("--messages '" + source + "': " + *problem);
+  }
+  return std::get<std::vector<ChatMessage>>(std::move(parsed));
 }
 
 std::string writeMessages(const std::vector<ChatMessage>& messages) {

@@ -5,6 +5,7 @@
 // message names its call in "tool_call_id". Content may be a string or an array of text parts.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -16,6 +17,10 @@ namespace agent::host::cli {
 
 /// The messages, or one line naming what is wrong and where ("message 2: ...").
 std::variant<std::vector<ChatMessage>, std::string> parseMessages(std::string_view json);
+
+/// The --messages option of `generate` and `chat`: the file `source` (or stdin for "-", when
+/// `standardInput` is given) read and parsed. Throws UsageError naming the source and the problem.
+std::vector<ChatMessage> readMessagesOption(const std::string& source, std::istream* standardInput);
 
 /// The messages as indented JSON text, ending with a newline.
 std::string writeMessages(const std::vector<ChatMessage>& messages);
