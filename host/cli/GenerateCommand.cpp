@@ -1,7 +1,6 @@
 #include "GenerateCommand.hpp"
 
 #include <chrono>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <ostream>
@@ -28,16 +27,7 @@ namespace {
 
 // --schema takes JSON text (starting with '{' or '[') or a file holding it; either must parse.
 std::string schemaOption(const std::string& value) {
-  const auto trimmed = text::trim(value);
-  std::string schema;
-  if (!trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[')) {
-    schema = std::string(trimmed);
-  } else {
-    std::ifstream in(value, std::ios::binary);
-    if (!in)
-      throw CLI::ValidationError("--schema: cannot read '" + value + "': give a file or JSON text");
-    schema.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  const std::string schema = jsonTextOrFile("--schema", value);
   rapidjson::Document document;
   // Iterative: a recursive parse of deeply nested input ("[[[[...") overflows the stack.
   document.Parse<rapidjson::kParseIterativeFlag>(schema.c_str(), schema.size());

@@ -1,5 +1,7 @@
 #include "SharedOptions.hpp"
 
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -92,6 +94,18 @@ CLI::Option* addNumberOption(CLI::App& app, const std::string& name, std::option
           },
           description)
       ->type_name("X");
+}
+
+std::string jsonTextOrFile(const std::string& option, const std::string& value) {
+  const auto trimmed = text::trim(value);
+  if (!trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[')) {
+    return std::string(trimmed);
+  }
+  std::ifstream in(value, std::ios::binary);
+  if (!in) {
+    throw CLI::ValidationError(option + ": cannot read '" + value + "': give a file or JSON text");
+  }
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::string failureLine(const ModelError& error, const CallInfo& info) {

@@ -46,6 +46,10 @@ CLI::Option* addIntegerOption(CLI::App& app, const std::string& name, Target& ta
       description);
 }
 
+/// An option that takes JSON text (starting with '{' or '[') or the name of a file holding it;
+/// the text, unparsed. An unreadable file is a CLI::ValidationError naming `option`.
+std::string jsonTextOrFile(const std::string& option, const std::string& value);
+
 /// A finite decimal number option.
 CLI::Option* addNumberOption(CLI::App& app, const std::string& name, std::optional<double>& target,
                              const std::string& description);

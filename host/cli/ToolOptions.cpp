@@ -1,7 +1,5 @@
 #include "ToolOptions.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <variant>
 
@@ -16,17 +14,6 @@
 
 namespace agent::host::cli {
 namespace {
-
-// JSON text (starting with '[') or a file holding it.
-std::string jsonOrFile(const std::string& option, const std::string& value) {
-  const auto trimmed = text::trim(value);
-  if (!trimmed.empty() && trimmed.front() == '[') return std::string(trimmed);
-  std::ifstream in(value, std::ios::binary);
-  if (!in) {
-    throw CLI::ValidationError(option + ": cannot read '" + value + "': give a file or JSON text");
-  }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 ToolChoice parseChoice(const std::string& value) {
   ToolChoice choice;
@@ -60,7 +47,7 @@ void addToolOptions(CLI::App& command, ToolOptions& options) {
       .add_option_function<std::string>(
           "--tools",
           [&options](const std::string& value) {
-            auto parsed = parseTools(jsonOrFile("--tools", value));
+            auto parsed = parseTools(jsonTextOrFile("--tools", value));
             if (auto* problem = std::get_if<std::string>(&parsed)) {
               throw CLI::ValidationError("--tools: " + *problem);
             }
