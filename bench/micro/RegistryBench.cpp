@@ -19,7 +19,9 @@ using host::ModelRegistry;
 // Answers at once: what is left of a call is the host's own work.
 class NoopProvider : public ModelProvider {
  public:
-  std::vector<ModelType> supportedModelTypes() const override { return {ModelType::TextSmall}; }
+  std::vector<ModelType> supportedModelTypes() const noexcept override {
+    return {ModelType::TextSmall};
+  }
   ModelResult generateText(ModelType, const GenerateTextParams&) noexcept override {
     return ModelOutput{};
   }

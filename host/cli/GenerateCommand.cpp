@@ -261,7 +261,7 @@ void applyConversation(GenerateTextParams& params, const ToolOptions& tools,
     }
   }
   params.tools = tools.definitions;
-  params.toolChoice = tools.choice;
+  if (tools.choiceGiven) params.toolChoice = tools.choice;
   if (messages.empty()) return;
   // A conversation replaces system + prompt: the system prompt leads it, the prompt ends it.
   if (params.system) {

@@ -13,8 +13,8 @@
 
 namespace agent::host {
 
-/// The HostServices a plugin sees: settings, the logger and MODEL_USED, each call fenced so that
-/// nothing thrown on the host side reaches plugin code.
+/// The HostServices a plugin sees: settings, the logger, MODEL_USED and child processes, each call
+/// fenced so that nothing thrown on the host side reaches plugin code.
 class AgentHost::Services final : public HostServices {
  public:
   Services(const Settings& settings, Logger& logger, EventBus& events)
@@ -34,6 +34,12 @@ class AgentHost::Services final : public HostServices {
   }
 
   void emitModelUsed(const ModelUsedEvent& event) const noexcept override { events_.emit(event); }
+
+  Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
+      const ProcessSpec& spec) const noexcept override {
+    const std::string program = spec.argv.empty() ? std::string("(no program)") : spec.argv[0];
+    return std::string("cannot start " + program + ": this host starts no child processes yet");
+  }
 
  private:
   const Settings& settings_;
@@ -69,8 +75,16 @@ AgentHost::AgentHost(HostOptions options)
                                                           : options.pluginsDirectory;
   PluginLoader loader(*services_, settings_, registry_);
   plugins_ = loader.loadDirectory(directory);
+  toolProviders_ = std::move(loader.contributions().tools);
+  for (auto& observer : loader.contributions().observers)
+    events_.addObserver(std::move(observer.observer));
 }
 
-AgentHost::~AgentHost() = default;
+// Plugins go before the services they were lent: observers and tool providers first (they may
+// share an object with a model provider), then the registry's providers.
+AgentHost::~AgentHost() {
+  events_.clearObservers();
+  toolProviders_.clear();
+}
 
 }  // namespace agent::host

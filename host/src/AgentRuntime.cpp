@@ -178,7 +178,10 @@ ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
     event.requestId = error.requestId;
     event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    event.attempts = callInfo.attempts;
+    if (callInfo.attempts > 0) {
+      event.attempts.push_back({event.provider, event.type, error.kind, error.httpStatus,
+                                error.message, event.duration});
+    }
     events_->emit(event);
   }
   return result;

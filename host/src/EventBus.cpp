@@ -69,6 +69,7 @@ void EventBus::emit(const ModelUsedEvent& event) noexcept {
     subscribers = subscribers_;
   }
   deliver(*subscribers, event, "MODEL_USED");
+  notifyObservers(event, &EventObserver::onModelUsed);
 }
 
 void EventBus::emit(const ModelFailedEvent& event) noexcept {
@@ -78,6 +79,43 @@ void EventBus::emit(const ModelFailedEvent& event) noexcept {
     subscribers = failureSubscribers_;
   }
   deliver(*subscribers, event, "MODEL_FAILED");
+  notifyObservers(event, &EventObserver::onModelFailed);
+}
+
+void EventBus::emit(const ModelRegisteredEvent& event) noexcept {
+  notifyObservers(event, &EventObserver::onModelRegistered);
+}
+
+void EventBus::emit(const ToolStartedEvent& event) noexcept {
+  notifyObservers(event, &EventObserver::onToolStarted);
+}
+
+void EventBus::emit(const ToolEndedEvent& event) noexcept {
+  notifyObservers(event, &EventObserver::onToolEnded);
+}
+
+void EventBus::addObserver(std::shared_ptr<EventObserver> observer) {
+  MutexLock lock(mutex_);
+  auto next = std::make_shared<Observers>(*observers_);
+  next->push_back(std::move(observer));
+  observers_ = std::move(next);
+}
+
+void EventBus::clearObservers() {
+  MutexLock lock(mutex_);
+  observers_ = std::make_shared<const Observers>();
+}
+
+template <class Event>
+void EventBus::notifyObservers(const Event& event,
+                               void (EventObserver::*handler)(const Event&) noexcept) noexcept {
+  std::shared_ptr<const Observers> observers;
+  {
+    MutexLock lock(mutex_);
+    observers = observers_;
+  }
+  for (const auto& observer : *observers)
+    ((*observer).*handler)(event);
 }
 
 }  // namespace agent::host

@@ -59,9 +59,13 @@ class GuardedProvider final : public ModelProvider {
     inner_.reset();  // the plugin's destroy() runs here, inside the scope
   }
 
-  std::vector<ModelType> supportedModelTypes() const override {
+  std::vector<ModelType> supportedModelTypes() const noexcept override {
     const PluginCallScope scope(plugin_.get());
     return inner_->supportedModelTypes();
+  }
+  ModelMetadata modelMetadata(ModelType type) const noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    return inner_->modelMetadata(type);
   }
 
   ModelResult generateText(ModelType type, const GenerateTextParams& params) noexcept override {
@@ -71,6 +75,68 @@ class GuardedProvider final : public ModelProvider {
 
  private:
   std::shared_ptr<ModelProvider> inner_;
+  std::shared_ptr<const PluginIdentity> plugin_;
+};
+
+class GuardedToolProvider final : public ToolProvider {
+ public:
+  GuardedToolProvider(std::shared_ptr<ToolProvider> inner, std::shared_ptr<const PluginIdentity> id)
+      : inner_(std::move(inner)), plugin_(std::move(id)) {}
+  ~GuardedToolProvider() override {
+    const PluginCallScope scope(plugin_.get());
+    inner_.reset();
+  }
+  std::vector<ProvidedTool> listTools(
+      std::chrono::steady_clock::time_point readyBy) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    return inner_->listTools(readyBy);
+  }
+  std::vector<ToolSourceStatus> toolSources() noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    return inner_->toolSources();
+  }
+  ToolResult callTool(std::string_view name, std::string_view arguments,
+                      const ToolCallContext& context) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    return inner_->callTool(name, arguments, context);
+  }
+
+ private:
+  std::shared_ptr<ToolProvider> inner_;
+  std::shared_ptr<const PluginIdentity> plugin_;
+};
+
+class GuardedObserver final : public EventObserver {
+ public:
+  GuardedObserver(std::shared_ptr<EventObserver> inner, std::shared_ptr<const PluginIdentity> id)
+      : inner_(std::move(inner)), plugin_(std::move(id)) {}
+  ~GuardedObserver() override {
+    const PluginCallScope scope(plugin_.get());
+    inner_.reset();
+  }
+  void onModelRegistered(const ModelRegisteredEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    inner_->onModelRegistered(event);
+  }
+  void onModelUsed(const ModelUsedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    inner_->onModelUsed(event);
+  }
+  void onModelFailed(const ModelFailedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    inner_->onModelFailed(event);
+  }
+  void onToolStarted(const ToolStartedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    inner_->onToolStarted(event);
+  }
+  void onToolEnded(const ToolEndedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get());
+    inner_->onToolEnded(event);
+  }
+
+ private:
+  std::shared_ptr<EventObserver> inner_;
   std::shared_ptr<const PluginIdentity> plugin_;
 };
 
@@ -91,6 +157,16 @@ void installPluginTerminateHandler() {
 std::shared_ptr<ModelProvider> guardProvider(std::shared_ptr<ModelProvider> provider,
                                              std::shared_ptr<const PluginIdentity> plugin) {
   return std::make_shared<GuardedProvider>(std::move(provider), std::move(plugin));
+}
+
+std::shared_ptr<ToolProvider> guardToolProvider(std::shared_ptr<ToolProvider> provider,
+                                                std::shared_ptr<const PluginIdentity> plugin) {
+  return std::make_shared<GuardedToolProvider>(std::move(provider), std::move(plugin));
+}
+
+std::shared_ptr<EventObserver> guardObserver(std::shared_ptr<EventObserver> observer,
+                                             std::shared_ptr<const PluginIdentity> plugin) {
+  return std::make_shared<GuardedObserver>(std::move(observer), std::move(plugin));
 }
 
 }  // namespace agent::host

@@ -11,7 +11,9 @@
 #include <memory>
 #include <string>
 
+#include "agent/EventObserver.hpp"
 #include "agent/ModelProvider.hpp"
+#include "agent/ToolProvider.hpp"
 
 namespace agent::host {
 
@@ -38,6 +40,10 @@ void installPluginTerminateHandler();
 
 /// `provider` with every call made inside a PluginCallScope of `plugin`.
 std::shared_ptr<ModelProvider> guardProvider(std::shared_ptr<ModelProvider> provider,
+                                             std::shared_ptr<const PluginIdentity> plugin);
+std::shared_ptr<ToolProvider> guardToolProvider(std::shared_ptr<ToolProvider> provider,
+                                                std::shared_ptr<const PluginIdentity> plugin);
+std::shared_ptr<EventObserver> guardObserver(std::shared_ptr<EventObserver> observer,
                                              std::shared_ptr<const PluginIdentity> plugin);
 
 }  // namespace agent::host

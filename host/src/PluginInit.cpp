@@ -16,7 +16,7 @@ struct InitState {
   std::mutex mutex;
   std::condition_variable finished;
   bool done = false;
-  ModelProvider* provider = nullptr;
+  std::optional<AgentPluginInstance> instance;
   std::string error;
   pid_t thread = 0;
 };
@@ -36,25 +36,26 @@ PluginInitOutcome runPluginInit(PluginCreateFunction create, const HostServices&
       }
       const PluginCallScope scope(plugin.get());
       std::array<char, 512> error{};
-      ModelProvider* provider = create(&services, error.data(), error.size());
+      AgentPluginInstance instance{nullptr, nullptr, nullptr, nullptr};
+      const bool created = create(&services, &instance, error.data(), error.size());
       error.back() = '\0';
       const std::lock_guard lock(state->mutex);
-      state->provider = provider;
+      if (created && instance.handle != nullptr) state->instance = instance;
       state->error = error.data();
       state->done = true;
       state->finished.notify_all();
     });
   } catch (const std::exception& e) {
-    return {nullptr, std::string("cannot start the init thread: ") + e.what(), false, 0};
+    return {std::nullopt, std::string("cannot start the init thread: ") + e.what(), false, 0};
   }
 
   std::unique_lock lock(state->mutex);
   if (!state->finished.wait_for(lock, timeout, [&] { return state->done; })) {
     lock.unlock();
     worker.detach();  // knowingly leaked: see the header
-    return {nullptr, {}, true, 0};
+    return {std::nullopt, {}, true, 0};
   }
-  PluginInitOutcome outcome{state->provider, std::move(state->error), false, state->thread};
+  PluginInitOutcome outcome{state->instance, std::move(state->error), false, state->thread};
   lock.unlock();
   worker.join();
   return outcome;

@@ -9,21 +9,22 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <sys/types.h>
 
 #include "PluginCallGuard.hpp"
 #include "agent/HostServices.hpp"
-#include "agent/ModelProvider.hpp"
+#include "agent/PluginEntry.hpp"
 
 namespace agent::host {
 
-using PluginCreateFunction = ModelProvider* (*)(const HostServices*, char*, std::size_t) noexcept;
+using PluginCreateFunction = decltype(AgentPluginEntry::create);
 
 struct PluginInitOutcome {
-  ModelProvider* provider = nullptr;  // null on failure or timeout
-  std::string error;                  // the plugin's reason when it returned null
+  std::optional<AgentPluginInstance> instance;  // unset on failure or timeout
+  std::string error;                            // the plugin's reason when it failed
   bool timedOut = false;
   pid_t initThread = 0;  // the thread create() ran on (for the thread census)
 };

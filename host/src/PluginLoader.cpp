@@ -264,7 +264,7 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
                 " ms (init must be quick; " + std::string(kInitTimeoutSetting) +
                 " sets the limit)");
   }
-  if (init.provider == nullptr) {
+  if (!init.instance) {
     report.initFailed = true;
     return skip("init failed: " +
                 (init.error.empty() ? std::string("no reason given") : init.error));
@@ -276,33 +276,46 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
   }
 
   // The deleter owns the library: the plugin's destroy() runs first, then the last reference to
-  // the library goes and it is unloaded, unless a thread the plugin started still runs.
-  std::shared_ptr<ModelProvider> provider(
-      init.provider, [library, destroy = entry->destroy, startedByInit, plugin,
-                      &services = services_](ModelProvider* p) {
-        destroy(p);
-        if (startedByInit.empty()) return;
-        std::set<pid_t> alive;
-        const std::set<pid_t> now = threadIds();
-        std::set_intersection(startedByInit.begin(), startedByInit.end(), now.begin(), now.end(),
-                              std::inserter(alive, alive.end()));
-        if (alive.empty()) return;
-        services.log(LogLevel::Warn, kSource,
-                     plugin->name + " (" + plugin->file + ") left " + std::to_string(alive.size()) +
-                         " thread(s) running after destroy(): join every thread you start in "
-                         "your destructor. Its library stays loaded.");
-        keepLoadedForever(library);
-      });
-  std::shared_ptr<ModelProvider> guarded = guardProvider(std::move(provider), plugin);
-
-  std::vector<ModelType> types;
-  try {
-    types = guarded->supportedModelTypes();
-  } catch (const std::exception& e) {
-    return skip(std::string("supportedModelTypes() threw: ") + e.what());
-  } catch (...) {
-    return skip("supportedModelTypes() threw");
+  // the library goes and it is unloaded, unless a thread the plugin started still runs. Each
+  // interface the plugin implements shares this one owner.
+  const AgentPluginInstance instance = *init.instance;
+  std::shared_ptr<void> owner(instance.handle, [library, destroy = entry->destroy, startedByInit,
+                                                plugin, &services = services_](void* handle) {
+    const PluginCallScope scope(plugin.get());
+    destroy(handle);
+    if (startedByInit.empty()) return;
+    std::set<pid_t> alive;
+    const std::set<pid_t> now = threadIds();
+    std::set_intersection(startedByInit.begin(), startedByInit.end(), now.begin(), now.end(),
+                          std::inserter(alive, alive.end()));
+    if (alive.empty()) return;
+    services.log(LogLevel::Warn, kSource,
+                 plugin->name + " (" + plugin->file + ") left " + std::to_string(alive.size()) +
+                     " thread(s) running after destroy(): join every thread you start in "
+                     "your destructor. Its library stays loaded.");
+    keepLoadedForever(library);
+  });
+  if (instance.tools != nullptr) {
+    contributions_.tools.push_back(
+        {report.name,
+         guardToolProvider(std::shared_ptr<ToolProvider>(owner, instance.tools), plugin)});
   }
+  if (instance.observer != nullptr) {
+    contributions_.observers.push_back(
+        {report.name,
+         guardObserver(std::shared_ptr<EventObserver>(owner, instance.observer), plugin)});
+  }
+  if (instance.models == nullptr) {
+    loadedNames_.emplace(report.name, file);
+    report.status = PluginReport::Status::Loaded;
+    services_.log(LogLevel::Info, kSource,
+                  "loaded " + report.name + " " + report.version + " from " + file.string());
+    return report;
+  }
+  std::shared_ptr<ModelProvider> guarded =
+      guardProvider(std::shared_ptr<ModelProvider>(owner, instance.models), plugin);
+
+  const std::vector<ModelType> types = guarded->supportedModelTypes();
   if (types.empty()) {
     services_.log(LogLevel::Warn, report.name,
                   "supportedModelTypes() is empty: the plugin loads but is never called");

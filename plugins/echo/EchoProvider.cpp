@@ -18,6 +18,7 @@
 #include <agent/Plugin.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -97,7 +98,7 @@ class EchoProvider final : public agent::ModelProvider {
     }
   }
 
-  std::vector<agent::ModelType> supportedModelTypes() const override {
+  std::vector<agent::ModelType> supportedModelTypes() const noexcept override {
     // What the manifest declares; the host registers what this returns.
     return {std::begin(kModelTypes), std::end(kModelTypes)};
   }
@@ -116,6 +117,7 @@ class EchoProvider final : public agent::ModelProvider {
 
  private:
   agent::ModelResult generate(agent::ModelType type, const agent::GenerateTextParams& params) {
+    const auto started = std::chrono::steady_clock::now();
     if (failWith_) {
       return agent::makeError(*failWith_, "ECHO_FAIL_WITH asked every call to fail");
     }
@@ -159,13 +161,7 @@ class EchoProvider final : public agent::ModelProvider {
     output.usage.estimated = true;
 
     // MODEL_USED after every successful call, naming the type that actually served.
-    agent::ModelUsedEvent event;
-    event.provider = std::string(kManifest.name);
-    event.type = type;
-    event.model = output.model;
-    event.tokens = output.usage;
-    event.streamed = params.stream && params.onChunk != nullptr;
-    host_.emitModelUsed(event);
+    host_.emitModelUsed(agent::modelUsedEvent(kManifest.name, type, params, output, started));
     return output;
   }
 

@@ -27,7 +27,11 @@ ModelResult waitForCancel(ModelType, const GenerateTextParams& params) {
   const bool stopped = future.wait_for(30s) == std::future_status::ready;
   params.cancellation->remove(id);
   if (stopped) return makeError(ErrorKind::Cancelled, "provider saw the cancel");
-  return ModelOutput{"too late", {}, "stop", "m", {}, {}, {}, 1};
+  ModelOutput late;
+  late.text = "too late";
+  late.finishReason = "stop";
+  late.model = "m";
+  return late;
 }
 
 class AsyncCallTest : public ::testing::Test {

@@ -18,7 +18,10 @@ ModelUsedEvent sampleEvent() {
   event.provider = "echo";
   event.type = ModelType::TextSmall;
   event.model = "echo-1";
-  event.tokens = TokenUsage{1, 2, 3, true};
+  event.tokens.promptTokens = 1;
+  event.tokens.completionTokens = 2;
+  event.tokens.totalTokens = 3;
+  event.tokens.estimated = true;
   return event;
 }
 

@@ -375,6 +375,10 @@ class QuietServices : public HostServices {
   }
   void log(LogLevel, std::string_view, std::string_view) const noexcept override {}
   void emitModelUsed(const ModelUsedEvent&) const noexcept override {}
+  Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
+      const ProcessSpec&) const noexcept override {
+    return std::string("this test host starts no processes");
+  }
 
  private:
   const Settings& settings_;

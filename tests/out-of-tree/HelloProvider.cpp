@@ -1,6 +1,8 @@
 // The smallest useful provider: always enabled, serves TEXT_SMALL, answers "hello, <prompt>".
 #include <agent/Plugin.hpp>
 
+#include <chrono>
+
 namespace {
 
 constexpr agent::PluginManifest kManifest{
@@ -15,22 +17,19 @@ class HelloProvider final : public agent::ModelProvider {
  public:
   explicit HelloProvider(const agent::HostServices& host) : host_(host) {}
 
-  std::vector<agent::ModelType> supportedModelTypes() const override {
+  std::vector<agent::ModelType> supportedModelTypes() const noexcept override {
     return {agent::ModelType::TextSmall};
   }
 
   agent::ModelResult generateText(agent::ModelType type,
                                   const agent::GenerateTextParams& params) noexcept override {
     try {
+      const auto started = std::chrono::steady_clock::now();
       agent::ModelOutput output;
       output.text = "hello, " + params.prompt;
       output.model = "hello-1";
       output.finishReason = "stop";
-      agent::ModelUsedEvent event;
-      event.provider = std::string(kManifest.name);
-      event.type = type;
-      event.model = output.model;
-      host_.emitModelUsed(event);
+      host_.emitModelUsed(agent::modelUsedEvent(kManifest.name, type, params, output, started));
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "hello: out of memory");

@@ -16,6 +16,7 @@
 
 #include "agent/Cancellation.hpp"
 #include "agent/ToolCall.hpp"
+#include "agent/TraceContext.hpp"
 
 namespace agent {
 
@@ -61,8 +62,8 @@ struct GenerateTextParams {
   std::optional<std::string> responseSchema;  // JSON Schema as JSON text: asks for a JSON reply
   std::optional<std::string> user;
 
-  std::vector<ToolDefinition> tools;  // the tools the model may call; none when empty
-  ToolChoice toolChoice;              // ignored when tools is empty
+  std::vector<ToolDefinition> tools;     // the tools the model may call; none when empty
+  std::optional<ToolChoice> toolChoice;  // not sent when unset; ignored when tools is empty
   std::optional<bool> parallelToolCalls;
   std::optional<std::string> model;  // a model id that replaces the one configured for the type
 
@@ -71,6 +72,10 @@ struct GenerateTextParams {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   /// When set and cancelled, the call ends promptly as ErrorKind::Cancelled, streamed or not.
   std::shared_ptr<CancellationToken> cancellation;
+
+  /// This call's span, set by the host; a provider may forward it (an HTTP traceparent header) and
+  /// copies it into MODEL_USED (agent/ModelUsed.hpp does).
+  TraceContext trace;
 
   bool stream = false;
   ChunkCallback onChunk;           // called only when stream is true

@@ -18,12 +18,16 @@
 #include <variant>
 #include <vector>
 
+#include "agent/ChildProcess.hpp"
+#include "agent/Events.hpp"
 #include "agent/GenerateTextParams.hpp"
 #include "agent/HostServices.hpp"
 #include "agent/ModelProvider.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
 #include "agent/ToolCall.hpp"
+#include "agent/ToolProvider.hpp"
+#include "agent/TraceContext.hpp"
 
 namespace agent::detail {
 
@@ -80,6 +84,7 @@ constexpr std::uint64_t layoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, ToolDefinition, parameters);
   AGENT_LAYOUT_FIELD(h, ToolDefinition, strict);
 
+  h.type<std::optional<ToolChoice>>();
   h.type<ToolChoice>();
   AGENT_LAYOUT_FIELD(h, ToolChoice, mode);
   AGENT_LAYOUT_FIELD(h, ToolChoice, name);
@@ -121,6 +126,7 @@ constexpr std::uint64_t layoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, model);
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, deadline);
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, cancellation);
+  AGENT_LAYOUT_FIELD(h, GenerateTextParams, trace);
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, stream);
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, onChunk);
   AGENT_LAYOUT_FIELD(h, GenerateTextParams, onReasoningChunk);
@@ -131,6 +137,9 @@ constexpr std::uint64_t layoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, TokenUsage, completionTokens);
   AGENT_LAYOUT_FIELD(h, TokenUsage, totalTokens);
   AGENT_LAYOUT_FIELD(h, TokenUsage, estimated);
+  AGENT_LAYOUT_FIELD(h, TokenUsage, cacheReadInputTokens);
+  AGENT_LAYOUT_FIELD(h, TokenUsage, cacheCreationInputTokens);
+  AGENT_LAYOUT_FIELD(h, TokenUsage, reasoningTokens);
 
   h.type<ModelOutput>();
   AGENT_LAYOUT_FIELD(h, ModelOutput, text);
@@ -141,6 +150,9 @@ constexpr std::uint64_t layoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, ModelOutput, reasoning);
   AGENT_LAYOUT_FIELD(h, ModelOutput, requestId);
   AGENT_LAYOUT_FIELD(h, ModelOutput, attempts);
+  AGENT_LAYOUT_FIELD(h, ModelOutput, responseId);
+  AGENT_LAYOUT_FIELD(h, ModelOutput, responseModel);
+  AGENT_LAYOUT_FIELD(h, ModelOutput, timeToFirstChunk);
 
   h.type<ModelError>();
   AGENT_LAYOUT_FIELD(h, ModelError, kind);
@@ -162,8 +174,128 @@ constexpr std::uint64_t layoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, ModelUsedEvent, requestId);
   AGENT_LAYOUT_FIELD(h, ModelUsedEvent, streamed);
   AGENT_LAYOUT_FIELD(h, ModelUsedEvent, attempts);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, prompt);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, responseId);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, responseModel);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, finishReason);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, timeToFirstChunk);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, request);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, trace);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, serverAddress);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, serverPort);
+  AGENT_LAYOUT_FIELD(h, ModelUsedEvent, failedAttempts);
 
-  h.type<ModelProvider>().type<HostServices>();
+  h.type<TraceContext>();
+  AGENT_LAYOUT_FIELD(h, TraceContext, traceId);
+  AGENT_LAYOUT_FIELD(h, TraceContext, spanId);
+  AGENT_LAYOUT_FIELD(h, TraceContext, parentSpanId);
+  AGENT_LAYOUT_FIELD(h, TraceContext, sampled);
+
+  h.type<ModelMetadata>();
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, contextWindowTokens);
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, displayModel);
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, local);
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, streamable);
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, serverAddress);
+  AGENT_LAYOUT_FIELD(h, ModelMetadata, serverPort);
+
+  h.type<ModelRegisteredEvent>();
+  AGENT_LAYOUT_FIELD(h, ModelRegisteredEvent, type);
+  AGENT_LAYOUT_FIELD(h, ModelRegisteredEvent, provider);
+  AGENT_LAYOUT_FIELD(h, ModelRegisteredEvent, priority);
+  AGENT_LAYOUT_FIELD(h, ModelRegisteredEvent, metadata);
+
+  h.type<RequestedSampling>();
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, maxTokens);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, temperature);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, topP);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, topK);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, frequencyPenalty);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, presencePenalty);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, seed);
+  AGENT_LAYOUT_FIELD(h, RequestedSampling, stopSequences);
+
+  h.type<ProviderAttempt>();
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, provider);
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, type);
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, kind);
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, httpStatus);
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, message);
+  AGENT_LAYOUT_FIELD(h, ProviderAttempt, duration);
+
+  h.type<ModelFailedEvent>();
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, provider);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, type);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, model);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, kind);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, message);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, httpStatus);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, requestId);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, duration);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, streamed);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, request);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, trace);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, serverAddress);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, serverPort);
+  AGENT_LAYOUT_FIELD(h, ModelFailedEvent, attempts);
+
+  h.type<ToolStartedEvent>();
+  AGENT_LAYOUT_FIELD(h, ToolStartedEvent, tool);
+  AGENT_LAYOUT_FIELD(h, ToolStartedEvent, callId);
+  AGENT_LAYOUT_FIELD(h, ToolStartedEvent, source);
+  AGENT_LAYOUT_FIELD(h, ToolStartedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, ToolStartedEvent, trace);
+
+  h.type<ToolEndedEvent>();
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, tool);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, callId);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, source);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, duration);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, failed);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, error);
+  AGENT_LAYOUT_FIELD(h, ToolEndedEvent, trace);
+
+  h.type<ProvidedTool>();
+  AGENT_LAYOUT_FIELD(h, ProvidedTool, definition);
+  AGENT_LAYOUT_FIELD(h, ProvidedTool, source);
+  AGENT_LAYOUT_FIELD(h, ProvidedTool, originalName);
+  AGENT_LAYOUT_FIELD(h, ProvidedTool, readOnly);
+
+  h.type<ToolSourceStatus>();
+  AGENT_LAYOUT_FIELD(h, ToolSourceStatus, name);
+  AGENT_LAYOUT_FIELD(h, ToolSourceStatus, state);
+  AGENT_LAYOUT_FIELD(h, ToolSourceStatus, detail);
+  AGENT_LAYOUT_FIELD(h, ToolSourceStatus, problem);
+  AGENT_LAYOUT_FIELD(h, ToolSourceStatus, toolCount);
+
+  h.type<ToolCallContext>();
+  AGENT_LAYOUT_FIELD(h, ToolCallContext, deadline);
+  AGENT_LAYOUT_FIELD(h, ToolCallContext, cancellation);
+  AGENT_LAYOUT_FIELD(h, ToolCallContext, trace);
+
+  h.type<ToolResult>();
+  AGENT_LAYOUT_FIELD(h, ToolResult, isError);
+  AGENT_LAYOUT_FIELD(h, ToolResult, text);
+  AGENT_LAYOUT_FIELD(h, ToolResult, raw);
+
+  h.type<ProcessSpec>();
+  AGENT_LAYOUT_FIELD(h, ProcessSpec, argv);
+  AGENT_LAYOUT_FIELD(h, ProcessSpec, environment);
+  AGENT_LAYOUT_FIELD(h, ProcessSpec, workingDirectory);
+  AGENT_LAYOUT_FIELD(h, ProcessSpec, stderrTailBytes);
+
+  h.type<ProcessExit>();
+  AGENT_LAYOUT_FIELD(h, ProcessExit, exited);
+  AGENT_LAYOUT_FIELD(h, ProcessExit, exitCode);
+  AGENT_LAYOUT_FIELD(h, ProcessExit, termSignal);
+
+  h.type<Expected<std::unique_ptr<ChildProcess>, std::string>>();
+
+  h.type<ModelProvider>().type<ToolProvider>().type<EventObserver>().type<HostServices>();
+  h.type<ChildProcess>();
   return h.value();
 }
 

@@ -34,6 +34,7 @@ enum class ErrorKind {
   Refused,          // the model declined to answer; the message is its refusal. Never retried
   NoProvider,       // host: no text provider is configured at all
   NoHandler,        // host: nothing is registered for this model type (or provider)
+  Busy,             // host: too many calls already queued (AGENT_MAX_QUEUED_CALLS); try later
   Internal,         // a bug: an unexpected exception caught at a boundary
 };
 
@@ -69,6 +70,8 @@ constexpr std::string_view toString(ErrorKind kind) {
       return "no_provider";
     case ErrorKind::NoHandler:
       return "no_handler";
+    case ErrorKind::Busy:
+      return "busy";
     case ErrorKind::Internal:
       return "internal";
   }
@@ -82,12 +85,16 @@ constexpr bool isRetryable(ErrorKind kind) {
 }
 
 /// Token accounting for one call. `estimated` is true when the server sent no usage and the
-/// numbers were derived locally (about four characters per token).
+/// numbers were derived locally (about four characters per token). The detail counts are set only
+/// when the server reported them: absent is "not reported", never zero.
 struct TokenUsage {
   std::int64_t promptTokens = 0;
   std::int64_t completionTokens = 0;
   std::int64_t totalTokens = 0;
   bool estimated = false;
+  std::optional<std::int64_t> cacheReadInputTokens;      // prompt tokens served from a cache
+  std::optional<std::int64_t> cacheCreationInputTokens;  // prompt tokens written to a cache
+  std::optional<std::int64_t> reasoningTokens;           // completion tokens spent reasoning
 };
 
 struct ModelOutput {
@@ -99,6 +106,10 @@ struct ModelOutput {
   std::string reasoning;            // reasoning text the model sent, when it sent any
   std::string requestId;            // the request id of the call, when there was one
   int attempts = 1;                 // how many requests the call took, retries included
+  std::string responseId;           // the id the server gave the completion, when it gave one
+  std::string responseModel;        // the model the server says answered, when it said
+  /// For a streamed call: from sending the request to the first chunk of text.
+  std::optional<std::chrono::milliseconds> timeToFirstChunk;
 };
 
 struct ModelError {

@@ -1,4 +1,4 @@
-// PluginEntry: the two things a provider plugin exports, and what the host checks in them.
+// PluginEntry: the two things a plugin exports, and what the host checks in them.
 //
 // 1. The descriptor: data in ELF section "agentplg" (symbol agent_plugin_descriptor). The host
 //    reads it from the file, without loading the library: magic, ABI version, C++ ABI tag, layout
@@ -17,16 +17,19 @@
 #include <cstdint>
 #include <cstring>
 
+#include "agent/ChildProcess.hpp"
 #include "agent/CxxAbiTag.hpp"
+#include "agent/EventObserver.hpp"
 #include "agent/HostServices.hpp"
 #include "agent/LayoutFingerprint.hpp"
 #include "agent/ModelProvider.hpp"
 #include "agent/PluginManifest.hpp"
+#include "agent/ToolProvider.hpp"
 #include "agent/detail/ManifestEncoding.hpp"
 
 /// Bump on any change to the descriptor, the entry, or what they mean. The layout fingerprint
 /// catches changed data types even when this number is forgotten.
-#define AGENT_PLUGIN_ABI_VERSION 2u
+#define AGENT_PLUGIN_ABI_VERSION 3u
 
 /// The exported names and the ELF section the descriptor lives in.
 #define AGENT_PLUGIN_ENTRY_NAME "agent_plugin_entry"
@@ -47,18 +50,27 @@ struct AgentPluginDescriptorHeader {
   std::uint32_t reserved;  // 0
 };
 
+/// What a plugin's create() hands the host: the plugin object, as the opaque handle destroy()
+/// takes, and each interface it implements (nullptr for those it does not).
+struct AgentPluginInstance {
+  void* handle;
+  agent::ModelProvider* models;
+  agent::ToolProvider* tools;
+  agent::EventObserver* observer;
+};
+
 /// What agent_plugin_entry returns. Field order is fixed by AGENT_PLUGIN_ABI_VERSION.
 struct AgentPluginEntry {
   std::uint32_t abiVersion;  // as in the descriptor
   std::uint32_t cxxAbiTag;   // as in the descriptor
   std::uint64_t layoutFingerprint;
   std::uint64_t interfaceShape;  // agent::detail::interfaceShape()
-  /// The plugin's init: checks settings, prepares the provider. Returns nullptr on failure and
+  /// The plugin's init: checks settings, builds the plugin object. Returns false on failure and
   /// writes a one-line reason into `error` (NUL-terminated, at most errorSize bytes). `host`
-  /// outlives the provider.
-  agent::ModelProvider* (*create)(const agent::HostServices* host, char* error,
-                                  std::size_t errorSize) noexcept;
-  void (*destroy)(agent::ModelProvider* provider) noexcept;
+  /// outlives the object.
+  bool (*create)(const agent::HostServices* host, AgentPluginInstance* instance, char* error,
+                 std::size_t errorSize) noexcept;
+  void (*destroy)(void* handle) noexcept;
 };
 
 /// The signature of agent_plugin_entry.
@@ -103,10 +115,27 @@ std::uint64_t memberPointerWords(LayoutHash& hash, Member member) {
 inline std::uint64_t interfaceShape() {
   LayoutHash hash;
   memberPointerWords(hash, &ModelProvider::supportedModelTypes);
+  memberPointerWords(hash, &ModelProvider::modelMetadata);
   memberPointerWords(hash, &ModelProvider::generateText);
+  memberPointerWords(hash, &ToolProvider::listTools);
+  memberPointerWords(hash, &ToolProvider::toolSources);
+  memberPointerWords(hash, &ToolProvider::callTool);
+  memberPointerWords(hash, &EventObserver::onModelRegistered);
+  memberPointerWords(hash, &EventObserver::onModelUsed);
+  memberPointerWords(hash, &EventObserver::onModelFailed);
+  memberPointerWords(hash, &EventObserver::onToolStarted);
+  memberPointerWords(hash, &EventObserver::onToolEnded);
   memberPointerWords(hash, &HostServices::setting);
   memberPointerWords(hash, &HostServices::log);
   memberPointerWords(hash, &HostServices::emitModelUsed);
+  memberPointerWords(hash, &HostServices::startProcess);
+  memberPointerWords(hash, &ChildProcess::pid);
+  memberPointerWords(hash, &ChildProcess::stdinFd);
+  memberPointerWords(hash, &ChildProcess::stdoutFd);
+  memberPointerWords(hash, &ChildProcess::closeStdin);
+  memberPointerWords(hash, &ChildProcess::stderrTail);
+  memberPointerWords(hash, &ChildProcess::exitStatus);
+  memberPointerWords(hash, &ChildProcess::stop);
   return hash.value();
 }
 

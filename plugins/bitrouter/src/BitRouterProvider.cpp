@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "agent/ModelUsed.hpp"
 #include "agent/support/Text.hpp"
 
 namespace agent::bitrouter {
@@ -74,7 +75,7 @@ void BitRouterProvider::probe() {
   }
 }
 
-std::vector<ModelType> BitRouterProvider::supportedModelTypes() const {
+std::vector<ModelType> BitRouterProvider::supportedModelTypes() const noexcept {
   return {ModelTiers::kSupportedTypes.begin(), ModelTiers::kSupportedTypes.end()};
 }
 
@@ -96,18 +97,7 @@ ModelResult BitRouterProvider::generateText(ModelType type,
     const auto started = std::chrono::steady_clock::now();
     ModelResult result = client_.chat(*choice, params);
     if (result.ok()) {
-      const ModelOutput& output = result.output();
-      ModelUsedEvent event;
-      event.provider = kName;
-      event.type = type;
-      event.model = output.model;
-      event.tokens = output.usage;
-      event.requestId = output.requestId;
-      event.streamed = params.stream;
-      event.attempts = output.attempts;
-      event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started);
-      host_.emitModelUsed(event);
+      host_.emitModelUsed(modelUsedEvent(kName, type, params, result.output(), started));
     }
     return result;
   } catch (const std::exception& error) {

@@ -234,9 +234,9 @@ TEST_F(CancellationTest, ModelUsedCarriesTheDurationAndWhetherItStreamed) {
 
 TEST_F(CancellationTest, AFailedCallIsPublishedAsModelFailed) {
   makeHost();
-  std::vector<host::ModelFailedEvent> failures;
+  std::vector<ModelFailedEvent> failures;
   host().events().subscribeFailures(
-      [&failures](const host::ModelFailedEvent& event) { failures.push_back(event); });
+      [&failures](const ModelFailedEvent& event) { failures.push_back(event); });
   standin().script({.status = 401});
   const ModelResult result = call(ModelType::TextLarge, "hi");
   ASSERT_FALSE(result.ok());
@@ -245,7 +245,7 @@ TEST_F(CancellationTest, AFailedCallIsPublishedAsModelFailed) {
   EXPECT_EQ(failures[0].type, ModelType::TextLarge);
   EXPECT_EQ(failures[0].kind, ErrorKind::Auth);
   EXPECT_EQ(failures[0].httpStatus, 401);
-  EXPECT_EQ(failures[0].attempts, 1);
+  EXPECT_EQ(failures[0].attempts.size(), 1u);
   EXPECT_EQ(failures[0].message, result.error().message);
   EXPECT_TRUE(modelUsed().empty());
 }

@@ -86,7 +86,7 @@ TEST_F(ToolCallsTest, NonStreamedToolCallsReachTheCallerAndToolsAreSentInShape) 
   makeHost();
   standin().script({.toolCalls = kTwoCalls});
   GenerateTextParams params = toolParams(false);
-  params.toolChoice.mode = ToolChoice::Mode::Required;
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Required, {}};
   params.parallelToolCalls = true;
   const ModelResult result = call(ModelType::TextSmall, params);
   ASSERT_TRUE(result.ok()) << describe(result);

@@ -44,6 +44,11 @@ class FakeHost : public HostServices {
     events_.push_back(event);
   }
 
+  Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
+      const ProcessSpec&) const noexcept override {
+    return std::string("this test host starts no processes");
+  }
+
   std::vector<LogLine> logs() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return logs_;

@@ -81,17 +81,21 @@ TEST_F(PluginSmokeTest, CreateAndDestroyAcrossTheBoundary) {
   test::FakeHost host(
       {{"BITROUTER_BASE_URL", "http://127.0.0.1:" + std::to_string(closed.address().port())}});
   char error[256] = {};
-  ModelProvider* provider = entry()->create(&host, error, sizeof error);
-  ASSERT_NE(provider, nullptr) << error;
-  EXPECT_EQ(provider->supportedModelTypes().size(), 7u);
-  entry()->destroy(provider);
+  AgentPluginInstance instance{};
+  ASSERT_TRUE(entry()->create(&host, &instance, error, sizeof error)) << error;
+  ASSERT_NE(instance.models, nullptr);
+  EXPECT_EQ(instance.tools, nullptr);
+  EXPECT_EQ(instance.observer, nullptr);
+  EXPECT_EQ(instance.models->supportedModelTypes().size(), 7u);
+  entry()->destroy(instance.handle);
 }
 
 TEST_F(PluginSmokeTest, CreateReportsABadSettingAsAnInitFailure) {
   test::FakeHost host;
   host.set("BITROUTER_BASE_URL", "ftp://nope");
   char error[256] = {};
-  EXPECT_EQ(entry()->create(&host, error, sizeof error), nullptr);
+  AgentPluginInstance instance{};
+  EXPECT_FALSE(entry()->create(&host, &instance, error, sizeof error));
   EXPECT_NE(std::string(error).find("BITROUTER_BASE_URL"), std::string::npos) << error;
 }
 

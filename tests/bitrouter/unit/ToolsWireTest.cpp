@@ -43,7 +43,7 @@ TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndAutoChoice) {
   EXPECT_EQ(build(params),
             R"({"model":"m","tools":[{"type":"function","function":{"name":"ping"}},)"
             R"({"type":"function","function":{"name":"get_weather","description":"Weather for a )"
-            R"(city","parameters":{"type":"object"},"strict":true}}],"tool_choice":"auto",)"
+            R"(city","parameters":{"type":"object"},"strict":true}}],)"
             R"("messages":[{"role":"user","content":"hi"}]})");
 }
 
@@ -51,13 +51,13 @@ TEST(ToolsWire, ToolChoiceModesAndParallelCalls) {
   GenerateTextParams params;
   params.prompt = "hi";
   params.tools = {weatherTool()};
-  params.toolChoice.mode = ToolChoice::Mode::None;
+  params.toolChoice = ToolChoice{ToolChoice::Mode::None, {}};
   EXPECT_NE(build(params).find(R"("tool_choice":"none",)"), std::string::npos);
-  params.toolChoice.mode = ToolChoice::Mode::Required;
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Required, {}};
   params.parallelToolCalls = false;
   EXPECT_NE(build(params).find(R"("tool_choice":"required","parallel_tool_calls":false,)"),
             std::string::npos);
-  params.toolChoice = {ToolChoice::Mode::Named, "get_weather"};
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Named, "get_weather"};
   EXPECT_NE(
       build(params).find(R"("tool_choice":{"type":"function","function":{"name":"get_weather"}},)"),
       std::string::npos);
@@ -67,7 +67,7 @@ TEST(ToolsWire, NoToolsMeansNoToolFields) {
   GenerateTextParams params;
   params.prompt = "hi";
   params.parallelToolCalls = true;
-  params.toolChoice.mode = ToolChoice::Mode::Required;
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Required, {}};
   EXPECT_EQ(build(params), R"({"model":"m","messages":[{"role":"user","content":"hi"}]})");
 }
 
@@ -114,9 +114,9 @@ TEST(ToolsWire, LocalChecksCatchWhatBitRouterRejects) {
   EXPECT_NE(problemOf(params).find("parameters are not a JSON object"), std::string::npos);
 
   params.tools = {weatherTool()};
-  params.toolChoice = {ToolChoice::Mode::Named, "missing"};
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Named, "missing"};
   EXPECT_NE(problemOf(params).find("not among the call's tools"), std::string::npos);
-  params.toolChoice = {ToolChoice::Mode::Named, "get_weather"};
+  params.toolChoice = ToolChoice{ToolChoice::Mode::Named, "get_weather"};
   EXPECT_EQ(problemOf(params), "");
 }
 

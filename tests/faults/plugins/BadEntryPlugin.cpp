@@ -26,12 +26,12 @@
 
 namespace {
 
-[[maybe_unused]] agent::ModelProvider* abortingCreate(const agent::HostServices*, char*,
-                                                      std::size_t) noexcept {
+[[maybe_unused]] bool abortingCreate(const agent::HostServices*, AgentPluginInstance*, char*,
+                                     std::size_t) noexcept {
   std::abort();
 }
 
-[[maybe_unused]] void abortingDestroy(agent::ModelProvider*) noexcept {
+[[maybe_unused]] void abortingDestroy(void*) noexcept {
   std::abort();
 }
 

@@ -13,7 +13,7 @@ class GoodProvider final : public agent::ModelProvider {
  public:
   explicit GoodProvider(const agent::HostServices&) {}
 
-  std::vector<agent::ModelType> supportedModelTypes() const override {
+  std::vector<agent::ModelType> supportedModelTypes() const noexcept override {
     return {agent::ModelType::TextSmall};
   }
 

@@ -9,11 +9,11 @@
 
 namespace {
 
-agent::ModelProvider* abortingCreate(const agent::HostServices*, char*, std::size_t) noexcept {
+bool abortingCreate(const agent::HostServices*, AgentPluginInstance*, char*, std::size_t) noexcept {
   std::abort();
 }
 
-void abortingDestroy(agent::ModelProvider*) noexcept {
+void abortingDestroy(void*) noexcept {
   std::abort();
 }
 

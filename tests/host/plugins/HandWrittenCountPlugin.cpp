@@ -23,7 +23,7 @@ constexpr agent::PluginManifest kManifest{
 class Provider final : public agent::ModelProvider {
  public:
   explicit Provider(const agent::HostServices&) {}
-  std::vector<agent::ModelType> supportedModelTypes() const override { return {}; }
+  std::vector<agent::ModelType> supportedModelTypes() const noexcept override { return {}; }
   agent::ModelResult generateText(agent::ModelType,
                                   const agent::GenerateTextParams&) noexcept override {
     return agent::makeError(agent::ErrorKind::Internal, "unused");

@@ -115,7 +115,7 @@ class TestProvider final : public agent::ModelProvider {
 #endif
   }
 
-  std::vector<agent::ModelType> supportedModelTypes() const override {
+  std::vector<agent::ModelType> supportedModelTypes() const noexcept override {
 #ifdef TEST_PLUGIN_NO_MODEL_TYPES
     return {};
 #else
@@ -128,6 +128,7 @@ class TestProvider final : public agent::ModelProvider {
 #ifdef TEST_PLUGIN_THROWS
     failLoudly(params.prompt);
 #endif
+    const auto started = std::chrono::steady_clock::now();
     try {
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
       if (agent_test_symbol_that_does_not_exist(1) == 0)
@@ -143,18 +144,15 @@ class TestProvider final : public agent::ModelProvider {
                     ": " + params.prompt;
       output.model = std::string(TEST_PLUGIN_NAME) + "-model";
       output.finishReason = "stop";
-      output.usage = {1, 2, 3, false};
+      output.usage.promptTokens = 1;
+      output.usage.completionTokens = 2;
+      output.usage.totalTokens = 3;
       if (params.stream && params.onChunk) {
         if (!params.onChunk(output.text)) {
           return agent::makeError(agent::ErrorKind::Cancelled, "cancelled");
         }
       }
-      agent::ModelUsedEvent event;
-      event.provider = TEST_PLUGIN_NAME;
-      event.type = type;
-      event.model = output.model;
-      event.tokens = output.usage;
-      host_.emitModelUsed(event);
+      host_.emitModelUsed(agent::modelUsedEvent(TEST_PLUGIN_NAME, type, params, output, started));
       return output;
     } catch (...) {
       return agent::makeError(agent::ErrorKind::Internal, "exception");

@@ -21,7 +21,7 @@ class FakeProvider : public ModelProvider {
   explicit FakeProvider(std::string name, std::vector<ModelType> types = {ModelType::TextSmall})
       : name_(std::move(name)), types_(std::move(types)) {}
 
-  std::vector<ModelType> supportedModelTypes() const override { return types_; }
+  std::vector<ModelType> supportedModelTypes() const noexcept override { return types_; }
 
   ModelResult generateText(ModelType type, const GenerateTextParams& params) noexcept override {
     {

@@ -45,6 +45,8 @@ class AgentHost {
   EventBus& events() noexcept { return events_; }
   ModelRegistry& registry() noexcept { return registry_; }
   const AgentRuntime& runtime() const noexcept { return runtime_; }
+  /// The tool providers of the loaded plugins (an MCP client, say), in load order.
+  const std::vector<NamedToolProvider>& toolProviders() const noexcept { return toolProviders_; }
 
  private:
   class Services;  // the HostServices handed to plugins
@@ -55,6 +57,7 @@ class AgentHost {
   std::unique_ptr<Services> services_;
   ModelRegistry registry_;  // holds the providers: destroyed before the services they use
   AgentRuntime runtime_;
+  std::vector<NamedToolProvider> toolProviders_;
   std::vector<PluginReport> plugins_;
 };
 

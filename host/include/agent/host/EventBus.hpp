@@ -16,7 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "agent/HostServices.hpp"
+#include "agent/EventObserver.hpp"
+#include "agent/Events.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
 #include "agent/support/ThreadSafety.hpp"
@@ -24,19 +25,6 @@
 namespace agent::host {
 
 class Logger;
-
-/// MODEL_FAILED: a useModel call that ended in an error, emitted by the runtime. elizaOS has no
-/// such event; an operator needs it to see failures the agent's code may swallow.
-struct ModelFailedEvent {
-  std::string provider;                   // the provider tried last; empty when none was found
-  ModelType type = ModelType::TextSmall;  // the type whose handler was tried (after fallback)
-  ErrorKind kind = ErrorKind::Internal;
-  std::string message;
-  int httpStatus = 0;
-  std::string requestId;
-  std::chrono::milliseconds duration{0};  // the whole call, failover included
-  int attempts = 0;                       // providers tried
-};
 
 class EventBus {
  public:
@@ -52,6 +40,14 @@ class EventBus {
   void unsubscribe(SubscriptionId id) AGENT_EXCLUDES(mutex_);
   void emit(const ModelUsedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
   void emit(const ModelFailedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
+  void emit(const ModelRegisteredEvent& event) noexcept AGENT_EXCLUDES(mutex_);
+  void emit(const ToolStartedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
+  void emit(const ToolEndedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
+
+  /// A plugin that observes every event (agent/EventObserver.hpp).
+  void addObserver(std::shared_ptr<EventObserver> observer) AGENT_EXCLUDES(mutex_);
+  /// Drops every observer (before the plugins they belong to are destroyed).
+  void clearObservers() AGENT_EXCLUDES(mutex_);
 
  private:
   using Subscribers = std::vector<std::pair<SubscriptionId, Subscriber>>;
@@ -71,6 +67,14 @@ class EventBus {
   std::shared_ptr<const FailureSubscribers> failureSubscribers_ AGENT_GUARDED_BY(mutex_) =
       std::make_shared<const FailureSubscribers>();
   SubscriptionId nextId_ AGENT_GUARDED_BY(mutex_) = 1;
+  using Observers = std::vector<std::shared_ptr<EventObserver>>;
+  std::shared_ptr<const Observers> observers_ AGENT_GUARDED_BY(mutex_) =
+      std::make_shared<const Observers>();
+
+  template <class Event>
+  void notifyObservers(const Event& event,
+                       void (EventObserver::*handler)(const Event&) noexcept) noexcept
+      AGENT_EXCLUDES(mutex_);
 };
 
 }  // namespace agent::host

@@ -1,5 +1,6 @@
-// PluginLoader: finds provider plugins in a directory, loads the enabled ones with Boost.DLL, and
-// registers them.
+// PluginLoader: finds plugins in a directory, loads the enabled ones with Boost.DLL, and
+// registers what they provide: models in the registry; tool providers and event observers in
+// contributions().
 //
 // Files are visited in sorted filename order so equal priorities always tie the same way. For each
 // `*.so`: its permissions are checked (no group/other write, owned by this user or root), its
@@ -13,11 +14,14 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "agent/EventObserver.hpp"
 #include "agent/HostServices.hpp"
+#include "agent/ToolProvider.hpp"
 
 namespace agent::host {
 
@@ -51,6 +55,24 @@ struct PluginReport {
 
 std::string_view toString(PluginReport::Status status);
 
+/// A ToolProvider a loaded plugin lends, under the plugin's name.
+struct NamedToolProvider {
+  std::string plugin;
+  std::shared_ptr<ToolProvider> provider;
+};
+
+/// An EventObserver a loaded plugin is, under the plugin's name.
+struct NamedObserver {
+  std::string plugin;
+  std::shared_ptr<EventObserver> observer;
+};
+
+/// What loaded plugins lend besides model handlers, in load order.
+struct PluginContributions {
+  std::vector<NamedToolProvider> tools;
+  std::vector<NamedObserver> observers;
+};
+
 /// Loads plugins. Settings it reads itself: AGENT_PLUGIN_INIT_TIMEOUT_MS (default 10000),
 /// AGENT_PLUGINS_INSECURE (allow group/other-writable plugins, for development) and
 /// AGENT_CHECK_PLUGIN_THREADS (warn about threads a plugin leaves running; default on in debug
@@ -65,6 +87,9 @@ class PluginLoader {
   /// Loads one plugin file.
   PluginReport loadFile(const std::filesystem::path& file);
 
+  /// The tool providers and observers of the plugins loaded so far.
+  PluginContributions& contributions() noexcept { return contributions_; }
+
  private:
   const HostServices& services_;
   const Settings& settings_;
@@ -73,6 +98,7 @@ class PluginLoader {
   bool allowInsecure_ = false;
   bool checkThreads_ = false;
   std::map<std::string, std::filesystem::path> loadedNames_;  // name -> the file that holds it
+  PluginContributions contributions_;
 };
 
 }  // namespace agent::host

@@ -1,6 +1,6 @@
 // FakeHostServices: a HostServices for plugin unit tests: settings from a map, and every log line
-// and MODEL_USED event captured for the test to inspect. Header-only; thread-safe like the real
-// one, since a provider may log from many threads.
+// and MODEL_USED event captured for the test to inspect. It starts no child processes. Header-only;
+// thread-safe like the real one, since a provider may log from many threads.
 #pragma once
 
 #include <map>
@@ -55,6 +55,15 @@ class FakeHostServices : public HostServices {
       events_.push_back(event);
     } catch (...) {
     }
+  }
+
+  /// Starts nothing: a plugin test that needs child processes loads the plugin into the real host
+  /// (agent::testing::loadPluginForTest).
+  Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
+      const ProcessSpec& spec) const noexcept override {
+    const std::string program = spec.argv.empty() ? std::string("(no program)") : spec.argv[0];
+    return "FakeHostServices starts no processes (" + program +
+           "): load the plugin with agent::testing::loadPluginForTest";
   }
 
   std::vector<CapturedLog> logs() const {

@@ -31,8 +31,9 @@ std::optional<std::string> checkTools(const GenerateTextParams& params) {
       return toolWhere(i) + " ('" + tool.name + "') parameters are not a JSON object";
     }
   }
-  if (!params.tools.empty() && params.toolChoice.mode == ToolChoice::Mode::Named) {
-    const std::string& name = params.toolChoice.name;
+  if (!params.tools.empty() && params.toolChoice &&
+      params.toolChoice->mode == ToolChoice::Mode::Named) {
+    const std::string& name = params.toolChoice->name;
     if (text::isBlank(name)) return std::string("toolChoice names no tool");
     bool known = false;
     for (const ToolDefinition& tool : params.tools)
@@ -145,8 +146,10 @@ std::optional<std::string> ToolsJson::writeTools(BodyWriter& writer,
     writer.EndObject();
   }
   writer.EndArray();
-  writer.Key("tool_choice");
-  writeChoice(writer, params.toolChoice);
+  if (params.toolChoice) {  // unset: BitRouter's default applies ("auto")
+    writer.Key("tool_choice");
+    writeChoice(writer, *params.toolChoice);
+  }
   if (params.parallelToolCalls) {
     writer.Key("parallel_tool_calls");
     writer.Bool(*params.parallelToolCalls);

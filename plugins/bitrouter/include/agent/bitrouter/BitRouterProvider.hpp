@@ -26,7 +26,7 @@ class BitRouterProvider : public ModelProvider {
   explicit BitRouterProvider(const HostServices& host);
   ~BitRouterProvider() override;
 
-  std::vector<ModelType> supportedModelTypes() const override;
+  std::vector<ModelType> supportedModelTypes() const noexcept override;
   ModelResult generateText(ModelType type, const GenerateTextParams& params) noexcept override;
 
   const BitRouterConfig& config() const noexcept { return client_.config(); }
