@@ -169,7 +169,7 @@ TEST_F(PluginLoaderTest, WrongAbiVersionIsSkippedBeforeAnythingElse) {
   load();
   const auto& plugin = report("wrong-abi.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
-  EXPECT_NE(plugin.reason.find("plugin ABI version 3, host expects 2"), std::string::npos)
+  EXPECT_NE(plugin.reason.find("plugin ABI version 4, host expects 3"), std::string::npos)
       << plugin.reason;
   EXPECT_TRUE(plugin.name.empty());  // the manifest was not read
 }
