@@ -70,6 +70,9 @@ bool prepareHistoryFile(const std::filesystem::path& file, std::string& problem)
 LineEditor::LineEditor(TerminalInput& input, std::FILE* in, std::FILE* out,
                        std::optional<std::filesystem::path> historyFile, std::FILE* errors)
     : input_(input), out_(out), errors_(errors), historyFile_(std::move(historyFile)) {
+  // A terminal that cannot move its cursor would print the switch as text (Emacs' shell).
+  const char* term = std::getenv("TERM");
+  bracketedPaste_ = term != nullptr && *term != '\0' && std::strcmp(term, "dumb") != 0;
   editor_ = el_init("agent-host", in, out, errors);
   history_ = history_init();
   HistEvent event;
@@ -223,10 +226,11 @@ bool LineEditor::readPaste() {
 TerminalInput::Event LineEditor::readLine(std::string& line) {
   interrupted_ = false;
   pasted_.reset();
-  if (pasteOn_) std::fputs("\x1b[?2004h", out_);  // bracketed paste on
+  const bool bracketed = pasteOn_ && bracketedPaste_;
+  if (bracketed) std::fputs("\x1b[?2004h", out_);  // bracketed paste on
   int count = 0;
   const char* text = el_gets(editor_, &count);
-  if (pasteOn_) std::fputs("\x1b[?2004l", out_);
+  if (bracketed) std::fputs("\x1b[?2004l", out_);
   std::fflush(out_);
   if (interrupted_) return TerminalInput::Event::Interrupt;
   if (text == nullptr || count <= 0) return TerminalInput::Event::EndOfInput;

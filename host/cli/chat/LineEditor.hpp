@@ -66,6 +66,7 @@ class LineEditor {
   std::string prompt_;
   std::string pending_;  // bytes read ahead, handed to libedit before new input
   std::size_t pendingTaken_ = 0;
+  bool bracketedPaste_ = false;        // the terminal is asked to mark pastes
   bool pasteOn_ = false;               // bracketed paste recognised (at the turn prompt)
   std::optional<std::string> pasted_;  // a pasted block that ends the turn
   bool interrupted_ = false;

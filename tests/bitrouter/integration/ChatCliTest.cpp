@@ -86,9 +86,27 @@ class PtyProcess {
     return true;
   }
 
+  /// Waits until the child sits at `prompt` with nothing after it: the line editor reads keys
+  /// (a key typed before that reaches the terminal in its cooked mode: Ctrl-D would be lost).
+  bool waitForPrompt(std::string_view prompt = "you> ") {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!screen_.ends_with(prompt)) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      pollfd fd{master_, POLLIN, 0};
+      if (::poll(&fd, 1, 100) > 0 && !readSome()) return false;
+    }
+    return true;
+  }
+
+  /// The exit code, or -1 when the child is still running after 10 s (it is then killed).
   int wait() {
     int status = 0;
-    ::waitpid(pid_, &status, 0);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) return -1;  // the destructor kills it
+      pollfd fd{master_, POLLIN, 0};
+      if (::poll(&fd, 1, 20) > 0) readSome();
+    }
     exited_ = true;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
@@ -305,6 +323,7 @@ TEST_F(ChatCliTest, InATerminalCtrlCStopsTheReplyAndCtrlDLeaves) {
   ASSERT_EQ(messages.Size(), 5u);
   EXPECT_STREQ(messages[3]["content"].GetString(), "One \n[reply cancelled by the user]");
 
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
   terminal.type("\x04");
   EXPECT_EQ(terminal.wait(), 0) << terminal.screen();
 }
@@ -336,6 +355,7 @@ TEST_F(ChatCliTest, InATerminalArrowKeysEditTheLineAndUpRecallsAnEarlierTurn) {
   ASSERT_TRUE(terminal.waitFor("you> ", mark + 20)) << terminal.screen();
   EXPECT_EQ(lastUserContent(2), "first line\n  second line");
 
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
   terminal.type("\x04");
   EXPECT_EQ(terminal.wait(), 0) << terminal.screen();
   // The lines typed are kept for the next session, readable by their owner only.
@@ -389,6 +409,7 @@ TEST_F(ChatCliTest, InATerminalAPasteIsOneTurnWholeWithItsIndentation) {
   big.pop_back();  // the last newline ends the paste, it is not part of the turn
   EXPECT_EQ(lastUserContent(1), big);
 
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
   terminal.type("\x04");
   EXPECT_EQ(terminal.wait(), 0) << terminal.screen().substr(mark);
 }
@@ -396,9 +417,11 @@ TEST_F(ChatCliTest, InATerminalAPasteIsOneTurnWholeWithItsIndentation) {
 TEST_F(ChatCliTest, InATerminalEachToolCallWaitsForYesNoOrAlways) {
   const std::string ran = (scratch_.path() / "ran").string();
   const std::string tools =
-      R"([{"name":"roll_die","description":"Rolls a die","parameters":{"type":"object"}}])";
+      R"([{"name":"roll_die","description":"Rolls a die","parameters":{"type":"object"}},)"
+      R"({"name":"flip","description":"Flips a coin","parameters":{"type":"object"}}])";
   PtyProcess terminal(
-      argv({"--tools", tools, "--tool-command", "roll_die=echo once >> '" + ran + "'; echo 4"}),
+      argv({"--tools", tools, "--tool-command", "roll_die=echo once >> '" + ran + "'; echo 4",
+            "--tool-command", "flip=echo flip >> '" + ran + "'; echo heads"}),
       env());
   ASSERT_TRUE(terminal.waitFor("you> ")) << terminal.screen();
   const auto runs = [&ran] {
@@ -447,7 +470,24 @@ TEST_F(ChatCliTest, InATerminalEachToolCallWaitsForYesNoOrAlways) {
   ASSERT_TRUE(terminal.waitFor("Four again.", mark)) << terminal.screen();
   EXPECT_FALSE(contains(terminal.screen().substr(mark), "run roll_die?")) << terminal.screen();
   EXPECT_EQ(runs(), 3);
+  ASSERT_TRUE(terminal.waitFor("you> ", mark + 10)) << terminal.screen();
 
+  // "Always" was for roll_die only. Ctrl-C at the question stops the reply, runs nothing, and
+  // leaves the chat at its prompt.
+  standin().script({.toolCalls = {{"call_4", "flip", "{}"}}});
+  mark = terminal.screen().size();
+  terminal.type("flip a coin\r");
+  ASSERT_TRUE(terminal.waitFor("run flip?", mark)) << terminal.screen();
+  terminal.type("\x03");
+  ASSERT_TRUE(terminal.waitFor("(reply cancelled)", mark)) << terminal.screen();
+  ASSERT_TRUE(terminal.waitFor("you> ", terminal.screen().find("(reply cancelled)", mark)))
+      << terminal.screen();
+  standin().script({.content = "Still here."});
+  terminal.type("hello\r");
+  ASSERT_TRUE(terminal.waitFor("Still here.", mark)) << terminal.screen();
+  EXPECT_EQ(runs(), 3);
+
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
   terminal.type("\x04");
   EXPECT_EQ(terminal.wait(), 0) << terminal.screen();
 }
@@ -470,6 +510,7 @@ TEST_F(ChatCliTest, InATerminalYesSkipsTheQuestionAndControlCharactersAreShownNo
   EXPECT_FALSE(contains(shown, "\x1b[31m")) << shown;
   // The model still reads what the tool printed, byte for byte.
   EXPECT_STREQ(request(1)["messages"][2]["content"].GetString(), "\x1b[2J\x1b[31mred");
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
   terminal.type("\x04");
   EXPECT_EQ(terminal.wait(), 0) << terminal.screen();
 

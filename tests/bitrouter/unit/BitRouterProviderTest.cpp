@@ -49,7 +49,7 @@ TEST(BitRouterProvider, InitWithoutKeyOnLoopbackSaysSoAtInfoLevelAndSendsNothing
 
 TEST(BitRouterProvider, InitWithoutKeyForAnotherMachineWarns) {
   for (const char* url : {"http://bitrouter.example:4356", "https://10.1.2.3"}) {
-    FakeHost host({{"BITROUTER_BASE_URL", url}});
+    FakeHost host({{"BITROUTER_BASE_URL", std::string(url)}});
     BitRouterProvider provider(host);
     EXPECT_TRUE(host.logged(
         LogLevel::Warn, "BITROUTER_API_KEY is not set - assuming BitRouter runs with skip_auth"))
