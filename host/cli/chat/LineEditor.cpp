@@ -226,6 +226,9 @@ bool LineEditor::readPaste() {
 TerminalInput::Event LineEditor::readLine(std::string& line) {
   interrupted_ = false;
   pasted_.reset();
+  // Raw mode before the prompt shows: libedit would switch after drawing it, and a key pressed
+  // in between would meet the cooked terminal (a Ctrl-D there is lost).
+  el_set(editor_, EL_PREP_TERM, 1);
   const bool bracketed = pasteOn_ && bracketedPaste_;
   if (bracketed) std::fputs("\x1b[?2004h", out_);  // bracketed paste on
   int count = 0;
