@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer targets and sanitizer runtimes
   clang-format
   libcli11-dev          # CLI11: the command line
+  libedit-dev           # libedit (BSD): chat's line editor and history
   libhowardhinnant-date-dev  # date: HTTP dates (what became std::chrono::parse)
   json-schema-test-suite     # the official JSON-Schema test cases (conformance test)
 )

@@ -87,6 +87,7 @@ int BenchCommand::run(CommandContext& context) {
   auto host = makeHost(context);
   const std::chrono::duration<double, std::milli> pluginLoad =
       std::chrono::steady_clock::now() - loadStart;
+  checkProviders(context, *host, provider_);
 
   const AgentRuntime& runtime = host->runtime();
   std::vector<WorkerState> workers(load.concurrency);

@@ -11,6 +11,9 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "agent/host/AgentHost.hpp"
 
@@ -64,5 +67,21 @@ std::filesystem::path pluginsDirectory(const GlobalOptions& options, const Setti
 /// Loads the character and checks the host's own settings (a bad file or value is a UsageError),
 /// then builds the host, which loads the plugins.
 std::unique_ptr<AgentHost> makeHost(const CommandContext& context);
+
+/// For a command that calls a model: a UsageError when no provider can come from the plugins
+/// (the plugins directory was refused whole: its reason, which "set BITROUTER_BASE_URL" would
+/// hide) or when `provider` names none that is loaded.
+void checkProviders(const CommandContext& context, AgentHost& host,
+                    const std::optional<std::string>& provider);
+
+/// Why the provider `name` cannot serve calls (disabled, skipped, unknown), or "" when it can.
+std::string providerProblem(AgentHost& host, std::string_view name);
+
+/// True when the command line asks for JSON output (`--json` before any `--`): a usage error is
+/// then printed as {"error": {"kind": "usage", "message": ...}} on stdout too.
+bool wantsJson(const std::vector<std::string>& args);
+
+/// The usage error as that JSON object, on one line.
+std::string usageErrorJson(std::string_view message);
 
 }  // namespace agent::host::cli

@@ -1,6 +1,9 @@
 #include "GenerateCommand.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <iostream>
 #include <iterator>
 #include <limits>
 #include <ostream>
@@ -17,6 +20,7 @@
 
 #include "MessagesJson.hpp"
 #include "SharedOptions.hpp"
+#include "TerminalText.hpp"
 #include "ToolOptions.hpp"
 #include "agent/host/ToolLoop.hpp"
 #include "agent/support/Text.hpp"
@@ -288,12 +292,24 @@ int GenerateCommand::run(CommandContext& context) {
   applyConversation(params, tools_, std::move(messages));
   if (!stops_.empty()) params.stopSequences = stops_;
   const bool json = json_;
+  // On a terminal, a reply's control characters are shown, not obeyed; JSON and pipes get them
+  // unchanged.
+  const bool outTerminal = !json && &context.out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
+  const bool errTerminal = &context.err == &std::cerr && ::isatty(STDERR_FILENO) != 0;
+  VisibleControls controls;
 
   bool printedChunks = false;
   if (stream_) {
     params.stream = true;
-    params.onChunk = [&context, json, &printedChunks](std::string_view chunk) {
+    params.onChunk = [&context, json, outTerminal, &controls,
+                      &printedChunks](std::string_view chunk) {
       if (json) return true;  // --json prints only the final object
+      if (outTerminal) {
+        context.out << controls.feed(chunk);
+        context.out.flush();
+        printedChunks = true;
+        return context.out.good();
+      }
       context.out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       context.out.flush();
       printedChunks = true;
@@ -302,6 +318,7 @@ int GenerateCommand::run(CommandContext& context) {
   }
 
   auto host = makeHost(context);
+  checkProviders(context, *host, provider_);
   host->events().subscribe([&host](const ModelUsedEvent& event) {
     host->logger().log(LogLevel::Debug, "agent-host",
                        "MODEL_USED " + event.provider + " " + std::string(toString(event.type)) +
@@ -322,9 +339,12 @@ int GenerateCommand::run(CommandContext& context) {
       context.err << "agent-host: running tool " << call.name << " " << call.id << '\n'
                   << std::flush;
     };
-    options.onToolResult = [&context](const ToolCall& call, const ToolOutcome& outcome) {
+    options.onToolResult = [&context, errTerminal](const ToolCall& call,
+                                                   const ToolOutcome& outcome) {
       if (!outcome.ok) {
-        context.err << "agent-host: tool " << call.name << " failed: " << outcome.text << '\n'
+        context.err << "agent-host: tool " << call.name
+                    << " failed: " << (errTerminal ? visibleControls(outcome.text) : outcome.text)
+                    << '\n'
                     << std::flush;
       }
     };
@@ -337,6 +357,7 @@ int GenerateCommand::run(CommandContext& context) {
         type_, std::move(params),
         provider_ ? std::optional<std::string_view>(*provider_) : std::nullopt, &info);
   }
+  context.out << controls.finish();
   if (!result.ok()) {
     if (printedChunks) context.out << '\n' << std::flush;
     if (json) printJsonError(result.error(), info, context.out);
@@ -359,7 +380,9 @@ int GenerateCommand::run(CommandContext& context) {
   } else {
     // A streamed text already went out chunk by chunk; a provider that did not stream is
     // printed here.
-    if (!stream_ || !printedChunks) context.out << output.text;
+    if (!stream_ || !printedChunks) {
+      context.out << (outTerminal ? visibleControls(output.text) : output.text);
+    }
     if (!output.text.empty() || stream_ || output.toolCalls.empty()) context.out << '\n';
     for (const ToolCall& call : output.toolCalls) {
       context.out << "tool call " << call.name << ' ' << call.id << ' '

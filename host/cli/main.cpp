@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   try {
     return run(args);
   } catch (const cli::UsageError& e) {
+    // With --json a script reads stdout: the error is there too, as JSON.
+    if (cli::wantsJson(args)) std::cout << cli::usageErrorJson(e.what()) << '\n' << std::flush;
     std::cerr << "agent-host: " << e.what() << '\n';
     return cli::kExitUsage;
   } catch (const std::exception& e) {

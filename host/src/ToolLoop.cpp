@@ -1,5 +1,6 @@
 #include "agent/host/ToolLoop.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -30,6 +31,38 @@ bool callsAnUnrunTool(const std::vector<ToolCall>& calls, const std::vector<Tool
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
+}
+
+// Asks options.approve about each call that would run a tool able to change something, then runs
+// the approved calls; a declined one answers that the user said no. Calls that cannot run at all
+// (unknown tool, unusable arguments) are not asked about: the runner explains them.
+std::vector<ToolOutcome> runApprovedCalls(
+    const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
+    const ToolLoopOptions& options, const std::shared_ptr<const CancellationToken>& cancellation) {
+  if (!options.approve) return runToolCalls(calls, tools, options.toolTimeout, cancellation);
+  std::vector<std::optional<ToolOutcome>> declined(calls.size());
+  std::vector<ToolCall> approved;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const Tool* tool = nullptr;
+    for (const Tool& candidate : tools) {
+      if (candidate.definition.name == calls[i].name) tool = &candidate;
+    }
+    const bool asks = tool != nullptr && tool->run && !tool->readOnly && calls[i].problem.empty();
+    // Once cancelled (e.g. Ctrl-C at the question), nothing more is asked or run.
+    if (asks &&
+        (cancellation->cancelled() || options.approve(calls[i], *tool) == ToolApproval::Decline)) {
+      declined[i] = ToolOutcome::failure("the user declined to run " + calls[i].name +
+                                         " with these arguments");
+      continue;
+    }
+    approved.push_back(calls[i]);
+  }
+  std::vector<ToolOutcome> ran = runToolCalls(approved, tools, options.toolTimeout, cancellation);
+  std::vector<ToolOutcome> outcomes;
+  std::size_t next = 0;
+  for (auto& outcome : declined)
+    outcomes.push_back(outcome ? std::move(*outcome) : std::move(ran[next++]));
+  return outcomes;
 }
 
 }  // namespace
@@ -71,7 +104,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes = runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation);
+    const auto outcomes = runApprovedCalls(output.toolCalls, tools, options, cancellation);
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

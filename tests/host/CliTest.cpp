@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -353,13 +354,54 @@ TEST_F(CliTest, NoHandlerForType) {
       << result.err;
 }
 
-TEST_F(CliTest, UnknownProviderIsNoHandler) {
+TEST_F(CliTest, AnUnknownOrDisabledProviderIsAUsageError) {
   withEcho();
-  const auto result = run({"generate", "--provider", "bitrouter", "hi"}, {{"ECHO_PROVIDER", "1"}});
-  EXPECT_EQ(result.exitCode, 1);
-  EXPECT_NE(result.err.find("No handler found for delegate type: TEXT_SMALL"), std::string::npos)
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"generate", "--provider", "bitrouter", "hi"},
+        std::vector<std::string>{"chat", "--provider", "bitrouter"}}) {
+    const auto unknown = run(args, {{"ECHO_PROVIDER", "1"}}, "hi\n");
+    expectUsageError(unknown, "--provider: no provider named 'bitrouter' (loaded: echo;");
+  }
+  const auto disabled = run({"generate", "--provider", "echo", "hi"});
+  expectUsageError(disabled, "--provider: provider 'echo' is disabled: ");
+  // A provider that is there but serves no such type is the call's failure, as before.
+  const auto noType = run({"generate", "--provider", "echo", "--model", "TEXT_EMBEDDING", "hi"},
+                          {{"ECHO_PROVIDER", "1"}});
+  EXPECT_EQ(noType.exitCode, 1) << noType.err;
+  EXPECT_NE(noType.err.find("No handler found"), std::string::npos) << noType.err;
+}
+
+TEST_F(CliTest, WithJsonAUsageErrorIsJsonOnStdoutToo) {
+  withEcho();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"generate", "--json", "--model", "TEXT_NOPE", "hi"},
+        std::vector<std::string>{"generate", "--json", "--provider", "nope", "hi"},
+        std::vector<std::string>{"providers", "--json", "--frobnicate"}}) {
+    const auto result = run(args, {{"ECHO_PROVIDER", "1"}});
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    const rapidjson::Document json = parseJson(result.out);
+    ASSERT_TRUE(json.IsObject() && json.HasMember("error")) << result.out;
+    EXPECT_STREQ(json["error"]["kind"].GetString(), "usage");
+    const std::string message = json["error"]["message"].GetString();
+    EXPECT_NE(result.err.find(message), std::string::npos) << result.err;  // the same words
+  }
+  // Without --json, stdout stays empty.
+  EXPECT_TRUE(run({"generate", "--model", "TEXT_NOPE", "hi"}).out.empty());
+}
+
+TEST_F(CliTest, ARefusedPluginsDirectoryIsWhatTheErrorNames) {
+  withEcho();
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::add);
+  const auto result = run({"generate", "hi"}, {{"ECHO_PROVIDER", "1"}});
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::remove);
+  EXPECT_EQ(result.exitCode, 2) << result.err;
+  EXPECT_NE(result.err.find("agent-host: no provider: the plugins directory " +
+                            dir_.path().string() + " was refused: "),
+            std::string::npos)
       << result.err;
-  EXPECT_TRUE(result.out.empty());
+  EXPECT_EQ(result.err.find("BITROUTER_BASE_URL"), std::string::npos) << result.err;
 }
 
 TEST_F(CliTest, FailoverWithRealPlugins) {

@@ -171,5 +171,35 @@ TEST_F(ToolLoopTest, AnAnswerCallingAToolLeftToTheCallerEndsTheLoopWithThatAnswe
   EXPECT_EQ(loop.steps, 1);
 }
 
+TEST_F(ToolLoopTest, AskedFirstADeclinedCallDoesNotRunAndAReadOnlyToolIsNotAsked) {
+  script(
+      {asksFor({call("c1", "write", R"({"path":"x"})"), call("c2", "write"), call("c3", "read")}),
+       answers("ok")});
+  std::atomic<int> writes{0};
+  Tool write{{"write", "changes things", "", std::nullopt},
+             [&writes](std::string_view, const ToolContext&) {
+               ++writes;
+               return ToolOutcome::success("written");
+             }};
+  Tool read = echoTool("read");
+  read.readOnly = true;
+  std::vector<std::string> asked;
+  ToolLoopOptions options;
+  options.approve = [&asked](const ToolCall& call, const Tool& tool) {
+    asked.push_back(call.id + " " + tool.definition.name);
+    return call.id == "c1" ? ToolApproval::Decline : ToolApproval::Run;
+  };
+  const ToolLoopResult loop = run({write, read}, options);
+  ASSERT_TRUE(loop.result.ok());
+  EXPECT_EQ(asked, (std::vector<std::string>{"c1 write", "c2 write"}));
+  EXPECT_EQ(writes.load(), 1);
+  ASSERT_EQ(loop.transcript.size(), 7u);
+  EXPECT_EQ(loop.transcript[3].content,
+            "error: the user declined to run write with these arguments");
+  EXPECT_EQ(loop.transcript[3].toolCallId, "c1");
+  EXPECT_EQ(loop.transcript[4].content, "written");
+  EXPECT_EQ(loop.transcript[5].content, "read got {}");
+}
+
 }  // namespace
 }  // namespace agent::host

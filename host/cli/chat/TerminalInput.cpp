@@ -56,12 +56,28 @@ void TerminalInput::watch() {
     const auto n = ::read(gSignalPipe[0], &byte, 1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || byte == kStop) return;
-    if (onInterrupt_ && onInterrupt_()) continue;  // an answer was stopped
+    const bool stopped = onInterrupt_ && onInterrupt_();
+    std::lock_guard lock(askingMutex_);
+    if (stopped && !asking_) continue;  // an answer was stopped; nobody waits for input
     [[maybe_unused]] const auto written = ::write(wakePipe_[1], &byte, 1);
   }
 }
 
+void TerminalInput::setAsking(bool asking) {
+  std::lock_guard lock(askingMutex_);
+  asking_ = asking;
+  if (asking || wakePipe_[0] < 0) return;
+  // A Ctrl-C that ended the question must not also end the next prompt.
+  pollfd fd{wakePipe_[0], POLLIN, 0};
+  while (::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN) != 0) {
+    char byte = 0;
+    if (::read(wakePipe_[0], &byte, 1) <= 0) break;
+  }
+}
+
 TerminalInput::Event TerminalInput::next(std::string& line) {
+  buffer_.erase(0, taken_);  // what nextByte() has read
+  taken_ = 0;
   for (;;) {
     if (const auto newline = buffer_.find('\n'); newline != std::string::npos) {
       line.assign(buffer_, 0, newline);
@@ -75,27 +91,45 @@ TerminalInput::Event TerminalInput::next(std::string& line) {
       buffer_.clear();
       return Event::Line;
     }
+    if (fill() == Event::Interrupt) return Event::Interrupt;
+  }
+}
+
+TerminalInput::Event TerminalInput::nextByte(char& byte) {
+  while (taken_ == buffer_.size()) {
+    buffer_.clear();
+    taken_ = 0;
+    if (ended_) return Event::EndOfInput;
+    if (fill() == Event::Interrupt) return Event::Interrupt;
+  }
+  byte = buffer_[taken_++];
+  return Event::Line;
+}
+
+TerminalInput::Event TerminalInput::fill() {
+  for (;;) {
     std::array<pollfd, 2> fds{pollfd{fd_, POLLIN, 0}, pollfd{wakePipe_[0], POLLIN, 0}};
     const int count = wakePipe_[0] >= 0 ? 2 : 1;
     if (::poll(fds.data(), static_cast<nfds_t>(count), -1) < 0) {
       if (errno == EINTR) continue;
       ended_ = true;
-      continue;
+      return Event::EndOfInput;
     }
     if (count == 2 && fds[1].revents != 0) {
       char byte = 0;
       [[maybe_unused]] const auto n = ::read(wakePipe_[0], &byte, 1);
       return Event::Interrupt;
     }
-    if (fds[0].revents != 0) {
-      std::array<char, 4096> chunk{};
-      const auto n = ::read(fd_, chunk.data(), chunk.size());
-      if (n > 0) {
-        buffer_.append(chunk.data(), static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        ended_ = true;
-      }
+    if (fds[0].revents == 0) continue;
+    std::array<char, 65536> chunk;
+    const auto n = ::read(fd_, chunk.data(), chunk.size());
+    if (n > 0) {
+      buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+      return Event::Line;
     }
+    if (n < 0 && errno == EINTR) continue;
+    ended_ = true;
+    return Event::EndOfInput;
   }
 }
 

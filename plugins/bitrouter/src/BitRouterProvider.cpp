@@ -21,13 +21,19 @@ ClientOptions clientOptions(const HostServices& host) {
   return options;
 }
 
+// A BitRouter on this machine is usually one run with skip_auth; elsewhere a missing key is
+// more likely a mistake.
+bool isLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 }  // namespace
 
 BitRouterProvider::BitRouterProvider(const HostServices& host)
     : host_(host), client_(BitRouterConfig::fromSettings(hostLookup(host)), clientOptions(host)) {
   logConfiguration();
   if (!client_.config().hasApiKey()) {
-    host_.log(LogLevel::Warn, kName,
+    host_.log(isLoopback(client_.config().baseUrl.host) ? LogLevel::Info : LogLevel::Warn, kName,
               "BITROUTER_API_KEY is not set - assuming BitRouter runs with skip_auth");
     return;
   }

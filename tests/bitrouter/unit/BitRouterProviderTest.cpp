@@ -35,14 +35,26 @@ LoopbackServer::Handler bitRouter(std::string models) {
   };
 }
 
-TEST(BitRouterProvider, InitWithoutKeyWarnsAndSendsNothing) {
+TEST(BitRouterProvider, InitWithoutKeyOnLoopbackSaysSoAtInfoLevelAndSendsNothing) {
   LoopbackServer server(bitRouter(""));
   FakeHost host({{"BITROUTER_BASE_URL", server.baseUrl()}});
   BitRouterProvider provider(host);
-  EXPECT_TRUE(host.logged(LogLevel::Warn,
+  // skip_auth on this machine is the usual setup: no warning on every command.
+  EXPECT_TRUE(host.logged(LogLevel::Info,
                           "BITROUTER_API_KEY is not set - assuming BitRouter runs with skip_auth"));
+  EXPECT_FALSE(host.logged(LogLevel::Warn, "BITROUTER_API_KEY")) << host.allLogText();
   EXPECT_TRUE(host.logged(LogLevel::Info, "settings are read once, at init"));
   EXPECT_EQ(server.requestCount(), 0);
+}
+
+TEST(BitRouterProvider, InitWithoutKeyForAnotherMachineWarns) {
+  for (const char* url : {"http://bitrouter.example:4356", "https://10.1.2.3"}) {
+    FakeHost host({{"BITROUTER_BASE_URL", std::string(url)}});
+    BitRouterProvider provider(host);
+    EXPECT_TRUE(host.logged(
+        LogLevel::Warn, "BITROUTER_API_KEY is not set - assuming BitRouter runs with skip_auth"))
+        << url;
+  }
 }
 
 TEST(BitRouterProvider, InitWithKeyProbesTheModelList) {

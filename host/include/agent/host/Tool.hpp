@@ -40,6 +40,8 @@ using ToolFunction = std::function<ToolOutcome(std::string_view arguments, const
 struct Tool {
   ToolDefinition definition;  // sent to the model
   ToolFunction run;
+  /// The tool only reads (e.g. an MCP tool marked readOnlyHint): it runs without asking first.
+  bool readOnly = false;
 };
 
 }  // namespace agent::host

@@ -24,6 +24,9 @@
 
 namespace agent::host {
 
+/// The answer of ToolLoopOptions::approve for one call.
+enum class ToolApproval { Run, Decline };
+
 struct ToolLoopOptions {
   int maxSteps = 8;  // model calls at most
   std::chrono::milliseconds toolTimeout{30000};
@@ -31,6 +34,10 @@ struct ToolLoopOptions {
   /// Called as each tool starts and finishes (from the loop's thread), e.g. to show progress.
   std::function<void(const ToolCall&)> onToolStart;
   std::function<void(const ToolCall&, const ToolOutcome&)> onToolResult;
+  /// Asked before each call of a tool that has a function and is not read-only (from the loop's
+  /// thread, one call at a time); unset runs every call. A declined call does not run: the model
+  /// reads a tool message saying the user declined it.
+  std::function<ToolApproval(const ToolCall&, const Tool&)> approve;
 };
 
 struct ToolLoopResult {
