@@ -60,7 +60,7 @@ int ChatCommand::run(CommandContext& context) {
   const Character& character = host->settings().character();
   if (messagesFile_.empty()) options_.systemPrompt = systemPrompt(character);
   if (!character.name.empty()) options_.agentName = character.name;
-  options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true);
+  options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true, context.err);
   options_.maxSteps = tools_.maxSteps;
   options_.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
 

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "agent/support/Text.hpp"
+#include "process/OwnedGroups.hpp"
+#include "process/SpawnedChild.hpp"
 
 #ifndef AGENT_INSTALLED_PLUGINS_RELDIR
 #define AGENT_INSTALLED_PLUGINS_RELDIR "../lib/agent-host/plugins"
@@ -60,7 +62,8 @@ std::filesystem::path defaultPluginsDirectory(const Settings& settings) {
 }
 
 AgentHost::AgentHost(HostOptions options)
-    : settings_(std::move(options.character), std::move(options.environment)),
+    : children_(std::make_shared<process::OwnedGroups>()),
+      settings_(std::move(options.character), std::move(options.environment)),
       logger_(*options.logStream, options.logLevel),
       events_(logger_),
       services_(std::make_unique<Services>(settings_, logger_, events_)),
@@ -71,6 +74,20 @@ AgentHost::AgentHost(HostOptions options)
   plugins_ = loader.loadDirectory(directory);
 }
 
-AgentHost::~AgentHost() = default;
+AgentHost::~AgentHost() {
+  // Before the runtime waits for the tool threads: the command tools among them end with their
+  // processes.
+  children_->endAll(std::chrono::milliseconds(100));
+}
+
+StartedChild AgentHost::startChildProcess(const ProcessSpec& spec) {
+  return process::spawnChild(spec, children_);
+}
+
+ChildStarter AgentHost::childStarter() const {
+  return [children = children_](const ProcessSpec& spec) {
+    return process::spawnChild(spec, children);
+  };
+}
 
 }  // namespace agent::host

@@ -27,6 +27,16 @@ bool callsAnUnrunTool(const std::vector<ToolCall>& calls, const std::vector<Tool
   return false;
 }
 
+// "get_weather (call_1), read_file (call_2)": the calls a step limit left unrun.
+std::string describeCalls(const std::vector<ToolCall>& calls) {
+  std::string text;
+  for (const ToolCall& call : calls) {
+    if (!text.empty()) text += ", ";
+    text += call.name + " (" + call.id + ")";
+  }
+  return text;
+}
+
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
@@ -68,10 +78,23 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
       return loop;
     }
 
+    if (loop.steps >= options.maxSteps) {
+      // No model call is left to send the results to: running the tools would only do their
+      // work (and their harm) for nothing.
+      loop.result =
+          makeError(ErrorKind::BadResponse,
+                    "the model still asked for tools after " + std::to_string(options.maxSteps) +
+                        " steps; raise the step limit or check what the tools answer; "
+                        "not run: " +
+                        describeCalls(output.toolCalls));
+      return loop;
+    }
+
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes = runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation);
+    const auto outcomes = runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation,
+                                       ToolPoolAccess::of(runtime));
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

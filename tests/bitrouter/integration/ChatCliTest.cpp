@@ -24,16 +24,22 @@ using namespace std::chrono_literals;
 class PtyProcess {
  public:
   PtyProcess(const std::vector<std::string>& argv, const EnvMap& env) {
+    // Everything the child needs is built before the fork: this process has threads, and its
+    // forked copy may only exec (no allocation, no setenv).
+    std::vector<char*> args;
+    for (const std::string& arg : argv)
+      args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    std::vector<std::string> entries;
+    for (const auto& [key, value] : env)
+      entries.push_back(key + "=" + value);
+    std::vector<char*> envp;
+    for (std::string& entry : entries)
+      envp.push_back(entry.data());
+    envp.push_back(nullptr);
     pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
     if (pid_ == 0) {
-      std::vector<char*> args;
-      for (const std::string& arg : argv)
-        args.push_back(const_cast<char*>(arg.c_str()));
-      args.push_back(nullptr);
-      ::clearenv();
-      for (const auto& [key, value] : env)
-        ::setenv(key.c_str(), value.c_str(), 1);
-      ::execv(args[0], args.data());
+      ::execve(args[0], args.data(), envp.data());
       ::_exit(127);
     }
   }
