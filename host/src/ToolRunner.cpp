@@ -17,6 +17,10 @@ const std::string kRepairedUtf8Note =
 
 namespace {
 
+// A tool that watches its deadline (a command tool does) gets this long past it to report its own
+// timeout, which says more (a command's last stderr lines) than "did not finish".
+constexpr std::chrono::milliseconds kReportGrace{100};
+
 // The result slot one tool thread fills; shared so that a thread left running past its time
 // still has somewhere to write.
 struct Slot {
@@ -123,7 +127,7 @@ std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
   for (std::size_t i = 0; i < calls.size(); ++i) {
     if (!slots[i]) continue;
     std::unique_lock lock(slots[i]->mutex);
-    if (slots[i]->filled.wait_until(lock, deadline,
+    if (slots[i]->filled.wait_until(lock, deadline + kReportGrace,
                                     [&] { return slots[i]->outcome.has_value(); })) {
       outcomes[i] = std::move(*slots[i]->outcome);
     } else {

@@ -25,7 +25,7 @@ struct ProcessSpec {
   std::vector<std::string> argv;
   /// Added to the base environment; an entry replaces a base variable of the same name.
   std::vector<std::pair<std::string, std::string>> environment;
-  std::string workingDirectory;  // empty: the host's
+  std::string workingDirectory;             // empty: the host's
   std::size_t stderrTailBytes = 64 * 1024;  // the most of stderr kept (its end)
 };
 

@@ -1,8 +1,9 @@
-// Expected: the plugin's name for agent::Expected (agent/support/Expected.hpp).
+// Expected inside the plugin: the one value-or-error carrier of plugin-api, under the plugin's
+// namespace so the plugin's steps keep writing `Expected<T>`.
 #pragma once
 
 #include "agent/support/Expected.hpp"
 
 namespace agent::bitrouter {
 using agent::Expected;
-}
+}  // namespace agent::bitrouter

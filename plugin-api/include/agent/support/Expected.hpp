@@ -1,9 +1,9 @@
-// Expected: a value or an error, the one form in which the plugin's internal steps report
-// failures (parsing, validation, the transport).
+// Expected: a value or an error, the one form in which the host and the plugins return failures
+// as values (parsing, validation, the transport, loading, starting a process).
 //
-// Errors are values in this plugin; this is the small carrier between the steps of a call, so a
-// parser can say "malformed" without throwing and the client can add context before returning.
-// The error is a ModelError, or a CallFailure where a failed attempt still needs its hint.
+// Failures are expected (files are broken, servers fail), so they are values, never exceptions.
+// The error is a ModelError by default; a step that has no model call to blame uses a one-line
+// std::string, and a plugin may use its own error type.
 #pragma once
 
 #include <utility>
@@ -13,7 +13,7 @@
 
 namespace agent {
 
-/// The value of an Expected whose success carries nothing.
+/// No value, only success or an error: Expected<Done, std::string>.
 struct Done {};
 
 template <class T, class E = ModelError>
