@@ -6,8 +6,8 @@
 // stopped from outside, so a tool that overruns is reported as timed out and keeps its thread
 // until it returns (its result is dropped); its ToolContext says when its time is up and whether
 // the loop was cancelled, so a well-behaved tool stops by itself (it gets 100 ms past its deadline
-// to report its own timeout). The runtime's destructor waits for the tool threads. Every outcome reaches the model as valid UTF-8: invalid bytes become
-// U+FFFD, and the text says so.
+// to report its own timeout). The runtime's destructor waits for the tool threads. Every outcome
+// reaches the model as valid UTF-8: invalid bytes become U+FFFD, and the text says so.
 #pragma once
 
 #include <chrono>
