@@ -48,7 +48,8 @@ class SigpipeBlock {
 };
 
 std::string quotedStderr(const ChildProcess& child) {
-  std::string_view text = text::trim(child.stderrTail(kStderrQuotedLines));
+  const std::string tail = child.stderrTail(kStderrQuotedLines);
+  std::string_view text = text::trim(tail);
   if (text.size() > kStderrQuotedBytes) text = text.substr(text.size() - kStderrQuotedBytes);
   return text::oneLine(text);
 }

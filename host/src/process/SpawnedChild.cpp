@@ -180,6 +180,8 @@ class Spawned final : public ChildProcess {
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
     exit_ = fromStatus(status);
+    // What it wrote last is still in the pipe, or on its way from a group member being killed.
+    stderr_.awaitEnd(std::chrono::milliseconds(200));
     return true;
   }
 

@@ -28,6 +28,20 @@ StderrTail::~StderrTail() {
 }
 
 void StderrTail::read() {
+  readUntilClosed();
+  {
+    MutexLock lock(mutex_);
+    ended_ = true;
+  }
+  endedChanged_.notify_all();
+}
+
+bool StderrTail::awaitEnd(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_.native());
+  return endedChanged_.wait_for(lock, limit, [this] { return ended_.load(); });
+}
+
+void StderrTail::readUntilClosed() {
   std::array<char, 16384> chunk{};
   for (;;) {
     std::array<pollfd, 2> fds{pollfd{fd_, POLLIN, 0}, pollfd{stopPipe_[0], POLLIN, 0}};

@@ -5,6 +5,9 @@
 // bounded. The reader also keeps the pipe drained, so the child never blocks on a full stderr.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <string>
 #include <thread>
@@ -24,11 +27,15 @@ class StderrTail {
 
   /// The last `maxLines` lines kept, joined by "\n", without a trailing newline.
   std::string lastLines(std::size_t maxLines) const;
+  /// Waits up to `limit` for the pipe to close (every writer gone), so that what the child wrote
+  /// just before it left is kept; true when it closed.
+  bool awaitEnd(std::chrono::milliseconds limit);
   /// Bytes read in all (kept or not).
   std::size_t totalBytes() const;
 
  private:
   void read();
+  void readUntilClosed();
 
   const int fd_;
   const std::size_t capacity_;
@@ -36,6 +43,8 @@ class StderrTail {
   mutable Mutex mutex_;
   std::string tail_ AGENT_GUARDED_BY(mutex_);
   std::size_t total_ AGENT_GUARDED_BY(mutex_) = 0;
+  std::atomic<bool> ended_{false};  // set under mutex_, so that a waiter cannot miss it
+  std::condition_variable endedChanged_;
   std::thread reader_;
 };
 

@@ -145,6 +145,8 @@ TEST_F(ToolIsolationTest, EndlessStderrKeepsTheAgentsMemoryBounded) {
   const std::string sent = toolResultSent();
   EXPECT_TRUE(contains(sent, "did not finish in time")) << sent.substr(0, 200);
   EXPECT_LT(sent.size(), 2200u);
+  EXPECT_TRUE(contains(sent, "endless complaint endless complaint")) << sent.substr(0, 200);
+  EXPECT_FALSE(contains(sent, "\xef\xbf\xbd")) << "the quoted stderr is not what the tool wrote";
   EXPECT_LT(result.maxRssKb, 64 * 1024) << "agent-host kept what the tool wrote to stderr";
 }
 
