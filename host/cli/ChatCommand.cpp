@@ -122,7 +122,7 @@ int ChatCommand::run(CommandContext& context) {
   if (messagesFile_.empty()) options_.systemPrompt = systemPrompt(character);
   if (system_) options_.systemPrompt = *system_;
   if (!character.name.empty()) options_.agentName = character.name;
-  options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true);
+  options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true, context.err);
   options_.maxSteps = tools_.maxSteps;
   options_.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
   AgentHost& agent = *host;

@@ -349,7 +349,7 @@ int GenerateCommand::run(CommandContext& context) {
       }
     };
     loop = runWithTools(host->runtime(), type_, std::move(params),
-                        makeTools(tools_, *host, /*unrunToolsAnswer=*/false), options);
+                        makeTools(tools_, *host, /*unrunToolsAnswer=*/false, context.err), options);
     info = loop->info;
     result = std::move(loop->result);
   } else {

@@ -1,6 +1,9 @@
 #include "ToolOptions.hpp"
 
+#include <cstdlib>
 #include <limits>
+#include <string_view>
+#include <utility>
 #include <variant>
 
 #include <CLI/CLI.hpp>
@@ -30,14 +33,40 @@ ToolChoice parseChoice(const std::string& value) {
   return choice;
 }
 
-std::vector<std::string> secretSettingNames(const AgentHost& host) {
-  std::vector<std::string> names;
-  for (const PluginReport& plugin : host.plugins()) {
-    for (const PluginSetting& setting : plugin.settings) {
-      if (setting.secret) names.push_back(setting.key);
+// A variable name as a shell would accept it: letters, digits and '_', not starting with a digit.
+bool isVariableName(std::string_view name) {
+  if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
+  for (const char c : name) {
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!letter && !(c >= '0' && c <= '9') && c != '_') return false;
+  }
+  return true;
+}
+
+void checkToolEnv(const std::string& entry) {
+  const std::string name = entry.substr(0, entry.find('='));
+  if (!isVariableName(name)) {
+    throw CLI::ValidationError("--tool-env '" + entry +
+                               "': expected NAME or NAME=VALUE, NAME made of letters, digits "
+                               "and _");
+  }
+}
+
+// The --tool-env variables as (name, value): NAME=VALUE as given, NAME with the agent's value.
+std::vector<std::pair<std::string, std::string>> toolEnvironment(const ToolOptions& options,
+                                                                 std::ostream& err) {
+  std::vector<std::pair<std::string, std::string>> environment;
+  for (const std::string& entry : options.environment) {
+    if (const auto equals = entry.find('='); equals != std::string::npos) {
+      environment.emplace_back(entry.substr(0, equals), entry.substr(equals + 1));
+    } else if (const char* value = std::getenv(entry.c_str())) {
+      environment.emplace_back(entry, value);
+    } else {
+      err << "agent-host: warning: --tool-env " << entry
+          << ": not set in the agent's environment; the tools do not get it\n";
     }
   }
-  return names;
+  return environment;
 }
 
 }  // namespace
@@ -72,6 +101,20 @@ void addToolOptions(CLI::App& command, ToolOptions& options) {
       ->type_name("NAME=COMMAND")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--tool-env",
+          [&options](const std::vector<std::string>& entries) {
+            for (const std::string& entry : entries)
+              checkToolEnv(entry);
+            options.environment.insert(options.environment.end(), entries.begin(), entries.end());
+          },
+          "Pass an environment variable to the tool commands, which otherwise get only PATH, "
+          "HOME, USER, LOGNAME, SHELL, LANG, LC_*, TZ, TERM and TMPDIR: NAME passes the agent's "
+          "value, NAME=VALUE this value (repeatable)")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   addIntegerOption(command, "--max-steps", options.maxSteps, {1, 100},
                    "Model calls at most while tools run (default 8)");
   addIntegerOption(command, "--tool-timeout-ms", options.toolTimeoutMs,
@@ -80,11 +123,13 @@ void addToolOptions(CLI::App& command, ToolOptions& options) {
 }
 
 std::vector<Tool> makeTools(const ToolOptions& options, const AgentHost& host,
-                            bool unrunToolsAnswer) {
+                            bool unrunToolsAnswer, std::ostream& err) {
   std::vector<Tool> tools;
   for (const ToolDefinition& definition : options.definitions)
     tools.push_back(Tool{definition, nullptr});
-  const auto environment = environmentWithoutSecrets(secretSettingNames(host));
+  const auto environment = options.commands.empty()
+                               ? std::vector<std::pair<std::string, std::string>>{}
+                               : toolEnvironment(options, err);
   for (const std::string& entry : options.commands) {
     const auto equals = entry.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -99,7 +144,7 @@ std::vector<Tool> makeTools(const ToolOptions& options, const AgentHost& host,
       throw UsageError("--tool-command names '" + name +
                        "', which is not among the --tools; define it there first");
     }
-    tool->run = commandTool(entry.substr(equals + 1), environment);
+    tool->run = commandTool(entry.substr(equals + 1), {environment, host.childStarter()});
   }
   if (unrunToolsAnswer) {
     for (Tool& tool : tools) {

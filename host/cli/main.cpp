@@ -12,6 +12,7 @@
 #include "CommandLine.hpp"
 #include "GenerateCommand.hpp"
 #include "ProvidersCommand.hpp"
+#include "SignalExit.hpp"
 
 namespace cli = agent::host::cli;
 
@@ -46,6 +47,7 @@ int run(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  cli::endChildProcessesOnSignals();
   try {
     return run(args);
   } catch (const cli::UsageError& e) {

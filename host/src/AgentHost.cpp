@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "agent/support/Text.hpp"
+#include "process/OwnedGroups.hpp"
+#include "process/SpawnedChild.hpp"
 
 #ifndef AGENT_INSTALLED_PLUGINS_RELDIR
 #define AGENT_INSTALLED_PLUGINS_RELDIR "../lib/agent-host/plugins"
@@ -17,8 +19,9 @@ namespace agent::host {
 /// fenced so that nothing thrown on the host side reaches plugin code.
 class AgentHost::Services final : public HostServices {
  public:
-  Services(const Settings& settings, Logger& logger, EventBus& events)
-      : settings_(settings), logger_(logger), events_(events) {}
+  Services(const Settings& settings, Logger& logger, EventBus& events,
+           std::shared_ptr<process::OwnedGroups> children)
+      : settings_(settings), logger_(logger), events_(events), children_(std::move(children)) {}
 
   std::optional<std::string> setting(std::string_view key) const noexcept override {
     try {
@@ -37,14 +40,18 @@ class AgentHost::Services final : public HostServices {
 
   Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
       const ProcessSpec& spec) const noexcept override {
-    const std::string program = spec.argv.empty() ? std::string("(no program)") : spec.argv[0];
-    return std::string("cannot start " + program + ": this host starts no child processes yet");
+    try {
+      return process::spawnChild(spec, children_);
+    } catch (const std::exception& e) {
+      return std::string("cannot start a child process: ") + e.what();
+    }
   }
 
  private:
   const Settings& settings_;
   Logger& logger_;
   EventBus& events_;
+  std::shared_ptr<process::OwnedGroups> children_;
 };
 
 std::filesystem::path defaultPluginsDirectory(const Settings& settings) {
@@ -66,10 +73,11 @@ std::filesystem::path defaultPluginsDirectory(const Settings& settings) {
 }
 
 AgentHost::AgentHost(HostOptions options)
-    : settings_(std::move(options.character), std::move(options.environment)),
+    : children_(std::make_shared<process::OwnedGroups>()),
+      settings_(std::move(options.character), std::move(options.environment)),
       logger_(*options.logStream, options.logLevel),
       events_(logger_),
-      services_(std::make_unique<Services>(settings_, logger_, events_)),
+      services_(std::make_unique<Services>(settings_, logger_, events_, children_)),
       runtime_(settings_, registry_, logger_, &events_) {
   const auto directory = options.pluginsDirectory.empty() ? defaultPluginsDirectory(settings_)
                                                           : options.pluginsDirectory;
@@ -80,11 +88,23 @@ AgentHost::AgentHost(HostOptions options)
     events_.addObserver(std::move(observer.observer));
 }
 
-// Plugins go before the services they were lent: observers and tool providers first (they may
-// share an object with a model provider), then the registry's providers.
+// Children end first (the command tools among them end with their processes, before the runtime
+// waits for the tool threads); then the plugins go before the services they were lent: observers
+// and tool providers first (they may share an object with a model provider), then the registry's.
 AgentHost::~AgentHost() {
+  children_->endAll(std::chrono::milliseconds(100));
   events_.clearObservers();
   toolProviders_.clear();
+}
+
+StartedChild AgentHost::startChildProcess(const ProcessSpec& spec) {
+  return process::spawnChild(spec, children_);
+}
+
+ChildStarter AgentHost::childStarter() const {
+  return [children = children_](const ProcessSpec& spec) {
+    return process::spawnChild(spec, children);
+  };
 }
 
 }  // namespace agent::host

@@ -1,10 +1,11 @@
-// AgentRuntime's asynchronous side: useModelAsync, the call pool, and shutdown.
+// AgentRuntime's asynchronous side: useModelAsync, the call pool, the tool pool, and shutdown.
 #include <algorithm>
 #include <string>
 #include <utility>
 
 #include "CallPool.hpp"
 #include "PendingCallState.hpp"
+#include "ToolRunner.hpp"
 #include "agent/host/AgentRuntime.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/Settings.hpp"
@@ -15,17 +16,19 @@ namespace {
 
 constexpr std::string_view kSource = "runtime";
 constexpr std::size_t kDefaultMaxConcurrentCalls = 64;
+constexpr std::size_t kDefaultMaxConcurrentTools = 16;
 
-std::size_t maxConcurrentCalls(const Settings& settings, Logger& logger) {
-  const auto raw = settings.get("AGENT_MAX_CONCURRENT_CALLS");
-  if (!raw || text::isBlank(*raw)) return kDefaultMaxConcurrentCalls;
+// A pool size setting: a whole number from 1 to 4096, else `fallback`.
+std::size_t poolSize(const Settings& settings, Logger& logger, const std::string& key,
+                     std::size_t fallback) {
+  const auto raw = settings.get(key);
+  if (!raw || text::isBlank(*raw)) return fallback;
   const auto value = text::parseInt64(*raw);
   if (!value || *value < 1 || *value > 4096) {
     logger.log(LogLevel::Warn, kSource,
-               "ignoring AGENT_MAX_CONCURRENT_CALLS='" + text::oneLine(*raw) +
-                   "': expected a whole number from 1 to 4096; using " +
-                   std::to_string(kDefaultMaxConcurrentCalls));
-    return kDefaultMaxConcurrentCalls;
+               "ignoring " + key + "='" + text::oneLine(*raw) +
+                   "': expected a whole number from 1 to 4096; using " + std::to_string(fallback));
+    return fallback;
   }
   return static_cast<std::size_t>(*value);
 }
@@ -34,19 +37,38 @@ std::size_t maxConcurrentCalls(const Settings& settings, Logger& logger) {
 
 AgentRuntime::~AgentRuntime() {
   std::unique_ptr<CallPool> pool;
+  std::unique_ptr<CallPool> toolPool;
   {
     std::lock_guard lock(asyncMutex_);
     for (const auto& weak : asyncCalls_) {
       if (const auto state = weak.lock()) state->cancellation->cancel();
     }
     pool = std::move(pool_);
+    toolPool = std::move(toolPool_);
   }
   pool.reset();  // abandons queued calls, joins the threads
+  toolPool.reset();
 }
 
 CallPool& AgentRuntime::pool() const {
-  if (!pool_) pool_ = std::make_unique<CallPool>(maxConcurrentCalls(settings_, logger_));
+  if (!pool_) {
+    pool_ = std::make_unique<CallPool>(
+        poolSize(settings_, logger_, "AGENT_MAX_CONCURRENT_CALLS", kDefaultMaxConcurrentCalls));
+  }
   return *pool_;
+}
+
+CallPool& AgentRuntime::toolPool() const {
+  std::lock_guard lock(asyncMutex_);
+  if (!toolPool_) {
+    toolPool_ = std::make_unique<CallPool>(
+        poolSize(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", kDefaultMaxConcurrentTools));
+  }
+  return *toolPool_;
+}
+
+CallPool& ToolPoolAccess::of(const AgentRuntime& runtime) {
+  return runtime.toolPool();
 }
 
 PendingCall AgentRuntime::useModelAsync(ModelType type, GenerateTextParams params,

@@ -28,6 +28,16 @@ bool callsAnUnrunTool(const std::vector<ToolCall>& calls, const std::vector<Tool
   return false;
 }
 
+// "get_weather (call_1), read_file (call_2)": the calls a step limit left unrun.
+std::string describeCalls(const std::vector<ToolCall>& calls) {
+  std::string text;
+  for (const ToolCall& call : calls) {
+    if (!text.empty()) text += ", ";
+    text += call.name + " (" + call.id + ")";
+  }
+  return text;
+}
+
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
@@ -38,8 +48,9 @@ std::string toolMessageText(const ToolOutcome& outcome) {
 // (unknown tool, unusable arguments) are not asked about: the runner explains them.
 std::vector<ToolOutcome> runApprovedCalls(
     const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
-    const ToolLoopOptions& options, const std::shared_ptr<const CancellationToken>& cancellation) {
-  if (!options.approve) return runToolCalls(calls, tools, options.toolTimeout, cancellation);
+    const ToolLoopOptions& options, const std::shared_ptr<const CancellationToken>& cancellation,
+    CallPool& pool) {
+  if (!options.approve) return runToolCalls(calls, tools, options.toolTimeout, cancellation, pool);
   std::vector<std::optional<ToolOutcome>> declined(calls.size());
   std::vector<ToolCall> approved;
   for (std::size_t i = 0; i < calls.size(); ++i) {
@@ -57,7 +68,8 @@ std::vector<ToolOutcome> runApprovedCalls(
     }
     approved.push_back(calls[i]);
   }
-  std::vector<ToolOutcome> ran = runToolCalls(approved, tools, options.toolTimeout, cancellation);
+  std::vector<ToolOutcome> ran =
+      runToolCalls(approved, tools, options.toolTimeout, cancellation, pool);
   std::vector<ToolOutcome> outcomes;
   std::size_t next = 0;
   for (auto& outcome : declined)
@@ -101,10 +113,23 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
       return loop;
     }
 
+    if (loop.steps >= options.maxSteps) {
+      // No model call is left to send the results to: running the tools would only do their
+      // work (and their harm) for nothing.
+      loop.result =
+          makeError(ErrorKind::BadResponse,
+                    "the model still asked for tools after " + std::to_string(options.maxSteps) +
+                        " steps; raise the step limit or check what the tools answer; "
+                        "not run: " +
+                        describeCalls(output.toolCalls));
+      return loop;
+    }
+
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes = runApprovedCalls(output.toolCalls, tools, options, cancellation);
+    const auto outcomes =
+        runApprovedCalls(output.toolCalls, tools, options, cancellation, ToolPoolAccess::of(runtime));
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

@@ -5,10 +5,21 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+
+#include "CallPool.hpp"
+#include "agent/support/Utf8.hpp"
 
 namespace agent::host {
+
+const std::string kRepairedUtf8Note =
+    "[agent-host: the tool's output was not valid UTF-8; the invalid bytes were replaced with "
+    "U+FFFD]";
+
 namespace {
+
+// A tool that watches its deadline (a command tool does) gets this long past it to report its own
+// timeout, which says more (a command's last stderr lines) than "did not finish".
+constexpr std::chrono::milliseconds kReportGrace{100};
 
 // The result slot one tool thread fills; shared so that a thread left running past its time
 // still has somewhere to write.
@@ -16,7 +27,33 @@ struct Slot {
   std::mutex mutex;
   std::condition_variable filled;
   std::optional<ToolOutcome> outcome;
+
+  void fill(ToolOutcome result) {
+    {
+      std::lock_guard lock(mutex);
+      outcome = std::move(result);
+    }
+    filled.notify_all();
+  }
 };
+
+// A model reads only text: a tool that printed Latin-1 (a `cat` of an old file) must not end the
+// run, and the model should know the bytes were not what the tool wrote.
+void repairUtf8(ToolOutcome& outcome) {
+  if (text::isValidUtf8(outcome.text)) return;
+  outcome.text = text::toValidUtf8(outcome.text) + "\n" + kRepairedUtf8Note;
+}
+
+ToolOutcome runGuarded(const ToolFunction& run, std::string_view arguments,
+                       const ToolContext& context, const std::string& name) {
+  try {
+    return run(arguments, context);
+  } catch (const std::exception& e) {
+    return ToolOutcome::failure("the tool " + name + " failed: " + e.what());
+  } catch (...) {
+    return ToolOutcome::failure("the tool " + name + " failed with an unknown error");
+  }
+}
 
 const Tool* findTool(const std::vector<Tool>& tools, const std::string& name) {
   for (const Tool& tool : tools) {
@@ -52,10 +89,11 @@ std::optional<ToolOutcome> refuse(const ToolCall& call, const Tool* tool,
 
 }  // namespace
 
-std::vector<ToolOutcome> runToolCalls(
-    const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
-    std::chrono::milliseconds timeout,
-    const std::shared_ptr<const CancellationToken>& cancellation) {
+std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
+                                      const std::vector<Tool>& tools,
+                                      std::chrono::milliseconds timeout,
+                                      const std::shared_ptr<const CancellationToken>& cancellation,
+                                      CallPool& pool) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<std::shared_ptr<Slot>> slots;
   std::vector<std::optional<ToolOutcome>> outcomes(calls.size());
@@ -69,28 +107,27 @@ std::vector<ToolOutcome> runToolCalls(
     }
     auto slot = std::make_shared<Slot>();
     slots.push_back(slot);
-    std::thread([slot, run = tool->run, arguments = calls[i].arguments,
-                 context = ToolContext{deadline, cancellation}, name = calls[i].name] {
-      ToolOutcome outcome;
-      try {
-        outcome = run(arguments, context);
-      } catch (const std::exception& e) {
-        outcome = ToolOutcome::failure("the tool " + name + " failed: " + e.what());
-      } catch (...) {
-        outcome = ToolOutcome::failure("the tool " + name + " failed with an unknown error");
+    CallPool::Job job;
+    job.run = [slot, run = tool->run, arguments = calls[i].arguments,
+               context = ToolContext{deadline, cancellation}, name = calls[i].name] {
+      // Past its time or cancelled while it waited for a thread: the loop has moved on.
+      if (std::chrono::steady_clock::now() >= context.deadline ||
+          (context.cancellation && context.cancellation->cancelled())) {
+        slot->fill(ToolOutcome::failure("the tool " + name + " did not start in time"));
+        return;
       }
-      {
-        std::lock_guard lock(slot->mutex);
-        slot->outcome = std::move(outcome);
-      }
-      slot->filled.notify_all();
-    }).detach();
+      slot->fill(runGuarded(run, arguments, context, name));
+    };
+    job.abandon = [slot, name = calls[i].name] {
+      slot->fill(ToolOutcome::failure("the tool " + name + " did not run: the host shut down"));
+    };
+    pool.submit(std::move(job));
   }
 
   for (std::size_t i = 0; i < calls.size(); ++i) {
     if (!slots[i]) continue;
     std::unique_lock lock(slots[i]->mutex);
-    if (slots[i]->filled.wait_until(lock, deadline,
+    if (slots[i]->filled.wait_until(lock, deadline + kReportGrace,
                                     [&] { return slots[i]->outcome.has_value(); })) {
       outcomes[i] = std::move(*slots[i]->outcome);
     } else {
@@ -101,8 +138,10 @@ std::vector<ToolOutcome> runToolCalls(
 
   std::vector<ToolOutcome> results;
   results.reserve(outcomes.size());
-  for (auto& outcome : outcomes)
+  for (auto& outcome : outcomes) {
+    repairUtf8(*outcome);
     results.push_back(std::move(*outcome));
+  }
   return results;
 }
 

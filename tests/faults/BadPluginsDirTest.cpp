@@ -5,9 +5,7 @@
 // Out of scope (see docs/reliability.md): a library that aborts, hangs or corrupts memory in a
 // static constructor or in its entry function. That code runs inside dlopen() or the host's own
 // call; the only defence would be loading each plugin in a child process first.
-#include <grp.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -17,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <map>
 #include <string>
 #include <thread>
@@ -228,45 +227,6 @@ TEST_F(BadPluginsDirTest, AllBadEntriesTogether) {
 // --- Permissions
 // -----------------------------------------------------------------------------------
 
-// Runs `check` in a child process that is not root (root reads every file whatever its mode), and
-// returns what the child wrote. When this process is root, the child drops to nobody first.
-struct ChildOutput {
-  int status = -1;
-  std::string text;
-};
-
-// The child's exit status when it is root and cannot become nobody (a restricted container).
-constexpr int kCannotDropPrivileges = 90;
-
-template <class Check>
-ChildOutput runUnprivileged(Check check) {
-  int pipeFds[2];
-  if (::pipe(pipeFds) != 0) return {};
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(pipeFds[0]);
-    if (::geteuid() == 0 &&
-        (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) {
-      ::_exit(kCannotDropPrivileges);
-    }
-    if (::geteuid() == 0) ::_exit(kCannotDropPrivileges);
-    const std::string text = check();
-    const ssize_t written = ::write(pipeFds[1], text.data(), text.size());
-    ::_exit(written == static_cast<ssize_t>(text.size()) ? 0 : 92);
-  }
-  ::close(pipeFds[1]);
-  ChildOutput output;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0;) {
-    output.text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(pipeFds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  output.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return output;
-}
-
 std::string describeReports(const Reports& reports) {
   std::string text;
   for (const auto& report : reports) {
@@ -274,6 +234,53 @@ std::string describeReports(const Reports& reports) {
             report.reason + "\n";
   }
   return text;
+}
+
+// The scan runs in a fresh process that is not root (root reads every file whatever its mode):
+// this test binary again, exec'd (as nobody, through setpriv, when this process is root), running
+// only UnprivilegedScan.PrintsTheReports. Exec, not a bare fork: this process has threads, and a
+// forked copy of it may not allocate, let alone build a host.
+struct ChildOutput {
+  int status = -1;
+  std::string text;
+};
+
+constexpr const char* kScanDirVariable = "AGENT_TEST_UNPRIVILEGED_SCAN_DIR";
+constexpr std::string_view kReportsBegin = "<<<reports\n";
+constexpr std::string_view kReportsEnd = ">>>reports\n";
+
+// The child's exit status when it is root and cannot become nobody (a restricted container).
+constexpr int kCannotDropPrivileges = 90;
+
+ChildOutput scanUnprivileged(const fs::path& directory) {
+  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args{"--gtest_filter=UnprivilegedScan.PrintsTheReports"};
+  std::string program = self;
+  if (::geteuid() == 0) {
+    program = "/usr/bin/setpriv";
+    if (!fs::exists(program)) return {kCannotDropPrivileges, "no setpriv"};
+    const std::string nobody = std::to_string(kNobody);
+    args.insert(args.begin(), {"--reuid=" + nobody, "--regid=" + nobody, "--clear-groups", self});
+  }
+  const ProcessResult result =
+      runProcess(program, args, {{kScanDirVariable, directory.string()}, {"ECHO_PROVIDER", "1"}});
+  const auto begin = result.out.find(kReportsBegin);
+  const auto end = result.out.find(kReportsEnd);
+  if (begin == std::string::npos || end == std::string::npos || end < begin) {
+    // setpriv could not switch users, or the test binary failed before its scan.
+    const bool refused = program != self && result.err.find("setpriv") != std::string::npos;
+    return {refused ? kCannotDropPrivileges : result.exitCode, result.out + result.err};
+  }
+  const auto from = begin + kReportsBegin.size();
+  return {result.exitCode, result.out.substr(from, end - from)};
+}
+
+// The child side of scanUnprivileged; skipped in a normal run.
+TEST(UnprivilegedScan, PrintsTheReports) {
+  const char* directory = std::getenv(kScanDirVariable);
+  if (directory == nullptr) GTEST_SKIP() << "run by the permission tests, in a process of its own";
+  ASSERT_NE(::geteuid(), 0u) << "the unprivileged scan runs as root";
+  std::cout << kReportsBegin << describeReports(scan(directory)) << kReportsEnd << std::flush;
 }
 
 TEST_F(BadPluginsDirTest, UnreadableFileIsSkippedAndTheOthersLoad) {
@@ -288,7 +295,7 @@ TEST_F(BadPluginsDirTest, UnreadableFileIsSkippedAndTheOthersLoad) {
   }
   fs::permissions(locked, fs::perms::none);
 
-  const ChildOutput child = runUnprivileged([&] { return describeReports(scan(dir_.path())); });
+  const ChildOutput child = scanUnprivileged(dir_.path());
   if (child.status == kCannotDropPrivileges) GTEST_SKIP() << "root here cannot become nobody";
   ASSERT_EQ(child.status, 0) << "the unprivileged child failed: " << child.text;
   EXPECT_TRUE(contains(child.text, "00-good.so\tloaded")) << child.text;
@@ -302,7 +309,7 @@ TEST_F(BadPluginsDirTest, UnlistableDirectoryIsReported) {
   addGoodPlugins();
   fs::permissions(dir_.path(), fs::perms::owner_exec | fs::perms::group_exec |
                                    fs::perms::others_exec);  // enterable, not listable
-  const ChildOutput child = runUnprivileged([&] { return describeReports(scan(dir_.path())); });
+  const ChildOutput child = scanUnprivileged(dir_.path());
   if (child.status == kCannotDropPrivileges) GTEST_SKIP() << "root here cannot become nobody";
   ASSERT_EQ(child.status, 0) << "the unprivileged child failed: " << child.text;
   EXPECT_TRUE(contains(child.text, "skipped\tcannot list the plugins directory")) << child.text;

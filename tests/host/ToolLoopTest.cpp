@@ -9,6 +9,7 @@
 #include <latch>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "agent/host/AgentRuntime.hpp"
 #include "agent/host/Logger.hpp"
@@ -140,17 +141,85 @@ TEST_F(ToolLoopTest, ParallelCallsRunAtTheSameTime) {
   EXPECT_EQ(loop.transcript[4].content, "met");
 }
 
-TEST_F(ToolLoopTest, StopsAtTheStepLimitWithTheTranscriptSoFar) {
-  script({asksFor({call("1", "lookup")}), asksFor({call("2", "lookup")}),
-          asksFor({call("3", "lookup")})});
+TEST_F(ToolLoopTest, StopsAtTheStepLimitWithoutRunningToolsWhoseResultsWouldNotBeSent) {
+  script({asksFor({call("1", "lookup")}), asksFor({call("2", "lookup"), call("3", "other")}),
+          asksFor({call("4", "lookup")})});
+  std::atomic<int> runs{0};
+  Tool counted{{"lookup", "", "", std::nullopt}, [&runs](std::string_view, const ToolContext&) {
+                 ++runs;
+                 return ToolOutcome::success("looked up");
+               }};
   ToolLoopOptions options;
   options.maxSteps = 2;
-  const ToolLoopResult loop = run({echoTool("lookup")}, options);
+  const ToolLoopResult loop = run({counted, echoTool("other")}, options);
   ASSERT_FALSE(loop.result.ok());
   EXPECT_EQ(loop.result.error().kind, ErrorKind::BadResponse);
   EXPECT_NE(loop.result.error().message.find("after 2 steps"), std::string::npos);
+  EXPECT_NE(loop.result.error().message.find("not run: lookup (2), other (3)"), std::string::npos)
+      << loop.result.error().message;
+  EXPECT_EQ(runs.load(), 1);  // two model calls: only the first one's tools could be answered
   EXPECT_EQ(loop.steps, 2);
-  EXPECT_EQ(loop.transcript.size(), 6u);  // system, user, 2 x (assistant + tool)
+  EXPECT_EQ(loop.transcript.size(), 5u);  // system, user, assistant + tool, assistant
+}
+
+TEST_F(ToolLoopTest, OutputThatIsNotUtf8IsRepairedAndTheModelIsTold) {
+  script({asksFor({call("c1", "latin1")}), answers("read it")});
+  Tool latin1{{"latin1", "", "", std::nullopt}, [](std::string_view, const ToolContext&) {
+                return ToolOutcome::success("caf\xe9 cr\xe8me");
+              }};
+  const ToolLoopResult loop = run({latin1});
+  ASSERT_TRUE(loop.result.ok()) << loop.result.error().message;
+  EXPECT_EQ(loop.transcript[3].content,
+            "caf\xef\xbf\xbd cr\xef\xbf\xbdme\n[agent-host: the tool's output was not valid "
+            "UTF-8; the invalid bytes were replaced with U+FFFD]");
+}
+
+TEST_F(ToolLoopTest, ToolsRunOnABoundedNumberOfThreads) {
+  Settings settings{Character{}, test::mapEnvironment({{"AGENT_MAX_CONCURRENT_TOOLS", "2"}})};
+  AgentRuntime runtime{settings, registry_, logger_};
+  script({asksFor({call("a", "busy"), call("b", "busy"), call("c", "busy"), call("d", "busy")}),
+          answers("ok")});
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  Tool busy{{"busy", "", "", std::nullopt}, [&](std::string_view, const ToolContext&) {
+              const int now = ++running;
+              for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+              }
+              std::this_thread::sleep_for(100ms);
+              --running;
+              return ToolOutcome::success("done");
+            }};
+  ToolLoopOptions options;
+  options.toolTimeout = 10s;
+  GenerateTextParams params;
+  params.prompt = "go";
+  const ToolLoopResult loop = runWithTools(runtime, ModelType::TextSmall, params, {busy}, options);
+  ASSERT_TRUE(loop.result.ok()) << loop.result.error().message;
+  EXPECT_EQ(most.load(), 2);
+  for (std::size_t i = 2; i < 6; ++i)
+    EXPECT_EQ(loop.transcript[i].content, "done");
+}
+
+TEST_F(ToolLoopTest, TheRuntimeWaitsForAToolThatOverranItsTime) {
+  std::atomic<bool> finished{false};
+  {
+    AgentRuntime runtime{settings_, registry_, logger_};
+    script({asksFor({call("c1", "slow")}), answers("moved on")});
+    Tool slow{{"slow", "", "", std::nullopt}, [&finished](std::string_view, const ToolContext&) {
+                std::this_thread::sleep_for(300ms);
+                finished = true;
+                return ToolOutcome::success("late");
+              }};
+    ToolLoopOptions options;
+    options.toolTimeout = 20ms;
+    GenerateTextParams params;
+    params.prompt = "go";
+    const ToolLoopResult loop =
+        runWithTools(runtime, ModelType::TextSmall, params, {slow}, options);
+    ASSERT_TRUE(loop.result.ok());
+    EXPECT_FALSE(finished.load());
+  }
+  EXPECT_TRUE(finished.load()) << "the tool's thread outlived the runtime";
 }
 
 TEST_F(ToolLoopTest, AModelErrorEndsTheLoopWithIt) {

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,8 +33,8 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
-ProcessResult runProcess(const std::string& executable, const std::vector<std::string>& args,
-                         const EnvMap& env, const std::string& input) {
+StartedProcess startProcess(const std::string& executable, const std::vector<std::string>& args,
+                            const EnvMap& env, const std::string& input) {
   int inPipe[2], outPipe[2], errPipe[2];
   if (::pipe2(inPipe, O_CLOEXEC) != 0 || ::pipe2(outPipe, O_CLOEXEC) != 0 ||
       ::pipe2(errPipe, O_CLOEXEC) != 0) {
@@ -73,11 +74,25 @@ ProcessResult runProcess(const std::string& executable, const std::vector<std::s
     throw std::runtime_error("posix_spawn " + executable + ": " + std::strerror(spawned));
   }
 
+  StartedProcess process;
+  process.pid = pid;
+  process.inFd = inPipe[1];
+  process.outFd = outPipe[0];
+  process.errFd = errPipe[0];
+  process.input = input;
+  process.started = started;
+  return process;
+}
+
+ProcessResult finishProcess(StartedProcess& process) {
   // Feed stdin and drain both outputs together, so neither side can block the other; a child that
   // outlives the limit is killed (the test then fails on its exit code instead of hanging).
+  const pid_t pid = process.pid;
+  const auto started = process.started;
+  const std::string& input = process.input;
   ProcessResult result;
   std::size_t written = 0;
-  int inFd = inPipe[1];
+  int inFd = process.inFd;
   if (input.empty()) {
     ::close(inFd);
     inFd = -1;
@@ -86,7 +101,7 @@ ProcessResult runProcess(const std::string& executable, const std::vector<std::s
   }
   int openOutputs = 2;
   bool killed = false;
-  pollfd fds[3] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}, {inFd, POLLOUT, 0}};
+  pollfd fds[3] = {{process.outFd, POLLIN, 0}, {process.errFd, POLLIN, 0}, {inFd, POLLOUT, 0}};
   while (openOutputs > 0 || fds[2].fd >= 0) {
     const auto left = kLimit - std::chrono::duration_cast<milliseconds>(Clock::now() - started);
     if (left.count() <= 0 && !killed) {
@@ -123,12 +138,20 @@ ProcessResult runProcess(const std::string& executable, const std::vector<std::s
     if (fd.fd >= 0) ::close(fd.fd);
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  result.maxRssKb = usage.ru_maxrss;
   result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
   if (WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.exitCode = 128 + WTERMSIG(status);
   return result;
+}
+
+ProcessResult runProcess(const std::string& executable, const std::vector<std::string>& args,
+                         const EnvMap& env, const std::string& input) {
+  StartedProcess process = startProcess(executable, args, env, input);
+  return finishProcess(process);
 }
 
 }  // namespace agent::test

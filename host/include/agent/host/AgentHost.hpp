@@ -4,6 +4,8 @@
 //   auto result = host.runtime().useModel(agent::ModelType::TextSmall, {.prompt = "Hello"});
 //
 // Member order matters: providers (in the registry) are destroyed before the services they use.
+// The host ends the child processes it started (startChildProcess, command tools made with
+// childStarter()) first of all when it is destroyed.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +15,7 @@
 
 #include "agent/host/AgentRuntime.hpp"
 #include "agent/host/Character.hpp"
+#include "agent/host/ChildProcesses.hpp"
 #include "agent/host/EventBus.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"
@@ -20,6 +23,10 @@
 #include "agent/host/Settings.hpp"
 
 namespace agent::host {
+
+namespace process {
+class OwnedGroups;
+}
 
 struct HostOptions {
   std::filesystem::path pluginsDirectory;  // empty: defaultPluginsDirectory()
@@ -48,9 +55,17 @@ class AgentHost {
   /// The tool providers of the loaded plugins (an MCP client, say), in load order.
   const std::vector<NamedToolProvider>& toolProviders() const noexcept { return toolProviders_; }
 
+  /// Starts a child process that this host ends when it is destroyed (SIGTERM to its group, then
+  /// SIGKILL after 100 ms), whoever holds it then.
+  StartedChild startChildProcess(const ProcessSpec& spec);
+  /// startChildProcess as a function (for CommandToolOptions::start); usable from any thread, and
+  /// safe to call after the host is gone (it then refuses to start anything).
+  ChildStarter childStarter() const;
+
  private:
   class Services;  // the HostServices handed to plugins
 
+  std::shared_ptr<process::OwnedGroups> children_;  // first: ended before anything else goes
   Settings settings_;
   Logger logger_;
   EventBus events_;

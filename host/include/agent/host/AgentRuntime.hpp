@@ -42,7 +42,8 @@ class AgentRuntime {
   /// With `events`, every failed call is published as MODEL_FAILED.
   AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger,
                EventBus* events = nullptr);
-  /// Cancels the asynchronous calls still running and waits for their threads.
+  /// Cancels the asynchronous calls still running and waits for their threads and for the tool
+  /// threads of runWithTools.
   ~AgentRuntime();
   AgentRuntime(const AgentRuntime&) = delete;
   AgentRuntime& operator=(const AgentRuntime&) = delete;
@@ -80,6 +81,8 @@ class AgentRuntime {
   const CallDefaults& callDefaults(ModelType type) const;
 
   CallPool& pool() const;
+  friend struct ToolPoolAccess;  // the tool loop's threads (ToolRunner)
+  CallPool& toolPool() const;
   ModelResult resolveAndCall(ModelType& type, GenerateTextParams params,
                              std::optional<std::string_view> provider, CallInfo& info) const;
 
@@ -91,6 +94,7 @@ class AgentRuntime {
   // The pool starts with the first asynchronous call: a CLI that never makes one starts no thread.
   mutable std::mutex asyncMutex_;
   mutable std::unique_ptr<CallPool> pool_;
+  mutable std::unique_ptr<CallPool> toolPool_;  // likewise, with the first tool call
   mutable std::vector<std::weak_ptr<PendingCall::State>> asyncCalls_;  // to cancel at shutdown
   std::optional<ModelType> llmMode_;                                   // LLM_MODE, read once
   mutable std::array<std::once_flag, allModelTypes().size()> callDefaultsOnce_;
