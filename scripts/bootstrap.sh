@@ -19,22 +19,48 @@ packages=(
   json-schema-test-suite     # the official JSON-Schema test cases (conformance test)
 )
 
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
+# Installs those of the given Debian packages that are missing.
+install_missing() {
+  local missing=()
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
   fi
-done
+  echo "bootstrap: installing ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
+install_missing "${packages[@]}"
 
-echo "bootstrap: installing ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The otel plugin's tests check exported payloads against the OTLP protobuf definitions with
+# Node.js and the npm packages pinned in tests/otel/proto (package-lock.json). npm ci runs only
+# when the installed modules are missing or older than the lock file.
+install_otel_proto_check() {
+  # By command, not by package: a Node.js from elsewhere (NodeSource bundles npm) will do, and
+  # Debian's npm package would conflict with it.
+  if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then
+    install_missing nodejs npm
+  elif ! command -v npm >/dev/null 2>&1; then
+    install_missing npm
+  fi
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/otel/proto"
+  if [ -f "$dir/node_modules/.package-lock.json" ] &&
+    [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return 0
+  fi
+  echo "bootstrap: npm ci in tests/otel/proto"
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+}
+
+install_otel_proto_check
