@@ -6,9 +6,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "McpCommand.hpp"
 #include "MessagesJson.hpp"
 #include "SharedOptions.hpp"
 #include "ToolOptions.hpp"
+#include "agent/host/ProvidedTools.hpp"
 #include "chat/ChatSession.hpp"
 #include "chat/TerminalInput.hpp"
 
@@ -24,6 +26,7 @@ class ChatCommand final : public Command {
     addModelTypeOption(command, options_.type);
     addProviderOption(command, options_.provider);
     addToolOptions(command, tools_);
+    addNoMcpOption(command, noMcp_);
     command.add_option("--messages", messagesFile_, "A saved conversation to continue (JSON)")
         ->type_name("FILE");
     addIntegerOption(command, "--max-history-tokens", options_.maxHistoryTokens,
@@ -42,6 +45,7 @@ class ChatCommand final : public Command {
     return defaults;
   }();
   ToolOptions tools_;
+  bool noMcp_ = false;
   std::string messagesFile_;
 };
 
@@ -56,11 +60,16 @@ int ChatCommand::run(CommandContext& context) {
     }
     options_.history = std::move(saved);
   }
-  auto host = makeHost(context);
+  auto host = makeHost(context, mcpOverrides(noMcp_));
   const Character& character = host->settings().character();
   if (messagesFile_.empty()) options_.systemPrompt = systemPrompt(character);
   if (!character.name.empty()) options_.agentName = character.name;
   options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true);
+  // The MCP tools as they are when the chat starts.
+  if (auto provided = providedToolSource(*host)) {
+    for (Tool& tool : provided())
+      options_.tools.push_back(std::move(tool));
+  }
   options_.maxSteps = tools_.maxSteps;
   options_.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
 

@@ -5,6 +5,7 @@
 #include <system_error>
 #include <utility>
 
+#include "TemporaryProcess.hpp"
 #include "agent/support/Text.hpp"
 
 #ifndef AGENT_INSTALLED_PLUGINS_RELDIR
@@ -37,8 +38,11 @@ class AgentHost::Services final : public HostServices {
 
   Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
       const ProcessSpec& spec) const noexcept override {
-    const std::string program = spec.argv.empty() ? std::string("(no program)") : spec.argv[0];
-    return std::string("cannot start " + program + ": this host starts no child processes yet");
+    try {
+      return startTemporaryProcess(spec);
+    } catch (const std::exception& e) {
+      return std::string("cannot start a process: ") + e.what();
+    }
   }
 
  private:

@@ -27,6 +27,13 @@ bool callsAnUnrunTool(const std::vector<ToolCall>& calls, const std::vector<Tool
   return false;
 }
 
+bool hasTool(const std::vector<Tool>& tools, std::string_view name) {
+  for (const Tool& tool : tools) {
+    if (tool.definition.name == name) return true;
+  }
+  return false;
+}
+
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
@@ -44,6 +51,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const Tool& tool : tools)
       params.tools.push_back(tool.definition);
   }
+  const std::vector<ToolDefinition> ownDefinitions = params.tools;
+  std::vector<Tool> offered = tools;
   if (!params.cancellation) params.cancellation = std::make_shared<CancellationToken>();
   const std::shared_ptr<const CancellationToken> cancellation = params.cancellation;
 
@@ -51,6 +60,15 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     if (cancellation->cancelled()) {
       loop.result = makeError(ErrorKind::Cancelled, "the tool loop was cancelled");
       return loop;
+    }
+    if (options.moreTools) {
+      offered = tools;
+      params.tools = ownDefinitions;
+      for (Tool& tool : options.moreTools()) {
+        if (hasTool(offered, tool.definition.name)) continue;
+        params.tools.push_back(tool.definition);
+        offered.push_back(std::move(tool));
+      }
     }
     params.messages = loop.transcript;
     ++loop.steps;
@@ -63,7 +81,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     ChatMessage answer("assistant", output.text);
     answer.toolCalls = output.toolCalls;
     loop.transcript.push_back(answer);
-    if (output.toolCalls.empty() || callsAnUnrunTool(output.toolCalls, tools)) {
+    if (output.toolCalls.empty() || callsAnUnrunTool(output.toolCalls, offered)) {
       loop.result = std::move(result);
       return loop;
     }
@@ -71,7 +89,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes = runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation);
+    const auto outcomes =
+        runToolCalls(output.toolCalls, offered, options.toolTimeout, cancellation);
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

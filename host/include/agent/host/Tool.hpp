@@ -40,6 +40,7 @@ using ToolFunction = std::function<ToolOutcome(std::string_view arguments, const
 struct Tool {
   ToolDefinition definition;  // sent to the model
   ToolFunction run;
+  bool readOnly = false;  // the tool changes nothing (e.g. an MCP tool's readOnlyHint)
 };
 
 }  // namespace agent::host

@@ -31,6 +31,10 @@ struct ToolLoopOptions {
   /// Called as each tool starts and finishes (from the loop's thread), e.g. to show progress.
   std::function<void(const ToolCall&)> onToolStart;
   std::function<void(const ToolCall&, const ToolOutcome&)> onToolResult;
+  /// Asked before each model call for tools offered beside `tools` (e.g. those of MCP servers,
+  /// whose lists may change between calls; see agent/host/ProvidedTools.hpp). A tool whose name
+  /// `tools` already has is left out.
+  std::function<std::vector<Tool>()> moreTools;
 };
 
 struct ToolLoopResult {
