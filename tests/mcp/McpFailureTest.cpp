@@ -171,8 +171,9 @@ TEST(McpFailureTest, ShutdownLeavesNoServerProcessBehind) {
     McpHost host(servers(scripted("s", "ok")));
     ASSERT_EQ(host.tools().size(), 1u);
   }
-  // The scripted servers of this test process are children of it: none may be left.
-  EXPECT_EQ(::system("pgrep -P $PPID -f 'scripted/server.js ok' > /dev/null"), 256);
+  // The scripted servers of this test process are children of it: none may be left (the
+  // bracket keeps the shell running pgrep from matching itself).
+  EXPECT_EQ(::system("pgrep -P $PPID -f '[s]cripted/server.js ok' > /dev/null"), 256);
 }
 
 }  // namespace

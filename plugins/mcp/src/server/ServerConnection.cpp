@@ -22,6 +22,10 @@ constexpr int kMaxPages = 100;          // a server that pages forever is cut of
 constexpr int kProgressCapFactor = 10;  // progress extends a request to 10 × the timeout at most
 constexpr std::chrono::milliseconds kPoll{100};        // how often a waiting call checks cancel
 constexpr std::chrono::seconds kStableConnection{60};  // up this long: the retry count restarts
+// The handshake waits at least this long whatever the call timeout: starting a server (npx, a
+// cold Node.js) can take longer than a short call should. Model calls never wait for it: they
+// wait MCP_STARTUP_TIMEOUT_MS at most.
+constexpr std::chrono::milliseconds kHandshakeTimeout{60000};
 
 std::string str(const rapidjson::Value& value) {
   return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : std::string();
@@ -172,7 +176,9 @@ Expected<Done, std::string> ServerConnection::connect(std::uint64_t generation) 
   handlers.onWarning = [this](const std::string& warning) { log(LogLevel::Warn, warning); };
   if (auto opened = transport->open(std::move(handlers)); !opened) return opened.error();
 
-  Reply reply = request("initialize", initializeParams(AGENT_MCP_VERSION), false, nullptr);
+  const auto handshake = std::max(config_.timeout, kHandshakeTimeout);
+  Reply reply =
+      request("initialize", initializeParams(AGENT_MCP_VERSION), false, nullptr, handshake);
   if (!reply.message) return "initialize failed: " + reply.failure;
   const rapidjson::Value& message = *reply.message;
   if (message.HasMember("error")) return "initialize failed: " + describeError(message["error"]);
@@ -192,7 +198,7 @@ Expected<Done, std::string> ServerConnection::connect(std::uint64_t generation) 
   }
   if (auto sent = transport->send(notificationText("notifications/initialized", "")); !sent)
     return "cannot send notifications/initialized: " + sent.error();
-  auto tools = listAll();
+  auto tools = listAll(handshake);
   if (!tools) return tools.error();
   std::lock_guard lock(mutex_);
   detail_ = std::move(detail);
@@ -200,12 +206,13 @@ Expected<Done, std::string> ServerConnection::connect(std::uint64_t generation) 
   return Done{};
 }
 
-Expected<std::vector<McpTool>, std::string> ServerConnection::listAll() {
+Expected<std::vector<McpTool>, std::string> ServerConnection::listAll(
+    std::chrono::milliseconds timeout) {
   std::vector<McpTool> tools;
   std::string cursor;
   for (int page = 0; page < kMaxPages; ++page) {
     const std::string params = cursor.empty() ? "{}" : "{\"cursor\":" + quoted(cursor) + "}";
-    Reply reply = request("tools/list", params, false, nullptr);
+    Reply reply = request("tools/list", params, false, nullptr, timeout);
     if (!reply.message) return "tools/list failed: " + reply.failure;
     const rapidjson::Value& message = *reply.message;
     if (message.HasMember("error")) return "tools/list failed: " + describeError(message["error"]);
@@ -238,7 +245,8 @@ Expected<std::vector<McpTool>, std::string> ServerConnection::listAll() {
 
 ServerConnection::Reply ServerConnection::request(std::string_view method,
                                                   const std::string& params, bool withProgress,
-                                                  const ToolCallContext* context) {
+                                                  const ToolCallContext* context,
+                                                  std::chrono::milliseconds timeout) {
   const std::int64_t id = nextId_++;
   std::string body = params;
   if (withProgress) {
@@ -265,12 +273,12 @@ ServerConnection::Reply ServerConnection::request(std::string_view method,
     return Reply{nullptr, sent.error()};
   }
   const auto started = Clock::now();
-  const auto hardCap = started + config_.timeout * kProgressCapFactor;
+  const auto hardCap = started + timeout * kProgressCapFactor;
   std::unique_lock lock(mutex_);
   std::string cancelReason;
   while (!pending->done) {
     const auto now = Clock::now();
-    auto deadline = std::min(pending->lastActivity + config_.timeout, hardCap);
+    auto deadline = std::min(pending->lastActivity + timeout, hardCap);
     if (context != nullptr && context->deadline != Clock::time_point{})
       deadline = std::min(deadline, context->deadline);
     if (stopping_) {
@@ -367,6 +375,11 @@ void ServerConnection::onClosed(std::uint64_t generation, const std::string& why
   if (generation != generation_) return;
   closed_ = true;
   closedWhy_ = why;
+  // Not ready from now on: the supervisor decides between restarting and failed.
+  if (state_ == State::Ready) {
+    state_ = State::Restarting;
+    problem_ = why;
+  }
   // Calls in flight fail now, not at their timeout.
   for (auto& [id, pending] : pending_) {
     pending->done = true;
@@ -407,7 +420,7 @@ std::vector<McpTool> ServerConnection::tools() {
     if (!toolsStale_) return tools_;
     toolsStale_ = false;
   }
-  auto listed = listAll();
+  auto listed = listAll(config_.timeout);
   std::lock_guard lock(mutex_);
   if (listed) {
     tools_ = std::move(listed).value();
@@ -435,7 +448,7 @@ ToolResult ServerConnection::callTool(const std::string& tool, std::string_view 
       "{\"name\":" + quoted(tool) +
       ",\"arguments\":" + (text::isBlank(arguments) ? std::string("{}") : std::string(arguments)) +
       "}";
-  Reply reply = request("tools/call", params, true, &context);
+  Reply reply = request("tools/call", params, true, &context, config_.timeout);
   if (!reply.message) return ToolResult{true, prefix + reply.failure, {}};
   const rapidjson::Value& message = *reply.message;
   if (message.HasMember("error")) {

@@ -75,8 +75,8 @@ class ServerConnection {
   void supervise();
   Expected<Done, std::string> connect(std::uint64_t generation);
   Reply request(std::string_view method, const std::string& params, bool withProgress,
-                const ToolCallContext* context);
-  Expected<std::vector<McpTool>, std::string> listAll();
+                const ToolCallContext* context, std::chrono::milliseconds timeout);
+  Expected<std::vector<McpTool>, std::string> listAll(std::chrono::milliseconds timeout);
   void onMessage(std::uint64_t generation, std::string_view text);
   void onClosed(std::uint64_t generation, const std::string& why);
   void sendQuietly(const std::string& message);
