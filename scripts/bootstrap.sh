@@ -42,25 +42,29 @@ install_missing() {
 
 install_missing "${packages[@]}"
 
-# The otel plugin's tests check exported payloads against the OTLP protobuf definitions with
-# Node.js and the npm packages pinned in tests/otel/proto (package-lock.json). npm ci runs only
-# when the installed modules are missing or older than the lock file.
-install_otel_proto_check() {
-  # By command, not by package: a Node.js from elsewhere (NodeSource bundles npm) will do, and
-  # Debian's npm package would conflict with it.
-  if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then
-    install_missing nodejs npm
-  elif ! command -v npm >/dev/null 2>&1; then
-    install_missing npm
-  fi
-  local dir
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/otel/proto"
+# Node.js and npm: the tests run the MCP servers pinned in tests/mcp/servers, and check the otel
+# plugin's payloads against the OTLP protobuf definitions pinned in tests/otel/proto. By command,
+# not by package: a Node.js from elsewhere (NodeSource bundles npm) will do, and Debian's npm
+# package would conflict with it.
+if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then
+  install_missing nodejs npm
+elif ! command -v npm >/dev/null 2>&1; then
+  install_missing npm
+fi
+
+# `npm ci` of a folder's package-lock.json, only when the installed modules are missing or older
+# than the lock.
+npm_ci_pinned() {
+  local dir="$1"
+  shift
   if [ -f "$dir/node_modules/.package-lock.json" ] &&
     [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
     return 0
   fi
-  echo "bootstrap: npm ci in tests/otel/proto"
-  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "bootstrap: npm ci in ${dir#"$root"/}"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error "$@")
 }
 
-install_otel_proto_check
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+npm_ci_pinned "$root/tests/mcp/servers"
+npm_ci_pinned "$root/tests/otel/proto" --ignore-scripts

@@ -8,9 +8,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "McpCommand.hpp"
 #include "MessagesJson.hpp"
 #include "SharedOptions.hpp"
 #include "ToolOptions.hpp"
+#include "agent/host/ProvidedTools.hpp"
 #include "chat/ChatSession.hpp"
 #include "chat/LineEditor.hpp"
 #include "chat/TerminalInput.hpp"
@@ -44,6 +46,7 @@ class ChatCommand final : public Command {
                   "Run the tools the model calls without asking first (at a terminal, chat asks "
                   "before each call)")
         ->disable_flag_override();
+    addNoMcpOption(command, noMcp_);
     command.add_option("--messages", messagesFile_, "A saved conversation to continue (JSON)")
         ->type_name("FILE");
     addIntegerOption(command, "--max-history-tokens", options_.maxHistoryTokens,
@@ -66,6 +69,7 @@ class ChatCommand final : public Command {
   }();
   ToolOptions tools_;
   std::optional<std::string> system_;
+  bool noMcp_ = false;
   std::string messagesFile_;
   bool yes_ = false;
 };
@@ -116,13 +120,18 @@ int ChatCommand::run(CommandContext& context) {
   options_.decorate = terminal;
   if (terminal) LineEditor::useUtf8Locale();  // before the plugins start threads
 
-  auto host = makeHost(context);
+  auto host = makeHost(context, mcpOverrides(noMcp_));
   checkProviders(context, *host, options_.provider);
   const Character& character = host->settings().character();
   if (messagesFile_.empty()) options_.systemPrompt = systemPrompt(character);
   if (system_) options_.systemPrompt = *system_;
   if (!character.name.empty()) options_.agentName = character.name;
   options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true, context.err);
+  // The MCP tools as they are when the chat starts.
+  if (auto provided = providedToolSource(*host)) {
+    for (Tool& tool : provided())
+      options_.tools.push_back(std::move(tool));
+  }
   options_.maxSteps = tools_.maxSteps;
   options_.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
   AgentHost& agent = *host;

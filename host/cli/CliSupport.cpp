@@ -15,7 +15,8 @@ std::filesystem::path pluginsDirectory(const GlobalOptions& options, const Setti
   return defaultPluginsDirectory(settings);
 }
 
-std::unique_ptr<AgentHost> makeHost(const CommandContext& context) {
+std::unique_ptr<AgentHost> makeHost(const CommandContext& context,
+                                    const std::map<std::string, std::string>& overrides) {
   HostOptions options;
   if (context.globals.characterFile) {
     auto loaded = loadCharacter(*context.globals.characterFile);
@@ -23,6 +24,17 @@ std::unique_ptr<AgentHost> makeHost(const CommandContext& context) {
       throw UsageError(error->message + " (fix it or pass another --character)");
     }
     options.character = std::get<Character>(std::move(loaded));
+  }
+  if (!overrides.empty()) {
+    for (const auto& [key, value] : overrides) {
+      options.character.secrets.erase(key);
+      options.character.settings.erase(key);
+    }
+    options.environment = [overrides, environment = std::move(options.environment)](
+                              std::string_view key) -> std::optional<std::string> {
+      if (auto it = overrides.find(std::string(key)); it != overrides.end()) return it->second;
+      return environment ? environment(key) : std::nullopt;
+    };
   }
   const Settings settings(options.character, options.environment);
   // A setting the runtime cannot use (MODEL_FAILOVER=maybe) stops here, before any plugin loads.

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -66,7 +67,10 @@ std::filesystem::path pluginsDirectory(const GlobalOptions& options, const Setti
 
 /// Loads the character and checks the host's own settings (a bad file or value is a UsageError),
 /// then builds the host, which loads the plugins.
-std::unique_ptr<AgentHost> makeHost(const CommandContext& context);
+/// `overrides` replace settings for this run, above the character and the environment (e.g.
+/// MCP_SERVERS for a server given on the command line; "" turns a setting off).
+std::unique_ptr<AgentHost> makeHost(const CommandContext& context,
+                                    const std::map<std::string, std::string>& overrides = {});
 
 /// For a command that calls a model: a UsageError when no provider can come from the plugins
 /// (the plugins directory was refused whole: its reason, which "set BITROUTER_BASE_URL" would

@@ -18,10 +18,12 @@
 #include <rapidjson/writer.h>
 #include <CLI/CLI.hpp>
 
+#include "McpCommand.hpp"
 #include "MessagesJson.hpp"
 #include "SharedOptions.hpp"
 #include "TerminalText.hpp"
 #include "ToolOptions.hpp"
+#include "agent/host/ProvidedTools.hpp"
 #include "agent/host/ToolLoop.hpp"
 #include "agent/support/Text.hpp"
 #include "agent/support/Utf8.hpp"
@@ -221,6 +223,7 @@ class GenerateCommand final : public Command {
                   "{\"error\": {...}}")
         ->disable_flag_override();
     addToolOptions(command, tools_);
+    addNoMcpOption(command, noMcp_);
     command
         .add_option("--messages", messages_,
                     "The conversation so far: an OpenAI-style JSON messages array in FILE, or - "
@@ -245,6 +248,7 @@ class GenerateCommand final : public Command {
   std::vector<std::string> words_;
   std::string messages_;
   ToolOptions tools_;
+  bool noMcp_ = false;
   bool stream_ = false;
   bool json_ = false;
 };
@@ -317,7 +321,7 @@ int GenerateCommand::run(CommandContext& context) {
     };
   }
 
-  auto host = makeHost(context);
+  auto host = makeHost(context, mcpOverrides(noMcp_));
   checkProviders(context, *host, provider_);
   host->events().subscribe([&host](const ModelUsedEvent& event) {
     host->logger().log(LogLevel::Debug, "agent-host",
@@ -329,11 +333,13 @@ int GenerateCommand::run(CommandContext& context) {
   CallInfo info;
   std::optional<ToolLoopResult> loop;
   ModelResult result = ModelOutput{};
-  if (tools_.runsTools()) {
+  auto providedTools = providedToolSource(*host);
+  if (tools_.runsTools() || providedTools) {
     ToolLoopOptions options;
     options.maxSteps = tools_.maxSteps;
     options.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
     options.provider = provider_;
+    options.moreTools = std::move(providedTools);
     // Progress goes to stderr: stdout carries only the answer.
     options.onToolStart = [&context](const ToolCall& call) {
       context.err << "agent-host: running tool " << call.name << " " << call.id << '\n'

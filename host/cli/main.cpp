@@ -11,6 +11,7 @@
 #include "CliSupport.hpp"
 #include "CommandLine.hpp"
 #include "GenerateCommand.hpp"
+#include "McpCommand.hpp"
 #include "ProvidersCommand.hpp"
 #include "SignalExit.hpp"
 
@@ -25,6 +26,7 @@ std::vector<std::unique_ptr<cli::Command>> commands() {
   all.push_back(cli::makeGenerateCommand());
   all.push_back(cli::makeChatCommand());
   all.push_back(cli::makeBenchCommand());
+  all.push_back(cli::makeMcpCommand());
   return all;
 }
 

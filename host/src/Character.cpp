@@ -39,7 +39,9 @@ std::string fail(std::string_view origin, std::string_view problem) {
 }
 
 // Adds the scalar members of `object` that `into` lacks. Nulls are skipped (elizaOS's `??` treats
-// them as absent); nested objects are skipped unless `strict`, which rejects them.
+// them as absent). Objects and arrays are rejected when `strict`; otherwise (plain settings, such
+// as `mcp`) they reach plugins as their JSON text, except the nested `extra` and `secrets`, which
+// the caller merges member by member.
 std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& into,
                                         std::string_view where, bool strict) {
   for (const auto& member : object.GetObject()) {
@@ -50,7 +52,11 @@ std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& int
       if (strict) {
         return std::string(where) + "." + key + " must be a string, number or boolean";
       }
-      continue;
+      if (key == "extra" || key == "secrets") continue;
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      member.value.Accept(writer);
+      text = std::string(buffer.GetString(), buffer.GetSize());
     }
     into.emplace(key, std::move(*text));  // keeps an earlier (higher-precedence) value
   }

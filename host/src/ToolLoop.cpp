@@ -36,6 +36,11 @@ std::string describeCalls(const std::vector<ToolCall>& calls) {
     text += call.name + " (" + call.id + ")";
   }
   return text;
+bool hasTool(const std::vector<Tool>& tools, std::string_view name) {
+  for (const Tool& tool : tools) {
+    if (tool.definition.name == name) return true;
+  }
+  return false;
 }
 
 // What the model reads as the tool's answer: the result, or the error marked as one.
@@ -89,6 +94,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const Tool& tool : tools)
       params.tools.push_back(tool.definition);
   }
+  const std::vector<ToolDefinition> ownDefinitions = params.tools;
+  std::vector<Tool> offered = tools;
   if (!params.cancellation) params.cancellation = std::make_shared<CancellationToken>();
   const std::shared_ptr<const CancellationToken> cancellation = params.cancellation;
 
@@ -96,6 +103,15 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     if (cancellation->cancelled()) {
       loop.result = makeError(ErrorKind::Cancelled, "the tool loop was cancelled");
       return loop;
+    }
+    if (options.moreTools) {
+      offered = tools;
+      params.tools = ownDefinitions;
+      for (Tool& tool : options.moreTools()) {
+        if (hasTool(offered, tool.definition.name)) continue;
+        params.tools.push_back(tool.definition);
+        offered.push_back(std::move(tool));
+      }
     }
     params.messages = loop.transcript;
     ++loop.steps;
@@ -108,7 +124,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     ChatMessage answer("assistant", output.text);
     answer.toolCalls = output.toolCalls;
     loop.transcript.push_back(answer);
-    if (output.toolCalls.empty() || callsAnUnrunTool(output.toolCalls, tools)) {
+    if (output.toolCalls.empty() || callsAnUnrunTool(output.toolCalls, offered)) {
       loop.result = std::move(result);
       return loop;
     }
@@ -129,7 +145,7 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
       if (options.onToolStart) options.onToolStart(call);
     }
     const auto outcomes =
-        runApprovedCalls(output.toolCalls, tools, options, cancellation, ToolPoolAccess::of(runtime));
+        runApprovedCalls(output.toolCalls, offered, options, cancellation, ToolPoolAccess::of(runtime));
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

@@ -46,10 +46,14 @@ TEST(CharacterTest, NestedExtraAndSecretsRankBelowPlainSettings) {
   EXPECT_EQ(character.settings.count("extra"), 0u);
 }
 
-TEST(CharacterTest, NullsAndNestedObjectsInSettingsAreSkipped) {
+TEST(CharacterTest, NullsAreSkippedAndNestedSettingsComeAsJsonText) {
   const auto character = parseOk(R"({"name": "A",
-      "settings": {"NONE": null, "voice": {"model": "x"}, "list": [1]}})");
-  EXPECT_TRUE(character.settings.empty());
+      "settings": {"NONE": null, "voice": {"model": "x"}, "list": [1],
+                   "mcp": {"servers": {"fs": {"command": "npx"}}}}})");
+  EXPECT_EQ(character.settings.count("NONE"), 0u);
+  EXPECT_EQ(character.settings.at("voice"), R"({"model":"x"})");
+  EXPECT_EQ(character.settings.at("list"), "[1]");
+  EXPECT_EQ(character.settings.at("mcp"), R"({"servers":{"fs":{"command":"npx"}}})");
 }
 
 TEST(CharacterTest, EmptyObjectIsACharacterWithoutName) {

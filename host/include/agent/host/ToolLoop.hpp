@@ -38,6 +38,10 @@ struct ToolLoopOptions {
   /// thread, one call at a time); unset runs every call. A declined call does not run: the model
   /// reads a tool message saying the user declined it.
   std::function<ToolApproval(const ToolCall&, const Tool&)> approve;
+  /// Asked before each model call for tools offered beside `tools` (e.g. those of MCP servers,
+  /// whose lists may change between calls; see agent/host/ProvidedTools.hpp). A tool whose name
+  /// `tools` already has is left out.
+  std::function<std::vector<Tool>()> moreTools;
 };
 
 struct ToolLoopResult {

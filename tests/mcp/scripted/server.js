@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// A scripted MCP stdio server for the failure tests: it does on demand what real servers will
+// not. The mode is the first argument:
+//   ok        answers like a small server (tool "hello"); the base of the others
+//   silent    never answers initialize
+//   exit      writes to stderr and exits with status 3 at once
+//   garbage   writes lines that are not JSON-RPC before each answer
+//   slow      tools/call "sleep" never answers; a notifications/cancelled is logged to stderr
+//   progress  tools/call "sleep" sends progress every 300 ms for 2 s, then answers
+//   die       tools/call "crash" writes to stderr and exits with status 7 mid-call
+//   big       tools/call "big" answers 10 MB of text
+//   paged     tools/list answers one tool per page
+//   changing  tools/call "grow" adds a tool and sends notifications/tools/list_changed
+//   asks      tools/call "ask" first sends the client sampling/createMessage and ping requests
+//   version   answers initialize with protocol version 1999-01-01
+'use strict';
+const mode = process.argv[2] || 'ok';
+if (mode === 'exit') {
+  process.stderr.write('scripted server: cannot start (mode exit)\n');
+  process.exit(3);
+}
+process.stderr.write('scripted server: started in mode ' + mode + '\n');
+
+let tools = [{name: 'hello', description: 'Says hello', inputSchema: {type: 'object',
+  properties: {name: {type: 'string'}}, required: ['name']}}];
+if (mode === 'slow' || mode === 'progress') tools.push({name: 'sleep', inputSchema: {type: 'object'}});
+if (mode === 'die') tools.push({name: 'crash', inputSchema: {type: 'object'}});
+if (mode === 'big') tools.push({name: 'big', inputSchema: {type: 'object'}});
+if (mode === 'changing') tools.push({name: 'grow', inputSchema: {type: 'object'}});
+if (mode === 'asks') tools.push({name: 'ask', inputSchema: {type: 'object'}});
+if (mode === 'paged') tools.push({name: 'second'}, {name: 'third'});
+
+const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
+const answer = (id, result) => {
+  if (mode === 'garbage') process.stdout.write('this is not JSON\n{"half": \n[1,2,3]\n');
+  send({jsonrpc: '2.0', id, result});
+};
+const text = (t) => ({content: [{type: 'text', text: t}]});
+const cancelled = [];  // request ids the client cancelled, told by hello
+const waiting = new Map();  // our request id -> what to do with the client's answer
+let nextId = 1000;
+
+function onMessage(message) {
+  if (message.method === undefined) {  // the client's answer to one of our requests
+    const then = waiting.get(message.id);
+    if (then) {
+      waiting.delete(message.id);
+      then(message);
+    }
+    return;
+  }
+  const {id, method, params} = message;
+  if (method === 'notifications/cancelled') {
+    process.stderr.write('scripted server: cancelled ' + params.requestId + ' (' + params.reason + ')\n');
+    cancelled.push(params.requestId);
+    return;
+  }
+  if (id === undefined) return;
+  if (method === 'initialize') {
+    if (mode === 'silent') return;
+    answer(id, {protocolVersion: mode === 'version' ? '1999-01-01' : params.protocolVersion,
+                capabilities: {tools: {listChanged: true}},
+                serverInfo: {name: 'scripted', version: '1.0.0'}});
+    return;
+  }
+  if (method === 'tools/list') {
+    if (mode !== 'paged') return answer(id, {tools});
+    const index = params && params.cursor ? Number(params.cursor) : 0;
+    const page = {tools: [tools[index]]};
+    if (index + 1 < tools.length) page.nextCursor = String(index + 1);
+    return answer(id, page);
+  }
+  if (method !== 'tools/call') {
+    send({jsonrpc: '2.0', id, error: {code: -32601, message: 'Method not found: ' + method}});
+    return;
+  }
+  const name = params.name;
+  if (name === 'hello') {
+    const note = cancelled.length ? ' (cancelled: ' + cancelled.join(',') + ')' : '';
+    return answer(id, text('hello ' + params.arguments.name + note));
+  }
+  if (name === 'sleep' && mode === 'slow') return;  // never answers
+  if (name === 'sleep') {
+    const token = params._meta && params._meta.progressToken;
+    let step = 0;
+    const timer = setInterval(() => {
+      step += 1;
+      send({jsonrpc: '2.0', method: 'notifications/progress', params: {progressToken: token, progress: step, total: 7}});
+      if (step === 7) {
+        clearInterval(timer);
+        answer(id, text('slept with progress'));
+      }
+    }, 300);
+    return;
+  }
+  if (name === 'crash') {
+    process.stderr.write('scripted server: crashing on purpose\n');
+    process.exit(7);
+  }
+  if (name === 'big') return answer(id, text('HEAD' + 'x'.repeat(10 * 1024 * 1024) + 'TAIL'));
+  if (name === 'grow') {
+    tools.push({name: 'extra', description: 'Appeared later', inputSchema: {type: 'object'}});
+    answer(id, text('grown'));
+    send({jsonrpc: '2.0', method: 'notifications/tools/list_changed'});
+    return;
+  }
+  if (name === 'ask') {
+    const results = [];
+    const done = () => { if (results.length === 2) answer(id, text(results.join('; '))); };
+    const sampling = nextId++;
+    waiting.set(sampling, (reply) => { results.push('sampling: ' + (reply.error ? 'error ' + reply.error.code : 'result')); done(); });
+    send({jsonrpc: '2.0', id: sampling, method: 'sampling/createMessage', params: {messages: [], maxTokens: 1}});
+    const ping = nextId++;
+    waiting.set(ping, (reply) => { results.push('ping: ' + (reply.error ? 'error' : 'ok')); done(); });
+    send({jsonrpc: '2.0', id: ping, method: 'ping'});
+    return;
+  }
+  answer(id, {content: [{type: 'text', text: 'unknown tool ' + name}], isError: true});
+}
+
+let buffered = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  buffered += chunk;
+  let newline;
+  while ((newline = buffered.indexOf('\n')) >= 0) {
+    const line = buffered.slice(0, newline);
+    buffered = buffered.slice(newline + 1);
+    if (line.trim()) onMessage(JSON.parse(line));
+  }
+});
+process.stdin.on('end', () => process.exit(0));
