@@ -36,6 +36,8 @@ std::string describeCalls(const std::vector<ToolCall>& calls) {
     text += call.name + " (" + call.id + ")";
   }
   return text;
+}
+
 bool hasTool(const std::vector<Tool>& tools, std::string_view name) {
   for (const Tool& tool : tools) {
     if (tool.definition.name == name) return true;
@@ -144,8 +146,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes =
-        runApprovedCalls(output.toolCalls, offered, options, cancellation, ToolPoolAccess::of(runtime));
+    const auto outcomes = runApprovedCalls(output.toolCalls, offered, options, cancellation,
+                                           ToolPoolAccess::of(runtime));
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));
