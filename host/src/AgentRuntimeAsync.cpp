@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "CallPool.hpp"
+#include "InFlightAttempts.hpp"
 #include "PendingCallState.hpp"
 #include "agent/host/AgentRuntime.hpp"
 #include "agent/host/Logger.hpp"

@@ -3,7 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "ToolEvents.hpp"
 #include "ToolRunner.hpp"
+#include "TraceIds.hpp"
 #include "agent/host/AgentRuntime.hpp"
 
 namespace agent::host {
@@ -46,6 +48,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
   }
   if (!params.cancellation) params.cancellation = std::make_shared<CancellationToken>();
   const std::shared_ptr<const CancellationToken> cancellation = params.cancellation;
+  // One trace per loop: the loop's span is the parent of its model calls and tool runs.
+  params.trace = spanUnder(params.trace);
 
   while (loop.steps < options.maxSteps) {
     if (cancellation->cancelled()) {
@@ -71,7 +75,11 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
-    const auto outcomes = runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation);
+    ToolRunEvents runEvents(runtime.events(), params.trace, output.toolCalls, tools);
+    std::vector<std::chrono::milliseconds> durations;
+    const auto outcomes =
+        runToolCalls(output.toolCalls, tools, options.toolTimeout, cancellation, &durations);
+    runEvents.ended(outcomes, durations);
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

@@ -16,6 +16,7 @@ struct Slot {
   std::mutex mutex;
   std::condition_variable filled;
   std::optional<ToolOutcome> outcome;
+  std::chrono::steady_clock::time_point finished;
 };
 
 const Tool* findTool(const std::vector<Tool>& tools, const std::string& name) {
@@ -52,11 +53,14 @@ std::optional<ToolOutcome> refuse(const ToolCall& call, const Tool* tool,
 
 }  // namespace
 
-std::vector<ToolOutcome> runToolCalls(
-    const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
-    std::chrono::milliseconds timeout,
-    const std::shared_ptr<const CancellationToken>& cancellation) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
+                                      const std::vector<Tool>& tools,
+                                      std::chrono::milliseconds timeout,
+                                      const std::shared_ptr<const CancellationToken>& cancellation,
+                                      std::vector<std::chrono::milliseconds>* durations) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + timeout;
+  if (durations != nullptr) durations->assign(calls.size(), std::chrono::milliseconds(0));
   std::vector<std::shared_ptr<Slot>> slots;
   std::vector<std::optional<ToolOutcome>> outcomes(calls.size());
 
@@ -82,6 +86,7 @@ std::vector<ToolOutcome> runToolCalls(
       {
         std::lock_guard lock(slot->mutex);
         slot->outcome = std::move(outcome);
+        slot->finished = std::chrono::steady_clock::now();
       }
       slot->filled.notify_all();
     }).detach();
@@ -93,7 +98,12 @@ std::vector<ToolOutcome> runToolCalls(
     if (slots[i]->filled.wait_until(lock, deadline,
                                     [&] { return slots[i]->outcome.has_value(); })) {
       outcomes[i] = std::move(*slots[i]->outcome);
+      if (durations != nullptr) {
+        (*durations)[i] =
+            std::chrono::duration_cast<std::chrono::milliseconds>(slots[i]->finished - started);
+      }
     } else {
+      if (durations != nullptr) (*durations)[i] = timeout;
       outcomes[i] = ToolOutcome::failure("the tool " + calls[i].name + " did not finish in " +
                                          std::to_string(timeout.count()) + " ms");
     }

@@ -15,10 +15,12 @@
 
 namespace agent::host {
 
-/// One outcome per call, in the order of `calls`.
+/// One outcome per call, in the order of `calls`. With `durations`, also how long each run took
+/// (the time limit for one that overran; zero for a call that was refused without running).
 std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
                                       const std::vector<Tool>& tools,
                                       std::chrono::milliseconds timeout,
-                                      const std::shared_ptr<const CancellationToken>& cancellation);
+                                      const std::shared_ptr<const CancellationToken>& cancellation,
+                                      std::vector<std::chrono::milliseconds>* durations = nullptr);
 
 }  // namespace agent::host

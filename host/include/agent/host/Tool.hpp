@@ -40,6 +40,7 @@ using ToolFunction = std::function<ToolOutcome(std::string_view arguments, const
 struct Tool {
   ToolDefinition definition;  // sent to the model
   ToolFunction run;
+  std::string source{};  // where it comes from, e.g. the MCP server's name; empty: the application
 };
 
 }  // namespace agent::host
