@@ -114,8 +114,12 @@ TEST_F(UsageAndMetadataTest, RegistrationsCarryTheConfiguredModelAndTheServer) {
     EXPECT_EQ(row.metadata.serverAddress, "127.0.0.1");
     EXPECT_EQ(row.metadata.serverPort, standin().port());
     const bool large = row.type == ModelType::TextLarge || row.type == ModelType::TextMega;
-    if (large) EXPECT_EQ(row.metadata.displayModel, "openai:gpt-5");
-    if (row.type == ModelType::TextSmall) EXPECT_EQ(row.metadata.displayModel, "gpt-4o-mini");
+    if (large) {
+      EXPECT_EQ(row.metadata.displayModel, "openai:gpt-5");
+    }
+    if (row.type == ModelType::TextSmall) {
+      EXPECT_EQ(row.metadata.displayModel, "gpt-4o-mini");
+    }
   }
   ASSERT_TRUE(call(ModelType::TextSmall, "hi").ok());
   const auto events = modelUsed();
