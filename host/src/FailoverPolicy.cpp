@@ -32,8 +32,9 @@ bool failsOver(const ModelError& error) {
       break;
   }
   if (error.kind == ErrorKind::RateLimited || error.kind == ErrorKind::Timeout) return true;
-  // Unavailable without a response: the connection failed (refused, reset, name not found).
-  if (error.kind == ErrorKind::Unavailable && error.httpStatus == 0) return true;
+  // Unavailable without an HTTP error status: the connection failed (refused, reset, name not
+  // found) or a stream broke after its 200 (an upstream error frame, a cut connection).
+  if (error.kind == ErrorKind::Unavailable && error.httpStatus < 400) return true;
   return mentionsRateLimit(error.message);
 }
 

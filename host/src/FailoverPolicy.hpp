@@ -2,11 +2,11 @@
 //
 // As elizaOS's useModel decides it: a rate limit (HTTP 429, or a message that says so), a server
 // that is down or overloaded (HTTP 500, 502, 503, 504, 529), a timeout, a connection that failed
-// (no HTTP status). Never a cancelled call, never an ordinary error such as a bad request or a
-// rejected key (another provider would be refused the same way). A provider that clears
-// ModelError::retryable on a retryable kind (it knows trying again cannot help, e.g. a bad key
-// upstream) keeps the call where it is. The runtime adds the rules about the call itself
-// (explicit provider, cancellation, text already streamed).
+// or a stream that broke (no HTTP error status). Never a cancelled call, never an ordinary error
+// such as a bad request or a rejected key (another provider would be refused the same way). A
+// provider that clears ModelError::retryable on a retryable kind (it knows trying again cannot
+// help, e.g. a bad key upstream) keeps the call where it is. The runtime adds the rules about the
+// call itself (explicit provider, cancellation, text already streamed).
 #pragma once
 
 #include <string_view>
