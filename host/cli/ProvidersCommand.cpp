@@ -1,5 +1,7 @@
 #include "ProvidersCommand.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -31,6 +33,70 @@ void writeStringOrNull(Writer& writer, std::string_view text) {
   }
 }
 
+// A priority is any finite number (-1.5 is valid): whole ones print as integers, others as they
+// are.
+void writeNumber(Writer& writer, double value) {
+  constexpr double kLargestExact = 9007199254740992.0;  // 2^53
+  if (std::trunc(value) == value && std::fabs(value) <= kLargestExact) {
+    writer.Int64(static_cast<std::int64_t>(value));
+  } else {
+    writer.Double(value);
+  }
+}
+
+// Registration metadata: what the provider said; a field it did not say is null.
+void writeMetadata(Writer& writer, const ModelMetadata& metadata) {
+  writer.StartObject();
+  writer.Key("displayModel");
+  writeStringOrNull(writer, metadata.displayModel);
+  writer.Key("contextWindowTokens");
+  if (metadata.contextWindowTokens) {
+    writer.Int64(*metadata.contextWindowTokens);
+  } else {
+    writer.Null();
+  }
+  writer.Key("local");
+  if (metadata.local) {
+    writer.Bool(*metadata.local);
+  } else {
+    writer.Null();
+  }
+  writer.Key("streamable");
+  if (metadata.streamable) {
+    writer.Bool(*metadata.streamable);
+  } else {
+    writer.Null();
+  }
+  writer.Key("serverAddress");
+  writeStringOrNull(writer, metadata.serverAddress);
+  writer.Key("serverPort");
+  if (metadata.serverPort) {
+    writer.Int(*metadata.serverPort);
+  } else {
+    writer.Null();
+  }
+  writer.EndObject();
+}
+
+// The metadata as a short text: "gpt-4o-mini, streamable, 127.0.0.1:4356".
+std::string metadataText(const ModelMetadata& metadata) {
+  std::string text = metadata.displayModel;
+  const auto add = [&text](std::string_view part) {
+    if (!text.empty()) text += ", ";
+    text += part;
+  };
+  if (metadata.contextWindowTokens) {
+    add(std::to_string(*metadata.contextWindowTokens) + " tokens");
+  }
+  if (metadata.local.value_or(false)) add("local");
+  if (metadata.streamable.value_or(false)) add("streamable");
+  if (!metadata.serverAddress.empty()) {
+    add(metadata.serverAddress +
+        (metadata.serverPort ? ":" + std::to_string(*metadata.serverPort) : std::string()));
+  }
+  return text;
+}
+
 void writePlugin(Writer& writer, const PluginReport& plugin, const Settings& settings) {
   writer.StartObject();
   writer.Key("file");
@@ -47,7 +113,7 @@ void writePlugin(Writer& writer, const PluginReport& plugin, const Settings& set
   writeStringOrNull(writer, plugin.description);
   writer.Key("priority");
   if (plugin.status == PluginReport::Status::Loaded) {
-    writer.Int(plugin.priority);
+    writeNumber(writer, plugin.priority);
   } else {
     writer.Null();
   }
@@ -111,12 +177,33 @@ void printJson(AgentHost& host, const std::filesystem::path& directory, std::ost
       writer.Key("provider");
       writeString(writer, registration.providerName);
       writer.Key("priority");
-      writer.Int(registration.priority);
+      writeNumber(writer, registration.priority);
+      writer.Key("metadata");
+      writeMetadata(writer, registration.metadata);
       writer.EndObject();
     }
     writer.EndArray();
   }
   writer.EndObject();
+  // elizaOS's getModelRegistrations(): every registration, without handlers, as resolution
+  // orders them.
+  writer.Key("registrations");
+  writer.StartArray();
+  for (const auto& registration : host.registry().getModelRegistrations()) {
+    writer.StartObject();
+    writer.Key("modelType");
+    writeString(writer, toString(registration.type));
+    writer.Key("provider");
+    writeString(writer, registration.provider);
+    writer.Key("priority");
+    writeNumber(writer, registration.priority);
+    writer.Key("registrationIndex");
+    writer.Uint64(registration.sequence);
+    writer.Key("metadata");
+    writeMetadata(writer, registration.metadata);
+    writer.EndObject();
+  }
+  writer.EndArray();
   writer.EndObject();
   out << buffer.GetString() << '\n';
 }
@@ -149,7 +236,10 @@ void printText(AgentHost& host, const std::filesystem::path& directory, std::ost
     any = true;
     out << "  " << std::left << std::setw(22) << toString(type) << ' ';
     for (std::size_t i = 0; i < ranked.size(); ++i) {
-      out << (i ? ", " : "") << ranked[i].providerName << " (" << ranked[i].priority << ")";
+      out << (i ? "; " : "") << ranked[i].providerName << " (" << ranked[i].priority;
+      const std::string metadata = metadataText(ranked[i].metadata);
+      if (!metadata.empty()) out << ": " << metadata;
+      out << ")";
     }
     out << '\n';
   }

@@ -1,5 +1,7 @@
 #include "agent/host/AgentHost.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -19,9 +21,13 @@ namespace agent::host {
 /// fenced so that nothing thrown on the host side reaches plugin code.
 class AgentHost::Services final : public HostServices {
  public:
-  Services(const Settings& settings, Logger& logger, EventBus& events,
+  Services(const Settings& settings, Logger& logger, EventBus& events, const AgentRuntime& runtime,
            std::shared_ptr<process::OwnedGroups> children)
-      : settings_(settings), logger_(logger), events_(events), children_(std::move(children)) {}
+      : settings_(settings),
+        logger_(logger),
+        events_(events),
+        runtime_(runtime),
+        children_(std::move(children)) {}
 
   std::optional<std::string> setting(std::string_view key) const noexcept override {
     try {
@@ -36,7 +42,22 @@ class AgentHost::Services final : public HostServices {
     logger_.log(level, source, message);
   }
 
-  void emitModelUsed(const ModelUsedEvent& event) const noexcept override { events_.emit(event); }
+  // The runtime knows the call by its span: when it failed over to get here, the event lists the
+  // registrations it left (the provider cannot know them).
+  void emitModelUsed(const ModelUsedEvent& event) const noexcept override {
+    try {
+      std::vector<ProviderAttempt> attempts = runtime_.failedAttempts(event.trace);
+      if (attempts.empty()) {
+        events_.emit(event);
+        return;
+      }
+      ModelUsedEvent completed = event;
+      completed.failedAttempts = std::move(attempts);
+      events_.emit(completed);
+    } catch (...) {
+      logger_.log(LogLevel::Warn, "events", "MODEL_USED dropped: out of memory");
+    }
+  }
 
   Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
       const ProcessSpec& spec) const noexcept override {
@@ -51,6 +72,7 @@ class AgentHost::Services final : public HostServices {
   const Settings& settings_;
   Logger& logger_;
   EventBus& events_;
+  const AgentRuntime& runtime_;  // built after this object, before any plugin can call it
   std::shared_ptr<process::OwnedGroups> children_;
 };
 
@@ -72,27 +94,58 @@ std::filesystem::path defaultPluginsDirectory(const Settings& settings) {
   return buildLayout;
 }
 
+namespace {
+
+// AGENT_EVENT_QUEUE_CAPACITY: events that may wait for delivery at once.
+std::size_t eventQueueCapacity(const Settings& settings, Logger& logger) {
+  constexpr std::string_view kKey = "AGENT_EVENT_QUEUE_CAPACITY";
+  constexpr std::int64_t kMost = 1'000'000;
+  const auto value = settings.get(kKey);
+  if (!value || text::isBlank(*value)) return EventBus::kDefaultQueueCapacity;
+  const auto parsed = text::parseInt64(text::trim(*value));
+  if (parsed && *parsed >= 1 && *parsed <= kMost) return static_cast<std::size_t>(*parsed);
+  logger.log(LogLevel::Warn, "host",
+             "ignoring " + std::string(kKey) + ": expected a whole number from 1 to " +
+                 std::to_string(kMost) + "; using " +
+                 std::to_string(EventBus::kDefaultQueueCapacity));
+  return EventBus::kDefaultQueueCapacity;
+}
+
+}  // namespace
+
 AgentHost::AgentHost(HostOptions options)
     : children_(std::make_shared<process::OwnedGroups>()),
       settings_(std::move(options.character), std::move(options.environment)),
       logger_(*options.logStream, options.logLevel),
-      events_(logger_),
-      services_(std::make_unique<Services>(settings_, logger_, events_, children_)),
+      events_(logger_, eventQueueCapacity(settings_, logger_)),
+      services_(std::make_unique<Services>(settings_, logger_, events_, runtime_, children_)),
       runtime_(settings_, registry_, logger_, &events_) {
   const auto directory = options.pluginsDirectory.empty() ? defaultPluginsDirectory(settings_)
                                                           : options.pluginsDirectory;
   PluginLoader loader(*services_, settings_, registry_);
   plugins_ = loader.loadDirectory(directory);
   toolProviders_ = std::move(loader.contributions().tools);
+  // MODEL_REGISTERED, in registration order. The bus keeps them and replays them to each
+  // observer as it is attached (below, or later by the application), so none misses one.
+  auto registrations = registry_.getModelRegistrations();
+  std::stable_sort(registrations.begin(), registrations.end(),
+                   [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+  for (auto& registration : registrations) {
+    events_.emit(ModelRegisteredEvent{registration.type, std::move(registration.provider),
+                                      registration.priority, std::move(registration.metadata)});
+  }
   for (auto& observer : loader.contributions().observers)
     events_.addObserver(std::move(observer.observer));
 }
 
 // Children end first (the command tools among them end with their processes, before the runtime
-// waits for the tool threads); then the plugins go before the services they were lent: observers
-// and tool providers first (they may share an object with a model provider), then the registry's.
+// waits for the tool threads). Then plugins go before the services they were lent: the events
+// still queued are delivered and the dispatcher stops (an observer may be about to export them),
+// then observers and tool providers go (they may share an object with a model provider), then the
+// registry's providers.
 AgentHost::~AgentHost() {
   children_->endAll(std::chrono::milliseconds(100));
+  events_.stop();
   events_.clearObservers();
   toolProviders_.clear();
 }

@@ -11,6 +11,10 @@
 #include <variant>
 
 #include "CallPool.hpp"
+#include "FailoverPolicy.hpp"
+#include "InFlightAttempts.hpp"
+#include "TraceIds.hpp"
+#include "agent/ModelUsed.hpp"
 #include "agent/host/EventBus.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"
@@ -84,7 +88,11 @@ std::string noHandlerMessage(ModelType type, std::optional<std::string_view> pro
 
 AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& registry, Logger& logger,
                            EventBus* events)
-    : settings_(settings), registry_(registry), logger_(logger), events_(events) {
+    : settings_(settings),
+      registry_(registry),
+      logger_(logger),
+      events_(events),
+      inFlight_(std::make_unique<InFlightAttempts>()) {
   const auto failover = settings_.getSwitch("MODEL_FAILOVER", false);
   if (const auto* error = std::get_if<SettingError>(&failover)) {
     settingError_ = error->message;
@@ -161,35 +169,66 @@ GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextPara
   return params;
 }
 
+std::vector<ProviderAttempt> AgentRuntime::failedAttempts(const TraceContext& trace) const {
+  return inFlight_->find(trace.spanId);
+}
+
 ModelResult AgentRuntime::useModel(ModelType type, GenerateTextParams params,
                                    std::optional<std::string_view> provider, CallInfo* info) const {
   const auto started = std::chrono::steady_clock::now();
+  const auto startTime = std::chrono::system_clock::now();
+  params.trace = spanUnder(params.trace);  // this call's own span
   CallInfo local;
   CallInfo& callInfo = info != nullptr ? *info : local;
-  ModelResult result = resolveAndCall(type, std::move(params), provider, callInfo);
+  std::vector<ProviderAttempt> attempts;
+  ModelResult result = resolveAndCall(type, params, provider, callInfo, attempts);
   if (!result.ok() && events_ != nullptr) {
     const ModelError& error = result.error();
     ModelFailedEvent event;
     event.provider = callInfo.provider;
     event.type = callInfo.attempts > 0 ? callInfo.servedAs : type;
+    if (params.model) event.model = *params.model;
     event.kind = error.kind;
     event.message = error.message;
     event.httpStatus = error.httpStatus;
     event.requestId = error.requestId;
     event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
+    event.startTime = startTime;
+    event.streamed = params.stream;
+    event.request = requestedSampling(params);
+    event.trace = params.trace;
     if (callInfo.attempts > 0) {
-      event.attempts.push_back({event.provider, event.type, error.kind, error.httpStatus,
-                                error.message, event.duration});
+      // Where the last registration tried is served from, as its provider described it.
+      for (const auto& candidate : registry_.ranked(event.type)) {
+        if (candidate.providerName != event.provider) continue;
+        event.serverAddress = candidate.metadata.serverAddress;
+        event.serverPort = candidate.metadata.serverPort;
+        break;
+      }
     }
+    event.attempts = std::move(attempts);
     events_->emit(event);
   }
   return result;
 }
 
-ModelResult AgentRuntime::resolveAndCall(ModelType& type, GenerateTextParams params,
+bool AgentRuntime::movesOn(const ModelError& error, ModelType servedAs,
+                           const GenerateTextParams& params, bool streamed) const {
+  // What reached the caller's stream callbacks cannot be taken back.
+  if (streamed || !error.partialText.empty()) return false;
+  // A call its caller stopped, or whose time is up, is over wherever it would go next.
+  if (params.cancellation && params.cancellation->cancelled()) return false;
+  if (params.deadline && std::chrono::steady_clock::now() >= *params.deadline) return false;
+  // elizaOS never fails over speech: another voice is a different answer.
+  if (servedAs == ModelType::TextToSpeech) return false;
+  return failsOver(error);
+}
+
+ModelResult AgentRuntime::resolveAndCall(ModelType& type, GenerateTextParams& params,
                                          std::optional<std::string_view> provider,
-                                         CallInfo& callInfo) const {
+                                         CallInfo& callInfo,
+                                         std::vector<ProviderAttempt>& attempts) const {
   CallInfo* info = &callInfo;
   const ModelType requested = type;
   params = prepareParams(type, std::move(params));
@@ -222,33 +261,51 @@ ModelResult AgentRuntime::resolveAndCall(ModelType& type, GenerateTextParams par
 
   // With failover, note whether anything reached the caller's stream callbacks: text, reasoning
   // or a tool call already handed over cannot be taken back, so such a call must not move on to
-  // another provider.
+  // another provider. The callbacks are wrapped in a copy: the caller's params stay as given.
   std::atomic<bool> streamed = false;
-  if (failover && params.onChunk) {
-    params.onChunk = [inner = std::move(params.onChunk), &streamed](std::string_view chunk) {
-      streamed = true;
-      return inner(chunk);
-    };
-  }
-  if (failover && params.onReasoningChunk) {
-    params.onReasoningChunk = [inner = std::move(params.onReasoningChunk),
-                               &streamed](std::string_view chunk) {
-      streamed = true;
-      return inner(chunk);
-    };
-  }
-  if (failover && params.onToolCall) {
-    params.onToolCall = [inner = std::move(params.onToolCall), &streamed](const ToolCall& call) {
-      streamed = true;
-      return inner(call);
-    };
+  GenerateTextParams watched;
+  const GenerateTextParams* sent = &params;
+  if (candidates.size() > 1 && (params.onChunk || params.onReasoningChunk || params.onToolCall)) {
+    watched = params;
+    sent = &watched;
+    if (watched.onChunk) {
+      watched.onChunk = [inner = params.onChunk, &streamed](std::string_view chunk) {
+        streamed = true;
+        return inner(chunk);
+      };
+    }
+    if (watched.onReasoningChunk) {
+      watched.onReasoningChunk = [inner = params.onReasoningChunk,
+                                  &streamed](std::string_view chunk) {
+        streamed = true;
+        return inner(chunk);
+      };
+    }
+    if (watched.onToolCall) {
+      watched.onToolCall = [inner = params.onToolCall, &streamed](const ToolCall& call) {
+        streamed = true;
+        return inner(call);
+      };
+    }
   }
 
-  int attempts = 0;
+  // The attempts left so far are published under the call's span while the next provider runs,
+  // so the MODEL_USED it emits can list them; withdrawn when the call ends.
+  struct Withdraw {
+    InFlightAttempts& table;
+    const InFlightAttempts::SpanId& span;
+    bool published = false;
+    ~Withdraw() {
+      if (published) table.erase(span);
+    }
+  } withdraw{*inFlight_, params.trace.spanId, false};
+
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const Resolution& candidate = candidates[i];
-    ++attempts;
-    if (info) *info = CallInfo{candidate.registration.providerName, candidate.servedAs, attempts};
+    if (info) {
+      *info = CallInfo{candidate.registration.providerName, candidate.servedAs,
+                       static_cast<int>(i) + 1};
+    }
     if (logger_.enabled(LogLevel::Debug)) {  // the message is built only when it is shown
       logger_.log(LogLevel::Debug, kSource,
                   std::string(toString(type)) + " -> " + candidate.registration.providerName +
@@ -256,13 +313,19 @@ ModelResult AgentRuntime::resolveAndCall(ModelType& type, GenerateTextParams par
     }
 
     // The registration copy holds the provider (and so its library) for the whole call.
-    ModelResult result = candidate.registration.provider->generateText(candidate.servedAs, params);
-    if (result.ok() || i + 1 == candidates.size()) return result;
+    const auto attemptStarted = std::chrono::steady_clock::now();
+    ModelResult result = candidate.registration.provider->generateText(candidate.servedAs, *sent);
+    if (result.ok()) return result;
 
     const ModelError& error = result.error();
-    // error.retryable, not the kind alone: a provider clears it when trying again could repeat
-    // work (a request that may already have run).
-    if (!error.retryable || streamed || !error.partialText.empty()) return result;
+    attempts.push_back({candidate.registration.providerName, candidate.servedAs, error.kind,
+                        error.httpStatus, error.message,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - attemptStarted)});
+    if (i + 1 == candidates.size()) return result;
+    if (!movesOn(error, candidate.servedAs, params, streamed)) return result;
+    inFlight_->set(params.trace.spanId, attempts);
+    withdraw.published = true;
     const Resolution& next = candidates[i + 1];
     logger_.log(LogLevel::Warn, kSource,
                 candidate.registration.providerName + " failed (" +

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "CallPool.hpp"
+#include "InFlightAttempts.hpp"
 #include "PendingCallState.hpp"
 #include "ToolRunner.hpp"
 #include "agent/host/AgentRuntime.hpp"

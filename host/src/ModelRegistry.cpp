@@ -37,17 +37,30 @@ std::span<const ModelType> fallbackChain(ModelType type) {
 }
 
 void ModelRegistry::registerModel(ModelType type, std::shared_ptr<ModelProvider> provider,
-                                  std::string providerName, double priority) {
+                                  std::string providerName, double priority,
+                                  ModelMetadata metadata) {
   if (std::isnan(priority)) priority = 0;  // NaN would break the ordering
   std::unique_lock lock(mutex_);
   auto& list = models_[type];
   ModelRegistration registration{std::move(provider), std::move(providerName), priority,
-                                 nextSequence_++};
+                                 nextSequence_++, std::move(metadata)};
   // Priority descending; a newcomer goes after everyone of equal priority (earliest wins ties).
   const auto position = std::find_if(list.begin(), list.end(), [priority](const auto& existing) {
     return existing.priority < priority;
   });
   list.insert(position, std::move(registration));
+}
+
+std::vector<ModelRegistrationInfo> ModelRegistry::getModelRegistrations() const {
+  std::shared_lock lock(mutex_);
+  std::vector<ModelRegistrationInfo> rows;
+  for (const auto& [type, list] : models_) {  // std::map: model types in enum order
+    for (const auto& registration : list) {
+      rows.push_back({type, registration.providerName, registration.priority, registration.sequence,
+                      registration.metadata});
+    }
+  }
+  return rows;
 }
 
 void ModelRegistry::unregisterProvider(std::string_view providerName) {

@@ -331,7 +331,8 @@ PluginReport PluginLoader::loadFile(const std::filesystem::path& file) {
   std::set<ModelType> seen;
   for (ModelType type : types) {
     if (!seen.insert(type).second) continue;
-    registry_.registerModel(type, guarded, report.name, report.priority);
+    registry_.registerModel(type, guarded, report.name, report.priority,
+                            guarded->modelMetadata(type));
     report.modelTypes.push_back(type);
   }
 

@@ -18,6 +18,7 @@ std::vector<Tool> providedTools(const std::vector<NamedToolProvider>& providers,
       Tool tool;
       tool.definition = std::move(provided.definition);
       tool.readOnly = provided.readOnly;
+      tool.source = provided.source;
       tool.run = [provider, name = tool.definition.name](std::string_view arguments,
                                                          const ToolContext& context) {
         ToolCallContext call;

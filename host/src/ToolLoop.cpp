@@ -4,7 +4,9 @@
 #include <string>
 #include <utility>
 
+#include "ToolEvents.hpp"
 #include "ToolRunner.hpp"
+#include "TraceIds.hpp"
 #include "agent/host/AgentRuntime.hpp"
 
 namespace agent::host {
@@ -56,8 +58,10 @@ std::string toolMessageText(const ToolOutcome& outcome) {
 std::vector<ToolOutcome> runApprovedCalls(
     const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
     const ToolLoopOptions& options, const std::shared_ptr<const CancellationToken>& cancellation,
-    CallPool& pool) {
-  if (!options.approve) return runToolCalls(calls, tools, options.toolTimeout, cancellation, pool);
+    CallPool& pool, std::vector<std::chrono::milliseconds>* durations) {
+  if (!options.approve) {
+    return runToolCalls(calls, tools, options.toolTimeout, cancellation, pool, durations);
+  }
   std::vector<std::optional<ToolOutcome>> declined(calls.size());
   std::vector<ToolCall> approved;
   for (std::size_t i = 0; i < calls.size(); ++i) {
@@ -75,12 +79,19 @@ std::vector<ToolOutcome> runApprovedCalls(
     }
     approved.push_back(calls[i]);
   }
+  std::vector<std::chrono::milliseconds> ranDurations;
   std::vector<ToolOutcome> ran =
-      runToolCalls(approved, tools, options.toolTimeout, cancellation, pool);
+      runToolCalls(approved, tools, options.toolTimeout, cancellation, pool, &ranDurations);
   std::vector<ToolOutcome> outcomes;
+  if (durations != nullptr) durations->clear();
   std::size_t next = 0;
-  for (auto& outcome : declined)
-    outcomes.push_back(outcome ? std::move(*outcome) : std::move(ran[next++]));
+  for (auto& outcome : declined) {
+    const bool ranIt = !outcome;
+    if (durations != nullptr) {
+      durations->push_back(ranIt ? ranDurations[next] : std::chrono::milliseconds(0));
+    }
+    outcomes.push_back(ranIt ? std::move(ran[next++]) : std::move(*outcome));
+  }
   return outcomes;
 }
 
@@ -100,6 +111,8 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
   std::vector<Tool> offered = tools;
   if (!params.cancellation) params.cancellation = std::make_shared<CancellationToken>();
   const std::shared_ptr<const CancellationToken> cancellation = params.cancellation;
+  // One trace per loop: the loop's span is the parent of its model calls and tool runs.
+  params.trace = spanUnder(params.trace);
 
   while (loop.steps < options.maxSteps) {
     if (cancellation->cancelled()) {
@@ -146,8 +159,11 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     for (const ToolCall& call : output.toolCalls) {
       if (options.onToolStart) options.onToolStart(call);
     }
+    ToolRunEvents runEvents(runtime.events(), params.trace, output.toolCalls, offered);
+    std::vector<std::chrono::milliseconds> durations;
     const auto outcomes = runApprovedCalls(output.toolCalls, offered, options, cancellation,
-                                           ToolPoolAccess::of(runtime));
+                                           ToolPoolAccess::of(runtime), &durations);
+    runEvents.ended(outcomes, durations);
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));

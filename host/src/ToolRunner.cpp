@@ -27,11 +27,13 @@ struct Slot {
   std::mutex mutex;
   std::condition_variable filled;
   std::optional<ToolOutcome> outcome;
+  std::chrono::steady_clock::time_point finished;
 
   void fill(ToolOutcome result) {
     {
       std::lock_guard lock(mutex);
       outcome = std::move(result);
+      finished = std::chrono::steady_clock::now();
     }
     filled.notify_all();
   }
@@ -93,8 +95,11 @@ std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
                                       const std::vector<Tool>& tools,
                                       std::chrono::milliseconds timeout,
                                       const std::shared_ptr<const CancellationToken>& cancellation,
-                                      CallPool& pool) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+                                      CallPool& pool,
+                                      std::vector<std::chrono::milliseconds>* durations) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + timeout;
+  if (durations != nullptr) durations->assign(calls.size(), std::chrono::milliseconds(0));
   std::vector<std::shared_ptr<Slot>> slots;
   std::vector<std::optional<ToolOutcome>> outcomes(calls.size());
 
@@ -130,7 +135,12 @@ std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
     if (slots[i]->filled.wait_until(lock, deadline + kReportGrace,
                                     [&] { return slots[i]->outcome.has_value(); })) {
       outcomes[i] = std::move(*slots[i]->outcome);
+      if (durations != nullptr) {
+        (*durations)[i] =
+            std::chrono::duration_cast<std::chrono::milliseconds>(slots[i]->finished - started);
+      }
     } else {
+      if (durations != nullptr) (*durations)[i] = timeout;
       outcomes[i] = ToolOutcome::failure("the tool " + calls[i].name + " did not finish in " +
                                          std::to_string(timeout.count()) + " ms");
     }

@@ -32,11 +32,13 @@ struct ToolPoolAccess {
 /// The note added to a tool's text whose invalid UTF-8 was replaced.
 extern const std::string kRepairedUtf8Note;
 
-/// One outcome per call, in the order of `calls`.
+/// One outcome per call, in the order of `calls`. With `durations`, also how long each run took
+/// (the time limit for one that overran; zero for a call that was refused without running).
 std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
                                       const std::vector<Tool>& tools,
                                       std::chrono::milliseconds timeout,
                                       const std::shared_ptr<const CancellationToken>& cancellation,
-                                      CallPool& pool);
+                                      CallPool& pool,
+                                      std::vector<std::chrono::milliseconds>* durations = nullptr);
 
 }  // namespace agent::host

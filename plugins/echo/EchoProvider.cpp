@@ -103,6 +103,15 @@ class EchoProvider final : public agent::ModelProvider {
     return {std::begin(kModelTypes), std::end(kModelTypes)};
   }
 
+  // Registration metadata: the same model for every type, served here, streamable.
+  agent::ModelMetadata modelMetadata(agent::ModelType) const noexcept override {
+    agent::ModelMetadata metadata;
+    metadata.displayModel = std::string(kModel);
+    metadata.local = true;
+    metadata.streamable = true;
+    return metadata;
+  }
+
   agent::ModelResult generateText(agent::ModelType type,
                                   const agent::GenerateTextParams& params) noexcept override {
     // noexcept is a promise: catch everything, including what the caller's callback throws.

@@ -36,6 +36,7 @@ TEST_F(AgentHostTest, ThrowingModelUsedSubscriberDoesNotBreakTheCall) {
   host->events().subscribe([](const ModelUsedEvent&) { throw std::runtime_error("listener bug"); });
   host->events().subscribe([&later](const ModelUsedEvent&) { ++later; });
   const auto result = host->runtime().useModel(TextSmall, test::withPrompt("still fine"));
+  host->events().flush();  // events are delivered off the call's thread
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.output().text, "echo: still fine");
   EXPECT_EQ(later, 1);
@@ -66,6 +67,7 @@ TEST_F(AgentHostTest, FailoverBetweenRealPluginsWhenEnabled) {
   CallInfo info;
   const auto result =
       host->runtime().useModel(TextLarge, test::withPrompt("x"), std::nullopt, &info);
+  host->events().flush();
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result.output().text, "beta/TEXT_LARGE: x");
   EXPECT_EQ(info.provider, "beta");
@@ -118,6 +120,7 @@ TEST_F(AgentHostTest, ConcurrentCallsThroughARealPlugin) {
   }
   for (auto& thread : threads)
     thread.join();
+  host->events().flush();
   EXPECT_EQ(good, 400);
   EXPECT_EQ(events, 400);
 }

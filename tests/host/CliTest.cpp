@@ -147,6 +147,55 @@ TEST_F(CliTest, ProvidersJsonListsPluginsAndRankedModels) {
   EXPECT_FALSE(json["models"].HasMember("TEXT_EMBEDDING"));
 }
 
+TEST_F(CliTest, ProvidersJsonKeepsAFractionalPriority) {
+  dir_.copy(TEST_PLUGIN_FRACTION, "fraction.so");  // default priority -1.5
+  const auto result = run({"providers", "--json"});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  const auto json = parseJson(result.out);
+  ASSERT_TRUE(json["plugins"][0]["priority"].IsDouble()) << result.out;
+  EXPECT_EQ(json["plugins"][0]["priority"].GetDouble(), -1.5);
+  EXPECT_EQ(json["models"]["TEXT_SMALL"][0]["priority"].GetDouble(), -1.5);
+  EXPECT_EQ(json["registrations"][0]["priority"].GetDouble(), -1.5);
+}
+
+TEST_F(CliTest, ProvidersListTheRegistrationsWithTheirMetadata) {
+  withEcho();
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  const auto result =
+      run({"providers", "--json"}, {{"ECHO_PROVIDER", "1"}, {"ECHO_PRIORITY", "3"}});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  const auto json = parseJson(result.out);
+  // getModelRegistrations(): by type, best first; alpha registered first (index 0 and 1).
+  const auto& rows = json["registrations"];
+  ASSERT_EQ(rows.Size(), 9u);
+  EXPECT_STREQ(rows[0]["modelType"].GetString(), "TEXT_NANO");
+  EXPECT_STREQ(rows[0]["provider"].GetString(), "echo");
+  EXPECT_STREQ(rows[1]["modelType"].GetString(), "TEXT_SMALL");
+  EXPECT_STREQ(rows[1]["provider"].GetString(), "echo");
+  EXPECT_EQ(rows[1]["priority"].GetInt(), 3);
+  EXPECT_EQ(rows[1]["registrationIndex"].GetUint64(), 3u);
+  EXPECT_STREQ(rows[2]["provider"].GetString(), "alpha");
+  EXPECT_EQ(rows[2]["registrationIndex"].GetUint64(), 0u);
+  const auto& echo = rows[1]["metadata"];
+  EXPECT_STREQ(echo["displayModel"].GetString(), "echo-1");
+  EXPECT_TRUE(echo["local"].GetBool());
+  EXPECT_TRUE(echo["streamable"].GetBool());
+  EXPECT_TRUE(echo["contextWindowTokens"].IsNull());
+  EXPECT_TRUE(echo["serverAddress"].IsNull());
+  const auto& alphaSmall = json["models"]["TEXT_SMALL"][1]["metadata"];
+  EXPECT_STREQ(alphaSmall["displayModel"].GetString(), "alpha-model");
+  EXPECT_TRUE(alphaSmall["local"].IsNull());
+
+  const auto text = run({"providers"}, {{"ECHO_PROVIDER", "1"}, {"ECHO_PRIORITY", "3"}});
+  ASSERT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_NE(
+      text.out.find("echo (3: echo-1, local, streamable); alpha (0: alpha-model, streamable)"),
+      std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("alpha (0: alpha-model, 8192 tokens, streamable)"), std::string::npos)
+      << text.out;
+}
+
 TEST_F(CliTest, ProvidersShowsDisabledPluginsAndWhy) {
   withEcho();
   const auto result = run({"providers", "--json"});

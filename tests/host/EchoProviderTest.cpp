@@ -75,6 +75,7 @@ TEST_F(EchoProviderTest, EmitsModelUsedNamingTheServedType) {
   std::vector<ModelUsedEvent> events;
   host.events().subscribe([&events](const ModelUsedEvent& e) { events.push_back(e); });
   ASSERT_TRUE(host.runtime().useModel(ResponseHandler, test::withPrompt("hi")).ok());
+  host.events().flush();  // events are delivered off the call's thread
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].provider, "echo");
   EXPECT_EQ(events[0].type, ResponseHandler);

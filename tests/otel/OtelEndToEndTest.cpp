@@ -4,12 +4,6 @@
 // Written for the host that traces every call (trace contexts, the provider's server address):
 // it checks the structure of what arrives (span names, kinds, well-formed and linked ids, the
 // GenAI attributes), never exact ids.
-//
-// DISABLED_ until the registry branch is merged: before it, the host gives calls no trace
-// contexts and the bitrouter plugin reports neither its server address nor the time to the
-// first chunk (server.address, server.port and gen_ai.response.time_to_first_chunk fail here).
-// After the merge, drop the DISABLED_ prefix; run it meanwhile with
-// --gtest_also_run_disabled_tests --gtest_filter='OtelEndToEnd.*'.
 #include <filesystem>
 #include <regex>
 
@@ -24,7 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(OtelEndToEnd, DISABLED_GenerateBecomesAChatSpanAndMetrics) {
+TEST(OtelEndToEnd, GenerateBecomesAChatSpanAndMetrics) {
   standin::BitRouterStandin router;
   router.start();
   OtlpReceiver collector;

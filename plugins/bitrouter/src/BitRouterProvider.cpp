@@ -85,6 +85,20 @@ std::vector<ModelType> BitRouterProvider::supportedModelTypes() const noexcept {
   return {ModelTiers::kSupportedTypes.begin(), ModelTiers::kSupportedTypes.end()};
 }
 
+ModelMetadata BitRouterProvider::modelMetadata(ModelType type) const noexcept {
+  ModelMetadata metadata;
+  try {
+    const BitRouterConfig& config = client_.config();
+    if (const ModelChoice* choice = config.models.find(type)) metadata.displayModel = choice->model;
+    metadata.streamable = true;
+    metadata.serverAddress = config.baseUrl.host;
+    metadata.serverPort = config.baseUrl.port;
+  } catch (...) {
+    return {};  // only an allocation can fail here; nothing said beats a half
+  }
+  return metadata;
+}
+
 ModelResult BitRouterProvider::generateText(ModelType type,
                                             const GenerateTextParams& params) noexcept {
   try {
@@ -103,7 +117,10 @@ ModelResult BitRouterProvider::generateText(ModelType type,
     const auto started = std::chrono::steady_clock::now();
     ModelResult result = client_.chat(*choice, params);
     if (result.ok()) {
-      host_.emitModelUsed(modelUsedEvent(kName, type, params, result.output(), started));
+      ModelUsedEvent event = modelUsedEvent(kName, type, params, result.output(), started);
+      event.serverAddress = client_.config().baseUrl.host;
+      event.serverPort = client_.config().baseUrl.port;
+      host_.emitModelUsed(event);
     }
     return result;
   } catch (const std::exception& error) {

@@ -239,6 +239,7 @@ TEST_F(CancellationTest, AFailedCallIsPublishedAsModelFailed) {
       [&failures](const ModelFailedEvent& event) { failures.push_back(event); });
   standin().script({.status = 401});
   const ModelResult result = call(ModelType::TextLarge, "hi");
+  host().events().flush();  // events are delivered off the call's thread
   ASSERT_FALSE(result.ok());
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].provider, "bitrouter");

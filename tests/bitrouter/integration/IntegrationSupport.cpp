@@ -183,6 +183,7 @@ ModelResult BitRouterIntegrationTest::call(ModelType type, std::string prompt) {
 }
 
 std::vector<ModelUsedEvent> BitRouterIntegrationTest::modelUsed() const {
+  if (host_) host_->events().flush();  // events are delivered off the call's thread
   std::lock_guard lock(eventsMutex_);
   return events_;
 }

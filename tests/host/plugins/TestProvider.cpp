@@ -13,7 +13,15 @@
 //   TEST_PLUGIN_STATIC_MARKER     a static constructor creates the file named by the environment
 //                                 variable AGENT_TEST_MARKER_FILE (proves the library was loaded)
 //   TEST_PLUGIN_NEEDS_DEPENDENCY  init calls into a library shipped beside the plugin
-// At run time, the setting <NAME>_FAIL_WITH=<error kind> makes every call fail with that kind.
+//   TEST_PLUGIN_OBSERVES          the plugin is also an EventObserver: it writes one line per event
+//                                 to the file named by <NAME>_EVENTS_FILE (tests read it back)
+// At run time, settings prefixed with the name in upper case steer each call:
+//   <NAME>_FAIL_WITH=<error kind>   every call fails with that kind (e.g. rate_limited)
+//   <NAME>_FAIL_STATUS=<HTTP code>  every call fails as that HTTP status would (kind from the code)
+//   <NAME>_FAIL_MESSAGE=<text>      the failure's message
+//   <NAME>_SERVES=<TYPE>            serve this model type too (e.g. TEXT_TO_SPEECH)
+//   <NAME>_CALLS_TOOL=<tool name>   answer a conversation without a tool result by calling that
+//                                   tool (id "call-1", arguments {}); then answer as usual
 // Replies are "<name>/<served type>: <prompt>", so tests can see who served and as what.
 #include <agent/Plugin.hpp>
 
@@ -21,6 +29,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -79,6 +89,22 @@ std::string upper(std::string text) {
   return text;
 }
 
+// The kind a provider reports for an HTTP status (as the BitRouter plugin maps them).
+agent::ErrorKind kindForStatus(int status) {
+  if (status == 429) return agent::ErrorKind::RateLimited;
+  if (status == 408) return agent::ErrorKind::Timeout;
+  if (status >= 500) return agent::ErrorKind::Unavailable;
+  if (status == 401) return agent::ErrorKind::Auth;
+  return agent::ErrorKind::BadRequest;
+}
+
+std::optional<agent::ModelType> parseType(const std::string& text) {
+  for (agent::ModelType type : agent::allModelTypes()) {
+    if (agent::toString(type) == text) return type;
+  }
+  return std::nullopt;
+}
+
 std::optional<agent::ErrorKind> parseKind(const std::string& text) {
   for (int i = 0; i <= static_cast<int>(agent::ErrorKind::Internal); ++i) {
     const auto kind = static_cast<agent::ErrorKind>(i);
@@ -94,9 +120,19 @@ std::optional<agent::ErrorKind> parseKind(const std::string& text) {
 }
 #endif
 
-class TestProvider final : public agent::ModelProvider {
+class TestProvider final : public agent::ModelProvider
+#ifdef TEST_PLUGIN_OBSERVES
+    ,
+                           public agent::EventObserver
+#endif
+{
  public:
   explicit TestProvider(const agent::HostServices& host) : host_(host) {
+    if (auto serves = host_.setting(upper(TEST_PLUGIN_NAME) + "_SERVES"))
+      alsoServes_ = parseType(*serves);
+#ifdef TEST_PLUGIN_OBSERVES
+    if (auto file = host_.setting(upper(TEST_PLUGIN_NAME) + "_EVENTS_FILE")) eventsFile_ = *file;
+#endif
 #ifdef TEST_PLUGIN_INIT_FAILS
     throw std::runtime_error("TEST init failure: missing TEST_REQUIRED_KEY");
 #endif
@@ -119,9 +155,43 @@ class TestProvider final : public agent::ModelProvider {
 #ifdef TEST_PLUGIN_NO_MODEL_TYPES
     return {};
 #else
-    return {agent::ModelType::TextSmall, agent::ModelType::TextLarge};
+    std::vector<agent::ModelType> types{agent::ModelType::TextSmall, agent::ModelType::TextLarge};
+    if (alsoServes_) types.push_back(*alsoServes_);
+    return types;
 #endif
   }
+
+  agent::ModelMetadata modelMetadata(agent::ModelType type) const noexcept override {
+    agent::ModelMetadata metadata;
+    metadata.displayModel = std::string(TEST_PLUGIN_NAME) + "-model";
+    if (type == agent::ModelType::TextLarge) metadata.contextWindowTokens = 8192;
+    metadata.streamable = true;
+    return metadata;
+  }
+
+#ifdef TEST_PLUGIN_OBSERVES
+  void onModelRegistered(const agent::ModelRegisteredEvent& e) noexcept override {
+    record("registered " + std::string(agent::toString(e.type)) + " " + e.provider + " " +
+           e.metadata.displayModel);
+  }
+  void onModelUsed(const agent::ModelUsedEvent& e) noexcept override {
+    record("used " + e.provider + " " + std::string(agent::toString(e.type)) + " failed=" +
+           std::to_string(e.failedAttempts.size()) + " prompt=" + std::to_string(e.prompt.size()) +
+           " trace=" + e.trace.traceparent() + " parent=" + hex(e.trace.parentSpanId));
+  }
+  void onModelFailed(const agent::ModelFailedEvent& e) noexcept override {
+    record("failed " + e.provider + " " + std::string(agent::toString(e.kind)) +
+           " attempts=" + std::to_string(e.attempts.size()));
+  }
+  void onToolStarted(const agent::ToolStartedEvent& e) noexcept override {
+    record("tool-started " + e.tool + " " + e.callId + " source=" + e.source +
+           " trace=" + e.trace.traceparent() + " parent=" + hex(e.trace.parentSpanId));
+  }
+  void onToolEnded(const agent::ToolEndedEvent& e) noexcept override {
+    record("tool-ended " + e.tool + " " + e.callId + " failed=" + (e.failed ? "1" : "0") +
+           " trace=" + e.trace.traceparent());
+  }
+#endif
 
   agent::ModelResult generateText(agent::ModelType type,
                                   const agent::GenerateTextParams& params) noexcept override {
@@ -134,16 +204,31 @@ class TestProvider final : public agent::ModelProvider {
       if (agent_test_symbol_that_does_not_exist(1) == 0)
         return agent::makeError(agent::ErrorKind::Internal, "?");
 #endif
-      if (auto failWith = host_.setting(upper(TEST_PLUGIN_NAME) + "_FAIL_WITH")) {
-        if (auto kind = parseKind(*failWith)) {
-          return agent::makeError(*kind, std::string(TEST_PLUGIN_NAME) + " was told to fail");
-        }
+      const std::string prefix = upper(TEST_PLUGIN_NAME);
+      const std::string message =
+          host_.setting(prefix + "_FAIL_MESSAGE")
+              .value_or(std::string(TEST_PLUGIN_NAME) + " was told to fail");
+      if (auto failWith = host_.setting(prefix + "_FAIL_WITH")) {
+        if (auto kind = parseKind(*failWith)) return agent::makeError(*kind, message);
+      }
+      if (auto status = host_.setting(prefix + "_FAIL_STATUS")) {
+        const int code = std::atoi(status->c_str());
+        return agent::makeError(kindForStatus(code), message, code);
       }
       agent::ModelOutput output;
       output.text = std::string(TEST_PLUGIN_NAME) + "/" + std::string(agent::toString(type)) +
                     ": " + params.prompt;
       output.model = std::string(TEST_PLUGIN_NAME) + "-model";
       output.finishReason = "stop";
+      if (auto tool = host_.setting(prefix + "_CALLS_TOOL")) {
+        bool answered = false;
+        for (const auto& message : params.messages)
+          answered |= message.role == "tool";
+        if (!answered) {
+          output.toolCalls.push_back({"call-1", *tool, "{}", ""});
+          output.finishReason = "tool_calls";
+        }
+      }
       output.usage.promptTokens = 1;
       output.usage.completionTokens = 2;
       output.usage.totalTokens = 3;
@@ -160,7 +245,24 @@ class TestProvider final : public agent::ModelProvider {
   }
 
  private:
+#ifdef TEST_PLUGIN_OBSERVES
+  static std::string hex(const std::array<std::uint8_t, 8>& bytes) {
+    std::string text;
+    agent::TraceContext::appendHex(text, bytes.data(), bytes.size());
+    return text;
+  }
+  void record(const std::string& line) noexcept {
+    try {
+      std::lock_guard lock(mutex_);
+      std::ofstream(eventsFile_, std::ios::app) << line << '\n';
+    } catch (...) {
+    }
+  }
+  std::mutex mutex_;
+  std::string eventsFile_;
+#endif
   const agent::HostServices& host_;
+  std::optional<agent::ModelType> alsoServes_;
 };
 
 }  // namespace

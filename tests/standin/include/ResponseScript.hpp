@@ -86,6 +86,14 @@ struct ResponseScript {
   bool omitDone = false;             // no "data: [DONE]"
   // After N frames, close the connection without the terminating chunk.
   std::optional<std::size_t> cutAfterFrames{};
+
+  // --- Usage details (each sent only when set) ------------------------------------------------
+  std::optional<std::size_t> cachedTokens{};  // usage.prompt_tokens_details.cached_tokens
+  std::optional<std::size_t>
+      cacheCreationTokens{};                     // ...prompt_tokens_details.cache_creation_tokens
+  std::optional<std::size_t> reasoningTokens{};  // usage.completion_tokens_details.reasoning_tokens
+  // Stream: a last chunk with "choices": [] and the usage, as OpenAI's include_usage sends it.
+  bool streamUsage = false;
 };
 
 }  // namespace agent::standin

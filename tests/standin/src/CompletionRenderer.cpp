@@ -52,6 +52,39 @@ void chunkStart(Writer& writer, std::string_view id, std::string_view model) {
   writer.Uint(0);
 }
 
+// "usage", with the detail objects only when a detail count is set.
+void writeUsage(Writer& writer, const Usage& usage) {
+  writer.Key("usage");
+  writer.StartObject();
+  writer.Key("prompt_tokens");
+  writer.Uint64(usage.promptTokens);
+  writer.Key("completion_tokens");
+  writer.Uint64(usage.completionTokens);
+  writer.Key("total_tokens");
+  writer.Uint64(usage.promptTokens + usage.completionTokens);
+  if (usage.cachedTokens || usage.cacheCreationTokens) {
+    writer.Key("prompt_tokens_details");
+    writer.StartObject();
+    if (usage.cachedTokens) {
+      writer.Key("cached_tokens");
+      writer.Uint64(*usage.cachedTokens);
+    }
+    if (usage.cacheCreationTokens) {
+      writer.Key("cache_creation_tokens");
+      writer.Uint64(*usage.cacheCreationTokens);
+    }
+    writer.EndObject();
+  }
+  if (usage.reasoningTokens) {
+    writer.Key("completion_tokens_details");
+    writer.StartObject();
+    writer.Key("reasoning_tokens");
+    writer.Uint64(*usage.reasoningTokens);
+    writer.EndObject();
+  }
+  writer.EndObject();
+}
+
 }  // namespace
 
 std::string CompletionRenderer::completion(const Completion& completion) {
@@ -105,17 +138,26 @@ std::string CompletionRenderer::completion(const Completion& completion) {
     writer.EndObject();
   }
   writer.EndArray();
-  if (completion.usage) {
-    writer.Key("usage");
-    writer.StartObject();
-    writer.Key("prompt_tokens");
-    writer.Uint64(completion.usage->promptTokens);
-    writer.Key("completion_tokens");
-    writer.Uint64(completion.usage->completionTokens);
-    writer.Key("total_tokens");
-    writer.Uint64(completion.usage->promptTokens + completion.usage->completionTokens);
-    writer.EndObject();
-  }
+  if (completion.usage) writeUsage(writer, *completion.usage);
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string CompletionRenderer::usageChunk(std::string_view id, std::string_view model,
+                                           const Usage& usage) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("id");
+  string(writer, id);
+  writer.Key("object");
+  writer.String("chat.completion.chunk");
+  writer.Key("model");
+  string(writer, model);
+  writer.Key("choices");
+  writer.StartArray();
+  writer.EndArray();
+  writeUsage(writer, usage);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -15,6 +15,9 @@ namespace agent::standin {
 struct Usage {
   std::size_t promptTokens = 0;
   std::size_t completionTokens = 0;
+  std::optional<std::size_t> cachedTokens{};
+  std::optional<std::size_t> cacheCreationTokens{};
+  std::optional<std::size_t> reasoningTokens{};
 };
 
 struct Completion {
@@ -54,6 +57,9 @@ class CompletionRenderer {
   static std::string chunk(std::string_view id, std::string_view model, bool role,
                            std::optional<std::string_view> content,
                            std::optional<std::string_view> finishReason);
+
+  /// The last chunk of a stream that reports usage: "choices": [] and the usage.
+  static std::string usageChunk(std::string_view id, std::string_view model, const Usage& usage);
 
   /// A chunk with any delta (reasoning, refusal, a tool-call piece) and no finish reason.
   static std::string deltaChunk(std::string_view id, std::string_view model, bool role,

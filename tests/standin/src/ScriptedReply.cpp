@@ -120,7 +120,9 @@ bool ScriptedReply::play(const ResponseScript& script, const ReplyContext& conte
   if (script.refusal && script.rawRefusal) completion.refusal = *script.refusal;
   completion.toolCalls = &script.toolCalls;
   if (!script.omitUsage) {
-    completion.usage = Usage{tokensFor(context.request.promptChars), tokensFor(content.size())};
+    completion.usage =
+        Usage{tokensFor(context.request.promptChars), tokensFor(content.size()),
+              script.cachedTokens, script.cacheCreationTokens, script.reasoningTokens};
   }
   return ResponseWriter::writeScripted(
       channel_, HttpResponse::json(200, CompletionRenderer::completion(completion)),
@@ -174,6 +176,15 @@ bool ScriptedReply::playStream(const ResponseScript& script, const ReplyContext&
     // With no other frame, the role rides on the finish chunk.
     frames.push_back(CompletionRenderer::chunk(context.requestId, context.model, frames.empty(),
                                                std::nullopt, finishReasonOf(script)));
+  }
+  if (script.streamUsage) {
+    std::size_t completionChars = 0;
+    for (const std::string& chunk : chunks)
+      completionChars += chunk.size();
+    frames.push_back(CompletionRenderer::usageChunk(
+        context.requestId, context.model,
+        Usage{tokensFor(context.request.promptChars), tokensFor(completionChars),
+              script.cachedTokens, script.cacheCreationTokens, script.reasoningTokens}));
   }
   const std::string errorFrame =
       script.streamErrorJson.value_or(ErrorEnvelope::streamErrorJson(script.streamErrorCode));

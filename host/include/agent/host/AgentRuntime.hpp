@@ -3,7 +3,9 @@
 // Mirrors elizaOS's useModel: LLM_MODE rewrites text tiers to TEXT_SMALL or TEXT_LARGE; numeric
 // settings <TYPE>_<PARAM> then DEFAULT_<PARAM> are merged under the call's own params; `user`
 // defaults to the character's name; then the registry resolves a handler and the call runs.
-// Beyond elizaOS: with MODEL_FAILOVER=true a retryable failure moves on to the next candidate.
+// With MODEL_FAILOVER=true a failure elizaOS fails over for (rate limit, server down, timeout,
+// connection failure) moves on to the next registration. Every call gets its own trace span
+// (params.trace): a child of the caller's span when the caller passed one, else a new trace.
 #pragma once
 
 #include <array>
@@ -15,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/Events.hpp"
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
@@ -25,6 +28,7 @@ namespace agent::host {
 
 class CallPool;
 class EventBus;
+class InFlightAttempts;
 class ModelRegistry;
 class Logger;
 
@@ -62,6 +66,13 @@ class AgentRuntime {
   PendingCall useModelAsync(ModelType type, GenerateTextParams params,
                             std::optional<std::string> provider = std::nullopt) const;
 
+  /// The registrations the call with span `trace` has failed over from so far (for the MODEL_USED
+  /// its current provider emits); empty when it has left none.
+  std::vector<ProviderAttempt> failedAttempts(const TraceContext& trace) const;
+
+  /// The bus the runtime publishes to (MODEL_FAILED; the tool loop's tool events), or null.
+  EventBus* events() const noexcept { return events_; }
+
   /// The params a handler would receive for `type` (settings merged, LLM_MODE applied to `type`).
   GenerateTextParams prepareParams(ModelType& type, GenerateTextParams params) const;
 
@@ -83,8 +94,11 @@ class AgentRuntime {
   CallPool& pool() const;
   friend struct ToolPoolAccess;  // the tool loop's threads (ToolRunner)
   CallPool& toolPool() const;
-  ModelResult resolveAndCall(ModelType& type, GenerateTextParams params,
-                             std::optional<std::string_view> provider, CallInfo& info) const;
+  ModelResult resolveAndCall(ModelType& type, GenerateTextParams& params,
+                             std::optional<std::string_view> provider, CallInfo& info,
+                             std::vector<ProviderAttempt>& attempts) const;
+  bool movesOn(const ModelError& error, ModelType servedAs, const GenerateTextParams& params,
+               bool streamed) const;
 
   const Settings& settings_;
   const ModelRegistry& registry_;
@@ -99,8 +113,9 @@ class AgentRuntime {
   std::optional<ModelType> llmMode_;                                   // LLM_MODE, read once
   mutable std::array<std::once_flag, allModelTypes().size()> callDefaultsOnce_;
   mutable std::array<CallDefaults, allModelTypes().size()> callDefaults_;
-  bool failover_ = false;                    // MODEL_FAILOVER
-  std::optional<std::string> settingError_;  // why every call fails, when a setting is unusable
+  bool failover_ = false;                       // MODEL_FAILOVER
+  std::optional<std::string> settingError_;     // why every call fails, when a setting is unusable
+  std::unique_ptr<InFlightAttempts> inFlight_;  // failing-over calls' attempts, by span
 };
 
 }  // namespace agent::host

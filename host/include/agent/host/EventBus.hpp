@@ -1,26 +1,40 @@
-// EventBus: delivers MODEL_USED and MODEL_FAILED events to subscribers.
+// EventBus: delivers the host's events (MODEL_REGISTERED, MODEL_USED, MODEL_FAILED, tool runs) to
+// subscribers and to plugins that observe (agent/EventObserver.hpp).
 //
-// A subscriber that throws is logged and skipped; the call that emitted the event is unaffected
-// (elizaOS crashes the process in that case; we do not).
+// Delivery happens off the emitting thread: emit() puts the event on a bounded queue and returns;
+// one dispatcher thread delivers the events in the order they were emitted. So a slow or throwing
+// handler never delays or breaks a model call. When the queue is full the event is dropped,
+// counted (dropped()) and reported by a warning at most every few seconds. A handler that throws
+// is logged and the others still run (elizaOS crashes the process in that case; we do not).
 //
-// The subscriber list is copy-on-write: (un)subscribing builds a new list and swaps it in under
-// the lock, so emitting (once per model call) only copies a shared_ptr, and delivers outside the
-// lock to the list as it was when the event was emitted.
+// The dispatcher starts with the first event that has someone to hear it: a host without
+// subscribers or observers queues nothing and starts no thread. MODEL_REGISTERED events are kept
+// and replayed to an observer added later, so every observer sees every registration.
+//
+// unsubscribe() returns once the handler is not running and will never run again (called from the
+// handler itself, it returns at once). flush() waits until everything emitted before it has been
+// delivered; stop() delivers what is queued and ends the dispatcher (events emitted after it are
+// dropped). Handlers must return: stop() and flush() wait for them.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "agent/EventObserver.hpp"
 #include "agent/Events.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
-#include "agent/support/ThreadSafety.hpp"
 
 namespace agent::host {
 
@@ -32,49 +46,90 @@ class EventBus {
   using FailureSubscriber = std::function<void(const ModelFailedEvent&)>;
   using SubscriptionId = std::uint64_t;
 
-  explicit EventBus(Logger& logger);
+  /// Events that may wait for delivery at once (the AGENT_EVENT_QUEUE_CAPACITY setting).
+  static constexpr std::size_t kDefaultQueueCapacity = 1024;
+  /// The least time between two warnings about dropped events.
+  static constexpr std::chrono::seconds kDropWarningInterval{10};
 
-  SubscriptionId subscribe(Subscriber subscriber) AGENT_EXCLUDES(mutex_);
-  SubscriptionId subscribeFailures(FailureSubscriber subscriber) AGENT_EXCLUDES(mutex_);
-  /// Ends either kind of subscription.
-  void unsubscribe(SubscriptionId id) AGENT_EXCLUDES(mutex_);
-  void emit(const ModelUsedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
-  void emit(const ModelFailedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
-  void emit(const ModelRegisteredEvent& event) noexcept AGENT_EXCLUDES(mutex_);
-  void emit(const ToolStartedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
-  void emit(const ToolEndedEvent& event) noexcept AGENT_EXCLUDES(mutex_);
+  explicit EventBus(Logger& logger, std::size_t queueCapacity = kDefaultQueueCapacity);
+  /// stop().
+  ~EventBus();
+  EventBus(const EventBus&) = delete;
+  EventBus& operator=(const EventBus&) = delete;
 
-  /// A plugin that observes every event (agent/EventObserver.hpp).
-  void addObserver(std::shared_ptr<EventObserver> observer) AGENT_EXCLUDES(mutex_);
-  /// Drops every observer (before the plugins they belong to are destroyed).
-  void clearObservers() AGENT_EXCLUDES(mutex_);
+  SubscriptionId subscribe(Subscriber subscriber);
+  SubscriptionId subscribeFailures(FailureSubscriber subscriber);
+  /// Ends either kind of subscription. On return the handler is not running and never will again.
+  void unsubscribe(SubscriptionId id);
+
+  void emit(const ModelUsedEvent& event) noexcept;
+  void emit(const ModelFailedEvent& event) noexcept;
+  void emit(const ModelRegisteredEvent& event) noexcept;
+  void emit(const ToolStartedEvent& event) noexcept;
+  void emit(const ToolEndedEvent& event) noexcept;
+
+  /// A plugin that observes every event; it first receives the registrations made so far.
+  void addObserver(std::shared_ptr<EventObserver> observer);
+  /// Drops every observer (before the plugins they belong to are destroyed). On return no
+  /// observer is running.
+  void clearObservers();
+
+  /// Waits until every event emitted before the call has been delivered (or dropped).
+  void flush();
+  /// Delivers what is queued, then ends the dispatcher; later events are not delivered.
+  void stop();
+
+  /// Events dropped because the queue was full, since the bus was made.
+  std::uint64_t dropped() const;
+  std::size_t queueCapacity() const noexcept { return capacity_; }
 
  private:
+  using Event = std::variant<ModelUsedEvent, ModelFailedEvent, ModelRegisteredEvent,
+                             ToolStartedEvent, ToolEndedEvent>;
+  struct Delivery {
+    Event event;
+    std::shared_ptr<EventObserver> only;  // set: a replay meant for this observer alone
+  };
   using Subscribers = std::vector<std::pair<SubscriptionId, Subscriber>>;
   using FailureSubscribers = std::vector<std::pair<SubscriptionId, FailureSubscriber>>;
+  using Observers = std::vector<std::shared_ptr<EventObserver>>;
 
-  template <class Callback>
-  SubscriptionId add(std::shared_ptr<const std::vector<std::pair<SubscriptionId, Callback>>>& list,
-                     Callback callback) AGENT_REQUIRES(mutex_);
-  template <class Event, class Callback>
-  void deliver(const std::vector<std::pair<SubscriptionId, Callback>>& list, const Event& event,
-               const char* name) noexcept;
+  template <class E>
+  void enqueue(const E& event, bool forSubscribers) noexcept;
+  void enqueueLocked(Delivery delivery);  // mutex_ held
+  void run();
+  void deliver(const Delivery& delivery);
+  template <class E, class Callback>
+  void deliverTo(const std::vector<std::pair<SubscriptionId, Callback>>& list, const E& event,
+                 const char* name);
+  bool beginHandler(SubscriptionId id);
+  void endHandler();
+  void reportDrops(std::chrono::steady_clock::time_point now);
 
   Logger& logger_;
-  Mutex mutex_;
-  std::shared_ptr<const Subscribers> subscribers_ AGENT_GUARDED_BY(mutex_) =
-      std::make_shared<const Subscribers>();
-  std::shared_ptr<const FailureSubscribers> failureSubscribers_ AGENT_GUARDED_BY(mutex_) =
-      std::make_shared<const FailureSubscribers>();
-  SubscriptionId nextId_ AGENT_GUARDED_BY(mutex_) = 1;
-  using Observers = std::vector<std::shared_ptr<EventObserver>>;
-  std::shared_ptr<const Observers> observers_ AGENT_GUARDED_BY(mutex_) =
-      std::make_shared<const Observers>();
+  const std::size_t capacity_;
 
-  template <class Event>
-  void notifyObservers(const Event& event,
-                       void (EventObserver::*handler)(const Event&) noexcept) noexcept
-      AGENT_EXCLUDES(mutex_);
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;       // the dispatcher: work, or stop
+  std::condition_variable delivered_;  // flush, unsubscribe, clearObservers: progress
+  std::shared_ptr<const Subscribers> subscribers_ = std::make_shared<const Subscribers>();
+  std::shared_ptr<const FailureSubscribers> failureSubscribers_ =
+      std::make_shared<const FailureSubscribers>();
+  std::shared_ptr<const Observers> observers_ = std::make_shared<const Observers>();
+  std::vector<ModelRegisteredEvent> registrations_;  // replayed to observers added later
+  SubscriptionId nextId_ = 1;
+  std::deque<Delivery> queue_;
+  std::uint64_t enqueued_ = 0;    // events queued so far
+  std::uint64_t done_ = 0;        // events delivered so far
+  SubscriptionId running_ = 0;    // the subscriber being called; 0: none
+  bool observing_ = false;        // an observer is being called
+  std::thread::id dispatcherId_;  // the dispatcher thread's id, once started
+  std::uint64_t dropped_ = 0;
+  std::uint64_t droppedReported_ = 0;
+  std::chrono::steady_clock::time_point lastDropWarning_{};
+  bool stopping_ = false;
+  bool stopped_ = false;
+  std::thread dispatcher_;
 };
 
 }  // namespace agent::host

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/ModelMetadata.hpp"
 #include "agent/ModelProvider.hpp"
 
 namespace agent::host {
@@ -29,6 +30,16 @@ struct ModelRegistration {
   std::string providerName;
   double priority = 0;         // higher wins; any finite number, as in elizaOS
   std::uint64_t sequence = 0;  // registration order
+  ModelMetadata metadata;      // what the provider says about the model (modelMetadata(type))
+};
+
+/// A registration without its handler: elizaOS's getModelRegistrations() row.
+struct ModelRegistrationInfo {
+  ModelType type = ModelType::TextSmall;
+  std::string provider;
+  double priority = 0;
+  std::uint64_t sequence = 0;  // registration index (ties go to the earliest)
+  ModelMetadata metadata;
 };
 
 /// A resolved handler: who serves, and which registered type (after fallback) it serves as.
@@ -40,7 +51,11 @@ struct Resolution {
 class ModelRegistry {
  public:
   void registerModel(ModelType type, std::shared_ptr<ModelProvider> provider,
-                     std::string providerName, double priority);
+                     std::string providerName, double priority, ModelMetadata metadata = {});
+
+  /// Every registration without its handler, in the order resolution uses: by model type, then
+  /// best first within a type (priority descending, then registration index).
+  std::vector<ModelRegistrationInfo> getModelRegistrations() const;
 
   /// Removes every registration of a provider (its library unloads once no call holds it).
   void unregisterProvider(std::string_view providerName);

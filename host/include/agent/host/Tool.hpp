@@ -42,6 +42,7 @@ struct Tool {
   ToolFunction run;
   /// The tool only reads (e.g. an MCP tool marked readOnlyHint): it runs without asking first.
   bool readOnly = false;
+  std::string source{};  // where it comes from, e.g. the MCP server's name; empty: the application
 };
 
 }  // namespace agent::host

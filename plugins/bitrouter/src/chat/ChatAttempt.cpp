@@ -58,6 +58,7 @@ ChatAttempt::Outcome ChatAttempt::run() {
     return CallFailure::make(ErrorKind::BadRequest, *problem, "no request was sent");
   }
   const std::string_view json(body.GetString(), body.GetSize());
+  sent_ = std::chrono::steady_clock::now();
   Expected<ResponseHead, CallFailure> head =
       transport_.send({CallTransport::Method::ChatCompletion, stream_, json});
   if (!head) return fail(std::move(head).error(), 0);
@@ -109,6 +110,8 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(const ResponseHead& head) {
   if (stream_ && completion.refusal.empty()) {
     // Asked to stream, BitRouter answered with plain JSON: deliver it as one piece each. The
     // reply is complete, so a "stop" from a callback changes nothing.
+    timeToFirstChunk_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - sent_);
     if (auto failure = deliverWhole(completion)) return fail(std::move(*failure), status);
     delivered = completion.text.size();
   }
@@ -149,6 +152,12 @@ ChatAttempt::Outcome ChatAttempt::readStream() {
     reply.toolCalls = stream.toolCalls().calls();  // each checked as it was handed out
     reply.finishReason = stream.finishReason();
     reply.usage = stream.usage();
+    reply.id = stream.id();
+    reply.model = stream.model();
+    if (result.firstChunk) {
+      timeToFirstChunk_ =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*result.firstChunk - sent_);
+    }
     return succeed(std::move(reply), result.delivered);
   }
 
@@ -241,6 +250,9 @@ ChatAttempt::Outcome ChatAttempt::succeed(ChatCompletion reply, std::size_t deli
   output.finishReason = std::move(reply.finishReason);
   output.model = model_.model;
   output.requestId = transport_.requestId();
+  output.responseId = std::move(reply.id);
+  output.responseModel = std::move(reply.model);
+  output.timeToFirstChunk = timeToFirstChunk_;
   return output;
 }
 

@@ -6,6 +6,7 @@
 // whether to try again is the caller's decision (BitRouterClient).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -70,7 +71,9 @@ class ChatAttempt {
   const GenerateTextParams& params_;
   const CompiledSchema* schema_;
   bool stream_;
-  bool reusable_ = false;  // the connection is clean for the next call
+  bool reusable_ = false;                         // the connection is clean for the next call
+  std::chrono::steady_clock::time_point sent_{};  // when the request went out
+  std::optional<std::chrono::milliseconds> timeToFirstChunk_;  // streamed calls
   ToolArgumentCheck toolCheck_;
 };
 

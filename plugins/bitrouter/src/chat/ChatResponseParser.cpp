@@ -46,7 +46,27 @@ std::optional<TokenUsage> ChatResponseParser::usageFrom(const rapidjson::Value& 
   tokens.promptTokens = prompt.value_or(0);
   tokens.completionTokens = completion.value_or(0);
   tokens.totalTokens = total.value_or(tokens.promptTokens + tokens.completionTokens);
+  // The details, when sent; a count not sent stays absent, never zero.
+  const auto promptDetails = usage.FindMember("prompt_tokens_details");
+  if (promptDetails != usage.MemberEnd() && promptDetails->value.IsObject()) {
+    tokens.cacheReadInputTokens = tokenCountMember(promptDetails->value, "cached_tokens");
+    tokens.cacheCreationInputTokens =
+        tokenCountMember(promptDetails->value, "cache_creation_tokens");
+  }
+  const auto completionDetails = usage.FindMember("completion_tokens_details");
+  if (completionDetails != usage.MemberEnd() && completionDetails->value.IsObject()) {
+    tokens.reasoningTokens = tokenCountMember(completionDetails->value, "reasoning_tokens");
+  }
   return tokens;
+}
+
+void ChatResponseParser::copyString(const rapidjson::Value& object, const char* name,
+                                    std::string& out) {
+  const auto member = object.FindMember(name);
+  if (member != object.MemberEnd() && member->value.IsString() &&
+      member->value.GetStringLength() > 0) {
+    out.assign(member->value.GetString(), member->value.GetStringLength());
+  }
 }
 
 void ChatResponseParser::appendContent(const rapidjson::Value& content, std::string& out) {
@@ -105,6 +125,8 @@ Expected<ChatCompletion> ChatResponseParser::parse(std::string& body) {
   }
 
   ChatCompletion completion;
+  copyString(document, "id", completion.id);
+  copyString(document, "model", completion.model);
   const auto content = message->value.FindMember("content");
   if (content != message->value.MemberEnd()) appendContent(content->value, completion.text);
   appendReasoning(message->value, completion.reasoning);

@@ -24,6 +24,8 @@ struct ChatCompletion {
   std::string refusal;              // the model's refusal; "" when it did not refuse
   std::string finishReason;         // "" when null or absent
   std::optional<TokenUsage> usage;  // absent when BitRouter sent none
+  std::string id;                   // the completion's "id"; "" when absent
+  std::string model;                // the completion's "model" (who answered); "" when absent
 };
 
 class ChatResponseParser {
@@ -32,7 +34,9 @@ class ChatResponseParser {
   /// description ("BitRouter returned no choices").
   static Expected<ChatCompletion> parse(std::string& body);
 
-  /// A "usage" object; nullopt when it has no token counts.
+  /// A "usage" object; nullopt when it has no token counts. The detail counts
+  /// (prompt_tokens_details.cached_tokens and .cache_creation_tokens,
+  /// completion_tokens_details.reasoning_tokens) are set only when present.
   static std::optional<TokenUsage> usageFrom(const rapidjson::Value& usage);
 
   /// A message/delta "content": string as is, null -> "", array -> its text parts joined.
@@ -40,6 +44,9 @@ class ChatResponseParser {
 
   /// A message/delta's reasoning text: `reasoning_content`, else `reasoning` (providers differ).
   static void appendReasoning(const rapidjson::Value& message, std::string& out);
+
+  /// A top-level string member ("id", "model") into `out`, when it is a non-empty string.
+  static void copyString(const rapidjson::Value& object, const char* name, std::string& out);
 };
 
 }  // namespace agent::bitrouter

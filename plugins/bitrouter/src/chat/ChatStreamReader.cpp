@@ -61,6 +61,9 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
     try {
       bool keepGoing = true;
       const std::string_view reasoning = stream.lastReasoning();
+      if (!result.firstChunk && (!reasoning.empty() || !stream.lastContent().empty())) {
+        result.firstChunk = std::chrono::steady_clock::now();
+      }
       if (!reasoning.empty() && params.onReasoningChunk) {
         keepGoing = params.onReasoningChunk(reasoning);
       }

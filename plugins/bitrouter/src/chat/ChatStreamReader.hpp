@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "agent/GenerateTextParams.hpp"
@@ -40,6 +41,8 @@ class ChatStreamReader {
     End end = End::Truncated;
     bool clean = false;         // the body was read to its end after [DONE]: reusable
     std::size_t delivered = 0;  // characters handed to onChunk
+    /// When the first text (or reasoning) was handed over, if any was.
+    std::optional<std::chrono::steady_clock::time_point> firstChunk;
     std::string detail;
   };
 

@@ -30,6 +30,8 @@ void StreamAccumulator::reset() noexcept {
   toolCalls_.reset();
   finishReason_.clear();
   usage_.reset();
+  id_.clear();
+  model_.clear();
   error_ = ErrorEnvelope{};
   problem_.clear();
   finished_ = false;
@@ -77,6 +79,9 @@ StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const R
     error_ = ErrorEnvelopeParser::fromErrorValue(error->value, data, redactor);
     return Step::Error;
   }
+
+  if (id_.empty()) ChatResponseParser::copyString(document, "id", id_);
+  if (model_.empty()) ChatResponseParser::copyString(document, "model", model_);
 
   const auto usage = document.FindMember("usage");
   if (usage != document.MemberEnd()) {

@@ -52,6 +52,9 @@ class StreamAccumulator {
   }
   const std::string& finishReason() const noexcept { return finishReason_; }
   const std::optional<TokenUsage>& usage() const noexcept { return usage_; }
+  /// The completion's "id" and "model", from the first frame that carried them.
+  const std::string& id() const noexcept { return id_; }
+  const std::string& model() const noexcept { return model_; }
   const ErrorEnvelope& error() const noexcept { return error_; }
   const std::string& problem() const noexcept { return problem_; }
 
@@ -65,6 +68,8 @@ class StreamAccumulator {
   ToolCallAccumulator toolCalls_;
   std::string finishReason_;
   std::optional<TokenUsage> usage_;
+  std::string id_;
+  std::string model_;
   ErrorEnvelope error_;
   std::string problem_;
   bool finished_ = false;

@@ -3,8 +3,8 @@
 // The constructor is the plugin's init: it reads every BITROUTER_* setting once (through the
 // host: character first, then environment) and throws ConfigError on a bad one; with a key it
 // probes GET /v1/models (2 s) and logs what it found, but a BitRouter that is down never fails
-// init. generateText maps the model type to its tier's model string, runs the call, and emits
-// MODEL_USED after each success.
+// init. modelMetadata describes each tier's registration. generateText maps the model type to its
+// tier's model string, runs the call, and emits MODEL_USED after each success.
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,9 @@ class BitRouterProvider : public ModelProvider {
   ~BitRouterProvider() override;
 
   std::vector<ModelType> supportedModelTypes() const noexcept override;
+  /// Streamable; the display model is the type's configured model; the server is
+  /// BITROUTER_BASE_URL's host and port.
+  ModelMetadata modelMetadata(ModelType type) const noexcept override;
   ModelResult generateText(ModelType type, const GenerateTextParams& params) noexcept override;
 
   const BitRouterConfig& config() const noexcept { return client_.config(); }
