@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -26,9 +27,15 @@ struct BitRouterClient::Parts {
         redactor(config.apiKey),
         retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay),
         pool(config.baseUrl, options.pool) {}
+  ~Parts() {
+    // Before anything the probe uses goes.
+    probeCancel->cancel();
+    if (probeThread.joinable()) probeThread.join();
+  }
 
   ModelResult run(const ModelChoice& model, const GenerateTextParams& params);
-  ModelsProbe listModels(std::chrono::milliseconds timeout);
+  ModelsProbe listModels(std::chrono::milliseconds timeout,
+                         std::shared_ptr<CancellationToken> cancellation);
   void log(LogLevel level, std::string_view message) const {
     if (options.log) options.log(level, redactor.apply(message));
   }
@@ -40,6 +47,8 @@ struct BitRouterClient::Parts {
   HttpSessionPool pool;
   SchemaCache schemas;
   DeadlineWatchdog watchdog;  // this client's own; its thread ends with the client
+  std::shared_ptr<CancellationToken> probeCancel = std::make_shared<CancellationToken>();
+  std::thread probeThread;  // listModelsInBackground's
 };
 
 BitRouterClient::BitRouterClient(BitRouterConfig config, ClientOptions options)
@@ -138,7 +147,7 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
 
 ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexcept {
   try {
-    return parts_->listModels(timeout);
+    return parts_->listModels(timeout, nullptr);
   } catch (const std::exception& error) {
     ModelsProbe probe;
     probe.problem = "GET /v1/models failed: " + parts_->redactor.apply(error.what());
@@ -150,9 +159,37 @@ ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexc
   }
 }
 
-ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout) {
+void BitRouterClient::listModelsInBackground(std::chrono::milliseconds timeout,
+                                             std::function<void(const ModelsProbe&)> done) {
+  Parts& parts = *parts_;
+  if (parts.probeThread.joinable()) return;
+  try {
+    parts.probeThread = std::thread([&parts, timeout, done = std::move(done)] {
+      ModelsProbe probe;
+      try {
+        probe = parts.listModels(timeout, parts.probeCancel);
+      } catch (const std::exception& error) {
+        probe.problem = "GET /v1/models failed: " + parts.redactor.apply(error.what());
+      } catch (...) {
+        probe.problem = "GET /v1/models failed";
+      }
+      if (parts.probeCancel->cancelled() || !done) return;
+      try {
+        done(probe);
+      } catch (...) {
+        // A report that failed is only a missing log line.
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: the probe only informs, so it is skipped.
+  }
+}
+
+ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout,
+                                               std::shared_ptr<CancellationToken> cancellation) {
   ModelsProbe probe;
-  CallTransport transport(config, pool, watchdog, Deadline(timeout), nullptr, options.log);
+  CallTransport transport(config, pool, watchdog, Deadline::probe(timeout), std::move(cancellation),
+                          options.log);
   Expected<ResponseHead, CallFailure> head =
       transport.send({CallTransport::Method::ListModels, false, {}});
   if (!head) {

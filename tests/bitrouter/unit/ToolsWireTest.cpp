@@ -31,7 +31,7 @@ ToolDefinition weatherTool() {
   return tool;
 }
 
-TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndAutoChoice) {
+TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndNoChoiceUnlessMade) {
   GenerateTextParams params;
   params.prompt = "hi";
   ToolDefinition bare;
@@ -43,7 +43,7 @@ TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndAutoChoice) {
   EXPECT_EQ(build(params),
             R"({"model":"m","tools":[{"type":"function","function":{"name":"ping"}},)"
             R"({"type":"function","function":{"name":"get_weather","description":"Weather for a )"
-            R"(city","parameters":{"type":"object"},"strict":true}}],"tool_choice":"auto",)"
+            R"(city","parameters":{"type":"object"},"strict":true}}],)"
             R"("messages":[{"role":"user","content":"hi"}]})");
 }
 

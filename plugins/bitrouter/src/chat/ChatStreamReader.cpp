@@ -67,7 +67,7 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
       const std::string_view content = stream.lastContent();
       if (keepGoing && !content.empty()) {
         keepGoing = !params.onChunk || params.onChunk(content);
-        result.delivered = stream.text().size();
+        result.delivered = stream.deliveredText();
       }
       while (keepGoing) {
         ToolCall* call = stream.toolCalls().nextComplete();

@@ -67,7 +67,7 @@ std::optional<std::string> checkHistory(const GenerateTextParams& params) {
 
 void writeChoice(BodyWriter& writer, const ToolChoice& choice) {
   switch (choice.mode) {
-    case ToolChoice::Mode::Auto:
+    case ToolChoice::Mode::Auto:  // not written (see writeTools)
       writer.String("auto");
       return;
     case ToolChoice::Mode::None:
@@ -145,8 +145,12 @@ std::optional<std::string> ToolsJson::writeTools(BodyWriter& writer,
     writer.EndObject();
   }
   writer.EndArray();
-  writer.Key("tool_choice");
-  writeChoice(writer, params.toolChoice);
+  // Auto is what a caller that says nothing gets, and what the API assumes when tool_choice is
+  // absent: only a choice the caller made is sent.
+  if (params.toolChoice.mode != ToolChoice::Mode::Auto) {
+    writer.Key("tool_choice");
+    writeChoice(writer, params.toolChoice);
+  }
   if (params.parallelToolCalls) {
     writer.Key("parallel_tool_calls");
     writer.Bool(*params.parallelToolCalls);

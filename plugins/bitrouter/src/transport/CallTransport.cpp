@@ -85,7 +85,7 @@ CallFailure CallTransport::stopFailure() const {
 
 TransportContext CallTransport::context() const {
   return TransportContext{config_.baseUrl, config_.connectTimeout, deadline_.budget(),
-                          deadline_.expired(), deadline_.fromCaller()};
+                          deadline_.expired(), deadline_.source()};
 }
 
 CallBuffers& CallTransport::buffers() {

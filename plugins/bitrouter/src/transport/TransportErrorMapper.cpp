@@ -114,18 +114,25 @@ CallFailure receiveFailure(const Poco::Exception& exception, const TransportCont
 }  // namespace
 
 CallFailure TransportErrorMapper::deadline(const TransportContext& context) {
-  CallFailure failure =
-      context.callerDeadline
-          ? CallFailure::make(ErrorKind::Timeout,
-                              "no complete response from BitRouter within the call's own "
-                              "deadline (" +
-                                  ms(context.callTimeout) + ", sooner than BITROUTER_TIMEOUT_MS)",
-                              "give the call more time")
-          : CallFailure::make(ErrorKind::Timeout,
-                              "no complete response from BitRouter within " +
-                                  ms(context.callTimeout) + " (BITROUTER_TIMEOUT_MS)",
-                              "raise BITROUTER_TIMEOUT_MS for long generations");
-  return failure;
+  switch (context.limit) {
+    case Deadline::Source::Caller:
+      return CallFailure::make(ErrorKind::Timeout,
+                               "no complete response from BitRouter within the call's own "
+                               "deadline (" +
+                                   ms(context.callTimeout) + ", sooner than BITROUTER_TIMEOUT_MS)",
+                               "give the call more time");
+    case Deadline::Source::Probe:
+      return CallFailure::make(
+          ErrorKind::Timeout, "no complete response from BitRouter within " +
+                                  ms(context.callTimeout) +
+                                  " (the init probe's own limit; calls have BITROUTER_TIMEOUT_MS)");
+    case Deadline::Source::Setting:
+      break;
+  }
+  return CallFailure::make(ErrorKind::Timeout,
+                           "no complete response from BitRouter within " + ms(context.callTimeout) +
+                               " (BITROUTER_TIMEOUT_MS)",
+                           "raise BITROUTER_TIMEOUT_MS for long generations");
 }
 
 CallFailure TransportErrorMapper::map(const Poco::Exception& exception, TransportPhase phase,

@@ -12,6 +12,7 @@
 
 #include "agent/bitrouter/BaseUrl.hpp"
 #include "chat/CallFailure.hpp"
+#include "transport/Deadline.hpp"
 
 namespace agent::bitrouter {
 
@@ -25,7 +26,7 @@ struct TransportContext {
   std::chrono::milliseconds connectTimeout;  // BITROUTER_CONNECT_TIMEOUT_MS
   std::chrono::milliseconds callTimeout;     // BITROUTER_TIMEOUT_MS, or the caller's sooner one
   bool deadlineExpired = false;              // the whole-call budget is spent
-  bool callerDeadline = false;               // callTimeout is the caller's deadline
+  Deadline::Source limit = Deadline::Source::Setting;  // whose limit callTimeout is
 };
 
 class TransportErrorMapper {
