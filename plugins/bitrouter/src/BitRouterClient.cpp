@@ -15,8 +15,9 @@
 #include "config/Redactor.hpp"
 #include "schema/SchemaCache.hpp"
 #include "transport/CallTransport.hpp"
+#include "transport/ConnectionPool.hpp"
 #include "transport/DeadlineWatchdog.hpp"
-#include "transport/HttpSessionPool.hpp"
+#include "transport/RequestHead.hpp"
 
 namespace agent::bitrouter {
 
@@ -26,6 +27,7 @@ struct BitRouterClient::Parts {
         options(std::move(optionsIn)),
         redactor(config.apiKey),
         retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay),
+        heads(config),
         pool(config.baseUrl, options.pool) {}
   ~Parts() {
     // Before anything the probe uses goes.
@@ -44,7 +46,8 @@ struct BitRouterClient::Parts {
   ClientOptions options;
   Redactor redactor;
   RetryPolicy retryPolicy;
-  HttpSessionPool pool;
+  RequestHead heads;
+  ConnectionPool pool;
   SchemaCache schemas;
   DeadlineWatchdog watchdog;  // this client's own; its thread ends with the client
   std::shared_ptr<CancellationToken> probeCancel = std::make_shared<CancellationToken>();
@@ -89,7 +92,7 @@ ModelResult BitRouterClient::chat(const ModelChoice& model,
 
 ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
                                         const GenerateTextParams& params) {
-  CallTransport transport(config, pool, watchdog, Deadline(config.timeout, params.deadline),
+  CallTransport transport(config, heads, pool, watchdog, Deadline(config.timeout, params.deadline),
                           params.cancellation, options.log);
   if (std::optional<CallFailure> stop = transport.stopped()) {
     return std::move(*stop).finish(model.model, 1);  // cancelled (or out of time) before it began
@@ -188,8 +191,8 @@ void BitRouterClient::listModelsInBackground(std::chrono::milliseconds timeout,
 ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout,
                                                std::shared_ptr<CancellationToken> cancellation) {
   ModelsProbe probe;
-  CallTransport transport(config, pool, watchdog, Deadline::probe(timeout), std::move(cancellation),
-                          options.log);
+  CallTransport transport(config, heads, pool, watchdog, Deadline::probe(timeout),
+                          std::move(cancellation), options.log);
   Expected<ResponseHead, CallFailure> head =
       transport.send({CallTransport::Method::ListModels, false, {}});
   if (!head) {
