@@ -168,6 +168,10 @@ TEST(ResponseReader, InterimResponsesAreSkipped) {
   EXPECT_EQ(outcome.end, Event::End);
   EXPECT_EQ(reader.head().status, 200);
   EXPECT_EQ(outcome.body, "ok");
+  // An interim response and then the close: no final response, and not "nothing at all".
+  EXPECT_EQ(play(reader, "HTTP/1.1 100 Continue\r\n\r\n").end, Event::Failed);
+  EXPECT_FALSE(reader.receivedNothing());
+  EXPECT_FALSE(reader.cutShort());
 }
 
 TEST(ResponseReader, NoBodyStatusesEndAfterTheHead) {

@@ -174,6 +174,8 @@ ResponseReader::Event ResponseReader::next() {
 ResponseReader::Event ResponseReader::eof() {
   if (nextPiece_ < pieces_.size() || finished_) return next();
   if (received_ == 0 && end_ == 0) return fail("the connection closed before any response");
+  // After an interim response the next parser may have nothing yet (Beast asserts on that).
+  if (!parser_->got_some()) return fail("the connection closed before the final response");
   error_code error;
   parser_->put_eof(error);
   if (!error) {
