@@ -38,6 +38,9 @@ struct BitRouterClient::Parts {
   ModelResult run(const ModelChoice& model, const GenerateTextParams& params);
   ModelsProbe listModels(std::chrono::milliseconds timeout,
                          std::shared_ptr<CancellationToken> cancellation);
+  // The same, with every exception turned into the probe's problem.
+  ModelsProbe listModelsSafely(std::chrono::milliseconds timeout,
+                               std::shared_ptr<CancellationToken> cancellation) noexcept;
   void log(LogLevel level, std::string_view message) const {
     if (options.log) options.log(level, redactor.apply(message));
   }
@@ -149,11 +152,16 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
 }
 
 ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexcept {
+  return parts_->listModelsSafely(timeout, nullptr);
+}
+
+ModelsProbe BitRouterClient::Parts::listModelsSafely(
+    std::chrono::milliseconds timeout, std::shared_ptr<CancellationToken> cancellation) noexcept {
   try {
-    return parts_->listModels(timeout, nullptr);
+    return listModels(timeout, std::move(cancellation));
   } catch (const std::exception& error) {
     ModelsProbe probe;
-    probe.problem = "GET /v1/models failed: " + parts_->redactor.apply(error.what());
+    probe.problem = "GET /v1/models failed: " + redactor.apply(error.what());
     return probe;
   } catch (...) {
     ModelsProbe probe;
@@ -168,14 +176,7 @@ void BitRouterClient::listModelsInBackground(std::chrono::milliseconds timeout,
   if (parts.probeThread.joinable()) return;
   try {
     parts.probeThread = std::thread([&parts, timeout, done = std::move(done)] {
-      ModelsProbe probe;
-      try {
-        probe = parts.listModels(timeout, parts.probeCancel);
-      } catch (const std::exception& error) {
-        probe.problem = "GET /v1/models failed: " + parts.redactor.apply(error.what());
-      } catch (...) {
-        probe.problem = "GET /v1/models failed";
-      }
+      const ModelsProbe probe = parts.listModelsSafely(timeout, parts.probeCancel);
       if (parts.probeCancel->cancelled() || !done) return;
       try {
         done(probe);

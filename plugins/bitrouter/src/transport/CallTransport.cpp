@@ -179,8 +179,8 @@ Expected<ResponseHead, CallFailure> CallTransport::sendOnce(const Request& reque
     if (slot.duplicate.descriptor() < 0) slot.duplicate.attach(connection.socket());
     watchdog_.arm(watch_, slot.duplicate, deadline_.end());
   }
-  // A cancellation that came before now found nothing to wake; the request is not sent then, so
-  // BitRouter never has it.
+  // Checked once more before the request goes out: a call cancelled by now (a TLS watch armed
+  // after the cancel found nothing to shut down) never reaches BitRouter.
   if (cancelled()) return stopFailure();
 
   const std::string_view body =
