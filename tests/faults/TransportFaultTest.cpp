@@ -167,6 +167,23 @@ TEST_F(TransportFaultTest, GarbageAndEmptyBodiesAreBadResponses) {
   }
 }
 
+// Headers larger than the read buffer are reassembled (it grows); past 64 KiB they are refused,
+// and the next call on a fresh connection still works.
+TEST_F(TransportFaultTest, LargeHeadersAreReadAndOversizeHeadersAreABadResponse) {
+  standin().script({.headers = {{"X-Padding", std::string(40000, 'p')}}, .content = "padded"});
+  const TimedResult large = call("large headers");
+  ASSERT_TRUE(large.result.ok()) << describe(large.result);
+  EXPECT_EQ(large.result.output().text, "padded");
+  standin().script({.headers = {{"X-Padding", std::string(70000, 'p')}}, .content = "never"});
+  const TimedResult oversize = call("oversize headers");
+  ASSERT_FALSE(oversize.result.ok());
+  expectCleanEnd(oversize, {ErrorKind::BadResponse});
+  EXPECT_TRUE(contains(oversize.result.error().message, "invalid HTTP response"))
+      << oversize.result.error().message;
+  const TimedResult after = call("after");
+  EXPECT_TRUE(after.result.ok()) << describe(after.result);
+}
+
 // A Content-Length a server (or a connection cut inside the headers) got wrong is the server's
 // fault: a BadResponse or Unavailable error, never an exception escaping as Internal.
 TEST_F(TransportFaultTest, MalformedContentLengthIsNotAnInternalError) {
