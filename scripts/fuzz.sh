@@ -16,7 +16,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
 jobs="${JOBS:-$(nproc)}"
 seconds="${FUZZ_SECONDS:-30}"
-all_targets=(chat_response error_envelope sse_stream schema character utf8)
+all_targets=(chat_response error_envelope sse_stream response_reader schema character utf8)
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then targets=("${all_targets[@]}"); fi
 

@@ -23,6 +23,7 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/LockedLog.hpp"
 #include "agent/test/ProcessRunner.hpp"
 #include "agent/test/TempDir.hpp"
 #include "agent/test/TestEnvironment.hpp"
@@ -30,6 +31,7 @@
 namespace agent::faults {
 
 using agent::test::EnvMap;
+using agent::test::LockedLog;
 using agent::test::mapEnvironment;
 using agent::test::ProcessResult;
 using agent::test::runProcess;
@@ -82,7 +84,7 @@ class FaultTest : public ::testing::Test {
   /// One TEXT_SMALL call, timed; streams when `stream`.
   TimedResult call(std::string prompt, bool stream = false);
 
-  std::string logText() const { return log_.str(); }
+  std::string logText() const { return log_.text(); }
   /// The BITROUTER_TIMEOUT_MS of the current host.
   milliseconds deadline() const { return deadline_; }
 
@@ -93,7 +95,7 @@ class FaultTest : public ::testing::Test {
 
  private:
   std::unique_ptr<standin::BitRouterStandin> standin_;
-  std::ostringstream log_;
+  LockedLog log_;  // the init probe logs from a thread of its own
   milliseconds deadline_{0};
   std::unique_ptr<host::AgentHost> host_;  // last: destroyed before what it logs into
 };

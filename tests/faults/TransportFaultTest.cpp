@@ -1,6 +1,7 @@
 // Faults on the wire, one call at a time, through the real host, the real bitrouter.so and the
 // stand-in: every call ends with a result or a clear error of a sensible kind, within its deadline
 // (plus slack), without the key in anything the caller or the log sees.
+#include <csignal>
 #include <string>
 
 #include "FaultSupport.hpp"
@@ -166,6 +167,23 @@ TEST_F(TransportFaultTest, GarbageAndEmptyBodiesAreBadResponses) {
   }
 }
 
+// Headers larger than the read buffer are reassembled (it grows); past 64 KiB they are refused,
+// and the next call on a fresh connection still works.
+TEST_F(TransportFaultTest, LargeHeadersAreReadAndOversizeHeadersAreABadResponse) {
+  standin().script({.headers = {{"X-Padding", std::string(40000, 'p')}}, .content = "padded"});
+  const TimedResult large = call("large headers");
+  ASSERT_TRUE(large.result.ok()) << describe(large.result);
+  EXPECT_EQ(large.result.output().text, "padded");
+  standin().script({.headers = {{"X-Padding", std::string(70000, 'p')}}, .content = "never"});
+  const TimedResult oversize = call("oversize headers");
+  ASSERT_FALSE(oversize.result.ok());
+  expectCleanEnd(oversize, {ErrorKind::BadResponse});
+  EXPECT_TRUE(contains(oversize.result.error().message, "invalid HTTP response"))
+      << oversize.result.error().message;
+  const TimedResult after = call("after");
+  EXPECT_TRUE(after.result.ok()) << describe(after.result);
+}
+
 // A Content-Length a server (or a connection cut inside the headers) got wrong is the server's
 // fault: a BadResponse or Unavailable error, never an exception escaping as Internal.
 TEST_F(TransportFaultTest, MalformedContentLengthIsNotAnInternalError) {
@@ -219,6 +237,24 @@ TEST_F(TransportFaultTest, ThousandsOfTinySseFramesAllArrive) {
 }
 
 // --- After all that, the same host still works ---------------------------------------------------
+
+TEST_F(TransportFaultTest, AServerClosingWhileTheBodyIsWrittenIsAnErrorValueNotASigpipe) {
+  // A separate process that keeps SIGPIPE's default action, as an embedding application may:
+  // a SIGPIPE would kill it (exit 128 + 13) instead of the call returning an error.
+  // Plain sockets and TLS (OpenSSL writes with write(2), which has no MSG_NOSIGNAL).
+  for (const std::string scheme : {"http", "https"}) {
+    for (const std::string mode : {"sync", "async"}) {
+      const ProcessResult result =
+          runProcess(SIGPIPE_EMBEDDING_EXE, {pluginsDir_.path().string(), mode, scheme}, {});
+      EXPECT_EQ(result.exitCode, 0)
+          << scheme << " " << mode << ": exit " << result.exitCode
+          << (result.exitCode == 128 + SIGPIPE ? " (killed by SIGPIPE)" : "") << "\n"
+          << result.out << result.err;
+      EXPECT_TRUE(contains(result.out, "error value: unavailable"))
+          << scheme << " " << mode << ": " << result.out;
+    }
+  }
+}
 
 TEST_F(TransportFaultTest, TheHostStillServesAfterEveryFault) {
   makeHost({{"BITROUTER_TIMEOUT_MS", "1500"}, {"BITROUTER_MAX_RETRIES", "0"}});

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -14,8 +15,9 @@
 #include "config/Redactor.hpp"
 #include "schema/SchemaCache.hpp"
 #include "transport/CallTransport.hpp"
+#include "transport/ConnectionPool.hpp"
 #include "transport/DeadlineWatchdog.hpp"
-#include "transport/HttpSessionPool.hpp"
+#include "transport/RequestHead.hpp"
 
 namespace agent::bitrouter {
 
@@ -25,10 +27,20 @@ struct BitRouterClient::Parts {
         options(std::move(optionsIn)),
         redactor(config.apiKey),
         retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay),
+        heads(config),
         pool(config.baseUrl, options.pool) {}
+  ~Parts() {
+    // Before anything the probe uses goes.
+    probeCancel->cancel();
+    if (probeThread.joinable()) probeThread.join();
+  }
 
   ModelResult run(const ModelChoice& model, const GenerateTextParams& params);
-  ModelsProbe listModels(std::chrono::milliseconds timeout);
+  ModelsProbe listModels(std::chrono::milliseconds timeout,
+                         std::shared_ptr<CancellationToken> cancellation);
+  // The same, with every exception turned into the probe's problem.
+  ModelsProbe listModelsSafely(std::chrono::milliseconds timeout,
+                               std::shared_ptr<CancellationToken> cancellation) noexcept;
   void log(LogLevel level, std::string_view message) const {
     if (options.log) options.log(level, redactor.apply(message));
   }
@@ -37,9 +49,12 @@ struct BitRouterClient::Parts {
   ClientOptions options;
   Redactor redactor;
   RetryPolicy retryPolicy;
-  HttpSessionPool pool;
+  RequestHead heads;
+  ConnectionPool pool;
   SchemaCache schemas;
   DeadlineWatchdog watchdog;  // this client's own; its thread ends with the client
+  std::shared_ptr<CancellationToken> probeCancel = std::make_shared<CancellationToken>();
+  std::thread probeThread;  // listModelsInBackground's
 };
 
 BitRouterClient::BitRouterClient(BitRouterConfig config, ClientOptions options)
@@ -80,7 +95,7 @@ ModelResult BitRouterClient::chat(const ModelChoice& model,
 
 ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
                                         const GenerateTextParams& params) {
-  CallTransport transport(config, pool, watchdog, Deadline(config.timeout, params.deadline),
+  CallTransport transport(config, heads, pool, watchdog, Deadline(config.timeout, params.deadline),
                           params.cancellation, options.log);
   if (std::optional<CallFailure> stop = transport.stopped()) {
     return std::move(*stop).finish(model.model, 1);  // cancelled (or out of time) before it began
@@ -137,11 +152,16 @@ ModelResult BitRouterClient::Parts::run(const ModelChoice& model,
 }
 
 ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexcept {
+  return parts_->listModelsSafely(timeout, nullptr);
+}
+
+ModelsProbe BitRouterClient::Parts::listModelsSafely(
+    std::chrono::milliseconds timeout, std::shared_ptr<CancellationToken> cancellation) noexcept {
   try {
-    return parts_->listModels(timeout);
+    return listModels(timeout, std::move(cancellation));
   } catch (const std::exception& error) {
     ModelsProbe probe;
-    probe.problem = "GET /v1/models failed: " + parts_->redactor.apply(error.what());
+    probe.problem = "GET /v1/models failed: " + redactor.apply(error.what());
     return probe;
   } catch (...) {
     ModelsProbe probe;
@@ -150,9 +170,30 @@ ModelsProbe BitRouterClient::listModels(std::chrono::milliseconds timeout) noexc
   }
 }
 
-ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout) {
+void BitRouterClient::listModelsInBackground(std::chrono::milliseconds timeout,
+                                             std::function<void(const ModelsProbe&)> done) {
+  Parts& parts = *parts_;
+  if (parts.probeThread.joinable()) return;
+  try {
+    parts.probeThread = std::thread([&parts, timeout, done = std::move(done)] {
+      const ModelsProbe probe = parts.listModelsSafely(timeout, parts.probeCancel);
+      if (parts.probeCancel->cancelled() || !done) return;
+      try {
+        done(probe);
+      } catch (...) {
+        // A report that failed is only a missing log line.
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: the probe only informs, so it is skipped.
+  }
+}
+
+ModelsProbe BitRouterClient::Parts::listModels(std::chrono::milliseconds timeout,
+                                               std::shared_ptr<CancellationToken> cancellation) {
   ModelsProbe probe;
-  CallTransport transport(config, pool, watchdog, Deadline(timeout), nullptr, options.log);
+  CallTransport transport(config, heads, pool, watchdog, Deadline::probe(timeout),
+                          std::move(cancellation), options.log);
   Expected<ResponseHead, CallFailure> head =
       transport.send({CallTransport::Method::ListModels, false, {}});
   if (!head) {

@@ -55,8 +55,14 @@ void BitRouterProvider::logConfiguration() const {
 }
 
 void BitRouterProvider::probe() {
+  // In the background: a BitRouter that accepts and never answers must not hold up init (and so
+  // every command) for the probe's limit. The report goes to the log when it is in.
+  client_.listModelsInBackground(kProbeTimeout,
+                                 [this](const ModelsProbe& result) { report(result); });
+}
+
+void BitRouterProvider::report(const ModelsProbe& result) const {
   const BitRouterConfig& config = client_.config();
-  const ModelsProbe result = client_.listModels(kProbeTimeout);
   if (!result.reachable) {
     host_.log(LogLevel::Warn, kName,
               "BitRouter is not reachable at " + config.baseUrl.text + " (" + result.problem +

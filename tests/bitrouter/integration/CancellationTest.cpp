@@ -3,9 +3,15 @@
 // server, streamed, waiting to retry, or before it starts) as Cancelled and never retried;
 // GenerateTextParams::deadline, when sooner than BITROUTER_TIMEOUT_MS, ends it as Timeout.
 // The measured figures are printed; the bounds are generous for a loaded machine.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -69,6 +75,55 @@ TEST_F(CancellationTest, CancelEndsACallTheServerHoldsAtOnce) {
   expectCancelled(result);
   EXPECT_LT(took, kPrompt);
   EXPECT_EQ(standin().chatRequestCount(), 1u);  // never retried
+}
+
+// A loopback address whose SYNs go unanswered: a listener with a backlog of 0 whose accept queue
+// is already full drops every further SYN, so a connect there hangs as it would on a lost route.
+class Blackhole {
+ public:
+  Blackhole() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener_, 0) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("blackhole listener failed");
+    }
+    port_ = ntohs(address.sin_port);
+    for (int& filler : fillers_) {
+      filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      ::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    }
+    std::this_thread::sleep_for(milliseconds(100));  // the fillers' handshakes complete
+  }
+  ~Blackhole() {
+    for (const int filler : fillers_)
+      ::close(filler);
+    ::close(listener_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int listener_ = -1;
+  int fillers_[4] = {-1, -1, -1, -1};
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(CancellationTest, CancelDuringATcpConnectEndsItAtOnce) {
+  const Blackhole blackhole;
+  makeHost({{"BITROUTER_BASE_URL", blackhole.url()}, {"BITROUTER_CONNECT_TIMEOUT_MS", "20000"}});
+  GenerateTextParams params = withPrompt("hi");
+  params.cancellation = std::make_shared<CancellationToken>();
+  DelayedCancel cancel(params.cancellation, kCancelAfter);
+  const ModelResult result = call(ModelType::TextSmall, params);
+  const milliseconds took = cancel.until(Clock::now());
+  std::printf("[ measured ] a call still connecting ended %lld ms after cancel()\n",
+              static_cast<long long>(took.count()));
+  expectCancelled(result);
+  EXPECT_LT(took, kPrompt);
 }
 
 TEST_F(CancellationTest, CancelEndsAStreamTheServerHoldsAtOnce) {

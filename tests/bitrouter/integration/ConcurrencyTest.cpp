@@ -19,7 +19,9 @@ constexpr std::size_t kPoolBound = kThreads;
 
 TEST_F(ConcurrencyTest, SixteenThreadsGetTheirOwnRepliesOverReusedConnections) {
   makeHost({{"BITROUTER_API_KEY", std::string(kValidKey)}}, Plugins::BitRouter, LogLevel::Info);
-  standin().resetRecords();  // forget init's /v1/models probe
+  // Init's /v1/models probe runs in the background: once it has reported, forget it.
+  ASSERT_TRUE(waitForLog("BitRouter reachable at")) << logText();
+  standin().resetRecords();
 
   std::vector<std::vector<std::string>> failures(kThreads);
   std::atomic<int> ready{0};

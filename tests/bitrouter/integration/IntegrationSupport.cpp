@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace agent::bitrouter::integration {
 
@@ -180,6 +181,16 @@ ModelResult BitRouterIntegrationTest::call(ModelType type, GenerateTextParams pa
 
 ModelResult BitRouterIntegrationTest::call(ModelType type, std::string prompt) {
   return call(type, withPrompt(std::move(prompt)));
+}
+
+bool BitRouterIntegrationTest::waitForLog(std::string_view needle,
+                                          std::chrono::milliseconds limit) const {
+  const auto end = Clock::now() + limit;
+  while (!contains(logText(), needle)) {
+    if (Clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 std::vector<ModelUsedEvent> BitRouterIntegrationTest::modelUsed() const {

@@ -18,7 +18,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +26,7 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/LockedLog.hpp"
 #include "agent/test/ProcessRunner.hpp"
 #include "agent/test/TempDir.hpp"
 #include "agent/test/TestEnvironment.hpp"
@@ -34,6 +34,7 @@
 namespace agent::bitrouter::integration {
 
 using agent::test::EnvMap;
+using agent::test::LockedLog;
 using agent::test::mapEnvironment;
 using agent::test::ProcessResult;
 using agent::test::runProcess;
@@ -100,8 +101,12 @@ class BitRouterIntegrationTest : public ::testing::Test {
   ModelResult call(ModelType type, std::string prompt);
 
   std::vector<ModelUsedEvent> modelUsed() const;
-  /// Everything the host and its plugins logged so far (read it only between calls).
-  std::string logText() const { return log_.str(); }
+  /// Everything the host and its plugins logged so far (the init probe logs from its own thread,
+  /// so the text is kept behind a lock).
+  std::string logText() const { return log_.text(); }
+  /// Waits until the log holds `needle` (false after `limit`).
+  bool waitForLog(std::string_view needle,
+                  std::chrono::milliseconds limit = std::chrono::seconds(10)) const;
 
   /// The POST /v1/chat/completions requests the stand-in received, in order.
   std::vector<standin::RecordedRequest> chatRequests() const;
@@ -113,7 +118,7 @@ class BitRouterIntegrationTest : public ::testing::Test {
 
  private:
   std::unique_ptr<standin::BitRouterStandin> standin_;
-  std::ostringstream log_;
+  LockedLog log_;
   mutable std::mutex eventsMutex_;
   std::vector<ModelUsedEvent> events_;
   std::unique_ptr<host::AgentHost> host_;  // last: destroyed before what it logs and emits into

@@ -134,6 +134,8 @@ TEST_F(SecretsTest, TransportFailuresAndTimeoutsDoNotLeakTheKey) {
   // Init with BitRouter down (the /v1/models probe fails), then a refused call.
   const std::string refused = "http://127.0.0.1:" + std::to_string(unusedPort());
   makeHost(withKey({{"BITROUTER_BASE_URL", refused}}), Plugins::BitRouter, LogLevel::Trace);
+  // The probe reports from its own thread; its line must be in the log checked below.
+  ASSERT_TRUE(waitForLog("not reachable at")) << logText();
   expectNoSecret(call(ModelType::TextSmall, "hi"), "a refused connection");
 
   makeHost(withKey({{"BITROUTER_TIMEOUT_MS", "200"}}), Plugins::BitRouter, LogLevel::Trace);

@@ -53,7 +53,7 @@ TEST_F(TransportTest, InitWithBitRouterDownStillLoadsThePlugin) {
   const host::PluginReport* plugin = report("bitrouter");
   ASSERT_NE(plugin, nullptr);
   EXPECT_EQ(plugin->status, host::PluginReport::Status::Loaded) << plugin->reason;
-  EXPECT_TRUE(contains(logText(), "not reachable at " + url)) << logText();
+  EXPECT_TRUE(waitForLog("not reachable at " + url)) << logText();
   const ModelResult result = call(ModelType::TextSmall, "hi");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::Unavailable) << describe(result);
@@ -62,6 +62,7 @@ TEST_F(TransportTest, InitWithBitRouterDownStillLoadsThePlugin) {
 TEST_F(TransportTest, InitProbesTheModelListAndWarnsAboutAnUnknownModel) {
   makeHost({{"BITROUTER_API_KEY", std::string(kValidKey)},
             {"BITROUTER_LARGE_MODEL", "not-in-the-catalog"}});
+  ASSERT_TRUE(waitForLog("'not-in-the-catalog'")) << logText();
   bool probed = false;
   for (const auto& request : standin().requests()) {
     probed |= request.method == "GET" && request.path == "/v1/models";

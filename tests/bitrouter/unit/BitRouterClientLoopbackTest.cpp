@@ -389,6 +389,50 @@ TEST(BitRouterClientLoopback, FinishedStreamKeepsTheConnection) {
   EXPECT_EQ(server.connections(), 1);
 }
 
+TEST(BitRouterClientLoopback, SurrogatePairSplitAcrossTwoDeltasIsDecoded) {
+  // U+1F600 as two escapes (high d83d, low de00), the halves in two frames, as an upstream that
+  // cuts its UTF-16 text anywhere sends them; reasoning and tool arguments likewise.
+  LoopbackServer server([](const RecordedRequest&, Response& response, int) {
+    std::ostream& out = LoopbackServer::startSse(response);
+    LoopbackServer::frame(out, R"({"choices":[{"index":0,"delta":{"content":"smile \ud83d"}}]})");
+    LoopbackServer::frame(out, R"({"choices":[{"index":0,"delta":{"content":"\ude00!"}}]})");
+    LoopbackServer::frame(out,
+                          R"({"choices":[{"index":0,"delta":{"reasoning_content":"r\ud83d"}}]})");
+    LoopbackServer::frame(out,
+                          R"({"choices":[{"index":0,"delta":{"reasoning_content":"\ude00"}}]})");
+    LoopbackServer::frame(out, R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,)"
+                               R"("id":"c1","type":"function","function":{"name":"f",)"
+                               R"("arguments":"{\"s\":\"\ud83d"}}]}}]})");
+    LoopbackServer::frame(out, R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,)"
+                               R"("function":{"arguments":"\ude00\"}"}}]}}]})");
+    LoopbackServer::frame(out, test::finishJson("tool_calls"));
+    LoopbackServer::frame(out, "[DONE]");
+  });
+  BitRouterClient client(configFor(server.baseUrl()));
+  std::vector<std::string> chunks;
+  std::string reasoning;
+  GenerateTextParams params = hello();
+  params.stream = true;
+  params.onChunk = [&](std::string_view chunk) {
+    chunks.emplace_back(chunk);
+    return true;
+  };
+  params.onReasoningChunk = [&](std::string_view chunk) {
+    reasoning += chunk;
+    return true;
+  };
+  const ModelResult result = client.chat("m", params);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const std::string smile = "\xF0\x9F\x98\x80";
+  EXPECT_EQ(result.output().text, "smile " + smile + "!");
+  // Each chunk is whole UTF-8: the first half waited for the second.
+  EXPECT_EQ(chunks, (std::vector<std::string>{"smile ", smile + "!"}));
+  EXPECT_EQ(reasoning, "r" + smile);
+  EXPECT_EQ(result.output().reasoning, "r" + smile);
+  ASSERT_EQ(result.output().toolCalls.size(), 1u);
+  EXPECT_EQ(result.output().toolCalls[0].arguments, "{\"s\":\"" + smile + "\"}");
+}
+
 TEST(BitRouterClientLoopback, StreamUsageIsUsedWhenSent) {
   LoopbackServer server([](const RecordedRequest&, Response& response, int) {
     std::ostream& out = LoopbackServer::startSse(response);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <Poco/Net/ServerSocket.h>
 
 #include "FakeHost.hpp"
@@ -63,6 +65,8 @@ TEST(BitRouterProvider, InitWithKeyProbesTheModelList) {
                  {"BITROUTER_API_KEY", kKey},
                  {"BITROUTER_MEGA_MODEL", "openai:gpt-4o"}});
   BitRouterProvider provider(host);
+  // The warning is the report's last line.
+  ASSERT_TRUE(host.waitLogged(LogLevel::Warn, "is not listed by BitRouter")) << host.allLogText();
   ASSERT_EQ(server.requestCount(), 1);
   const RecordedRequest probe = server.requests()[0];
   EXPECT_EQ(probe.method, "GET");
@@ -84,7 +88,7 @@ TEST(BitRouterProvider, InitNeverFailsBecauseBitRouterIsDown) {
   const auto start = std::chrono::steady_clock::now();
   BitRouterProvider provider(host);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-  EXPECT_TRUE(host.logged(LogLevel::Warn, "BitRouter is not reachable at"));
+  EXPECT_TRUE(host.waitLogged(LogLevel::Warn, "BitRouter is not reachable at"));
   EXPECT_TRUE(host.logged(LogLevel::Warn, "connection refused"));
   EXPECT_EQ(host.allLogText().find(kKey), std::string::npos);
 }
@@ -95,8 +99,37 @@ TEST(BitRouterProvider, InitWarnsOnANon2xxProbe) {
   });
   FakeHost host({{"BITROUTER_BASE_URL", server.baseUrl()}, {"BITROUTER_API_KEY", kKey}});
   BitRouterProvider provider(host);
-  EXPECT_TRUE(host.logged(LogLevel::Warn, "GET /v1/models answered 503 (overloaded)"))
+  EXPECT_TRUE(host.waitLogged(LogLevel::Warn, "GET /v1/models answered 503 (overloaded)"))
       << host.allLogText();
+}
+
+TEST(BitRouterProvider, AProbeThatGetsNoAnswerHoldsNothingUpAndNamesItsOwnLimit) {
+  // Accepts, reads, never answers: init returns at once, the warning comes at the probe's limit
+  // and names that limit, not BITROUTER_TIMEOUT_MS's 300000 ms.
+  LoopbackServer server([](const RecordedRequest&, Response&, int) { LoopbackServer::pause(30s); });
+  FakeHost host({{"BITROUTER_BASE_URL", server.baseUrl()}, {"BITROUTER_API_KEY", kKey}});
+  const auto start = std::chrono::steady_clock::now();
+  {
+    BitRouterProvider provider(host);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "init waited for the probe";
+    ASSERT_TRUE(host.waitLogged(LogLevel::Warn, "no complete response")) << host.allLogText();
+  }
+  const std::string log = host.allLogText();
+  EXPECT_NE(log.find("within 2000 ms (the init probe's own limit"), std::string::npos) << log;
+  EXPECT_EQ(log.find("raise BITROUTER_TIMEOUT_MS"), std::string::npos) << log;
+}
+
+TEST(BitRouterProvider, DestroyingTheProviderEndsARunningProbeAtOnce) {
+  LoopbackServer server([](const RecordedRequest&, Response&, int) { LoopbackServer::pause(30s); });
+  FakeHost host({{"BITROUTER_BASE_URL", server.baseUrl()}, {"BITROUTER_API_KEY", kKey}});
+  const auto start = std::chrono::steady_clock::now();
+  {
+    BitRouterProvider provider(host);
+    while (server.requestCount() == 0 && std::chrono::steady_clock::now() - start < 5s)
+      std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  EXPECT_FALSE(host.logged(LogLevel::Warn, "no complete response")) << host.allLogText();
 }
 
 TEST(BitRouterProvider, BadSettingsFailInitWithOneLine) {

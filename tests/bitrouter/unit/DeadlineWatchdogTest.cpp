@@ -1,6 +1,7 @@
 // DeadlineWatchdog on its own (real loopback sockets), then through BitRouterClient against a
-// server that trickles its answer one byte at a time: each byte within Poco's per-read timeout,
-// the whole far beyond BITROUTER_TIMEOUT_MS.
+// server that trickles its answer one byte at a time (each byte within a per-read timeout,
+// the whole far beyond BITROUTER_TIMEOUT_MS): over plain HTTP the plugin checks the deadline
+// between its own reads, so the call still ends on time.
 #include "transport/DeadlineWatchdog.hpp"
 
 #include <gtest/gtest.h>

@@ -2,6 +2,8 @@
 // the provider produced.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,8 +37,11 @@ class FakeHost : public HostServices {
 
   void log(LogLevel level, std::string_view source,
            std::string_view message) const noexcept override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    logs_.push_back({level, std::string(source), std::string(message)});
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      logs_.push_back({level, std::string(source), std::string(message)});
+    }
+    logged_.notify_all();
   }
 
   void emitModelUsed(const ModelUsedEvent& event) const noexcept override {
@@ -67,6 +72,18 @@ class FakeHost : public HostServices {
     return false;
   }
 
+  /// Waits until a line at `level` contains `needle` (the init probe logs from its own thread).
+  bool waitLogged(LogLevel level, std::string_view needle,
+                  std::chrono::milliseconds limit = std::chrono::seconds(10)) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return logged_.wait_for(lock, limit, [&] {
+      for (const LogLine& line : logs_) {
+        if (line.level == level && line.message.find(needle) != std::string::npos) return true;
+      }
+      return false;
+    });
+  }
+
   /// Every log line, joined (to check that a secret never appears).
   std::string allLogText() const {
     std::string all;
@@ -78,6 +95,7 @@ class FakeHost : public HostServices {
  private:
   std::map<std::string, std::string, std::less<>> settings_;
   mutable std::mutex mutex_;
+  mutable std::condition_variable logged_;
   mutable std::vector<LogLine> logs_;
   mutable std::vector<ModelUsedEvent> events_;
 };

@@ -167,6 +167,36 @@ TEST_F(HttpErrorMapperTest, StreamErrorFrame) {
             "for model 'm' [request r1]: a stream that has started is not retried; retry the call");
 }
 
+TEST_F(HttpErrorMapperTest, GoogleStyleStatusWordsMapToTheirKinds) {
+  // Gemini-style upstreams put a number in "code" and the meaning in "status".
+  const auto google = [](int code, const std::string& status) {
+    return R"({"error":{"code":)" + std::to_string(code) + R"(,"message":"m","status":")" + status +
+           R"("}})";
+  };
+  const std::pair<const char*, ErrorKind> words[] = {
+      {"RESOURCE_EXHAUSTED", ErrorKind::RateLimited}, {"UNAVAILABLE", ErrorKind::Unavailable},
+      {"DEADLINE_EXCEEDED", ErrorKind::Timeout},      {"PERMISSION_DENIED", ErrorKind::Forbidden},
+      {"UNAUTHENTICATED", ErrorKind::Auth},           {"NOT_FOUND", ErrorKind::NotFound},
+      {"INVALID_ARGUMENT", ErrorKind::BadRequest},    {"INTERNAL", ErrorKind::Unavailable},
+  };
+  for (const auto& [word, kind] : words) {
+    // Passed through in a 400, or as a mid-stream frame whose number says something else.
+    EXPECT_EQ(map(400, google(400, word)).error.kind, kind) << word;
+    EXPECT_EQ(HttpErrorMapper::kindForStreamError(ErrorEnvelopeParser::parse(google(500, word))),
+              kind)
+        << word;
+    // In a plain string code too, in any case.
+    EXPECT_EQ(HttpErrorMapper::kindForWord(std::string(word)), kind) << word;
+  }
+  EXPECT_EQ(ErrorEnvelopeParser::parse(google(429, "RESOURCE_EXHAUSTED")).statusWord,
+            "RESOURCE_EXHAUSTED");
+  // A specific HTTP status is not overridden by a word; a status of digits is no word.
+  EXPECT_EQ(map(401, google(401, "RESOURCE_EXHAUSTED")).error.kind, ErrorKind::Auth);
+  EXPECT_EQ(ErrorEnvelopeParser::parse(R"({"error":{"status":"503"}})").statusWord, "");
+  // The 400 keeps its status, so it is still not retried: BitRouter already tried every route.
+  EXPECT_FALSE(RetryPolicy::mayRetry(map(400, google(429, "RESOURCE_EXHAUSTED"))));
+}
+
 TEST(CallFailure, FinishOmitsWhatIsUnknown) {
   CallFailure failure = CallFailure::make(ErrorKind::Unavailable, "cannot connect");
   failure.error.requestId = "id";  // no HTTP status: BitRouter never saw it, so not shown

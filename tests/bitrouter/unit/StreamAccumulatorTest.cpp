@@ -97,3 +97,34 @@ TEST(StreamAccumulator, ResetStartsOver) {
 
 }  // namespace
 }  // namespace agent::bitrouter
+
+namespace agent::bitrouter {
+namespace {
+
+std::string contentFrame(const std::string& escaped) {
+  return R"({"choices":[{"index":0,"delta":{"content":")" + escaped + R"("}}]})";
+}
+
+TEST(StreamAccumulator, SplitSurrogatePairIsJoinedAndEscapedBackslashesAreLeftAlone) {
+  StreamAccumulator stream;
+  ASSERT_EQ(stream.onData(contentFrame(R"(a\\ud83d b\ud83d)")), StreamAccumulator::Step::Content);
+  // The literal text "\ud83d" (an escaped backslash) is text; the real half waits.
+  EXPECT_EQ(stream.lastContent(), R"(a\ud83d b)");
+  ASSERT_EQ(stream.onData(contentFrame(R"(\ude00)")), StreamAccumulator::Step::Content);
+  EXPECT_EQ(stream.lastContent(), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(stream.text(), "a\\ud83d b\xF0\x9F\x98\x80");
+  EXPECT_EQ(stream.deliveredText(), stream.text().size());
+}
+
+TEST(StreamAccumulator, AHalfThatNeverGetsItsPartnerIsHandedOutAtTheFinish) {
+  StreamAccumulator stream;
+  ASSERT_EQ(stream.onData(contentFrame(R"(x\ud83d)")), StreamAccumulator::Step::Content);
+  EXPECT_EQ(stream.lastContent(), "x");
+  ASSERT_EQ(stream.onData(R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"),
+            StreamAccumulator::Step::Content);
+  EXPECT_EQ(stream.lastContent(), "\xED\xA0\xBD");  // as RapidJSON gives a lone low one
+  EXPECT_EQ(stream.deliveredText(), 4u);
+}
+
+}  // namespace
+}  // namespace agent::bitrouter

@@ -3,12 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <cstdlib>
 
 #include <Poco/Net/AcceptCertificateHandler.h>
 #include <Poco/Net/Context.h>
@@ -17,46 +12,14 @@
 
 #include "LoopbackServer.hpp"
 #include "agent/bitrouter/BitRouterClient.hpp"
+#include "agent/test/SelfSignedCertificate.hpp"
 
 namespace agent::bitrouter {
 namespace {
 
 using test::LoopbackServer;
 
-// A throwaway self-signed certificate for 127.0.0.1, written to a temporary directory.
-class SelfSigned {
- public:
-  SelfSigned() {
-    dir_ = std::filesystem::temp_directory_path() / ("bitrouter-tls-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509_sign(cert, key, EVP_sha256());
-    FILE* keyFile = std::fopen(keyPath().c_str(), "w");
-    PEM_write_PrivateKey(keyFile, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(keyFile);
-    FILE* certFile = std::fopen(certPath().c_str(), "w");
-    PEM_write_X509(certFile, cert);
-    std::fclose(certFile);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-  }
-  ~SelfSigned() { std::filesystem::remove_all(dir_); }
-  std::string keyPath() const { return (dir_ / "key.pem").string(); }
-  std::string certPath() const { return (dir_ / "cert.pem").string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using SelfSigned = agent::test::SelfSignedCertificate;
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -95,6 +58,47 @@ TEST_F(TlsTest, UntrustedCertificateIsAClearNonRetryableError) {
       << result.error().message;
   EXPECT_EQ(result.error().message.find("after"), std::string::npos);  // tried once
   EXPECT_EQ(server.requestCount(), 0);
+}
+
+TEST_F(TlsTest, ATrustedServerServesWholeAndStreamedRepliesOnOneConnection) {
+  // The self-signed certificate as the only trusted CA (OpenSSL reads SSL_CERT_FILE when the
+  // client's context loads the default store).
+  LoopbackServer tls(
+      [](const test::RecordedRequest& request, Poco::Net::HTTPServerResponse& response, int) {
+        if (request.body.find(R"("stream":true)") == std::string::npos) {
+          LoopbackServer::json(response, 200, test::completionJson(R"("over tls")"));
+          return;
+        }
+        std::ostream& out = LoopbackServer::startSse(response);
+        LoopbackServer::frame(out, test::deltaJson("str"));
+        LoopbackServer::frame(out, test::deltaJson("eamed"));
+        LoopbackServer::frame(out, test::finishJson());
+        LoopbackServer::frame(out, "[DONE]");
+      },
+      serverContext);
+  ::setenv("SSL_CERT_FILE", certificate.certPath().c_str(), 1);
+  BitRouterClient client(BitRouterConfig::fromSettings(
+      lookupFromMap({{"BITROUTER_BASE_URL", "https://127.0.0.1:" + std::to_string(tls.port())},
+                     {"BITROUTER_RETRY_BASE_MS", "0"}})));
+  ::unsetenv("SSL_CERT_FILE");
+  GenerateTextParams params;
+  params.prompt = "hi";
+  for (int i = 0; i < 2; ++i) {
+    const ModelResult result = client.chat("m", params);
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.output().text, "over tls");
+  }
+  std::string streamed;
+  params.stream = true;
+  params.onChunk = [&streamed](std::string_view chunk) {
+    streamed += chunk;
+    return true;
+  };
+  const ModelResult result = client.chat("m", params);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result.output().text, "streamed");
+  EXPECT_EQ(streamed, "streamed");
+  EXPECT_EQ(tls.connections(), 1);  // kept alive across all three
 }
 
 TEST_F(TlsTest, AGlobalAcceptAllHandlerCannotOverruleVerification) {

@@ -31,7 +31,7 @@ ToolDefinition weatherTool() {
   return tool;
 }
 
-TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndAutoChoice) {
+TEST(ToolsWire, ToolsWithOnlyTheFieldsSetAndNoChoiceUnlessMade) {
   GenerateTextParams params;
   params.prompt = "hi";
   ToolDefinition bare;

@@ -4,23 +4,24 @@
 
 #include "chat/RetryPolicy.hpp"
 
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/SSLException.h>
-
 namespace agent::bitrouter {
 namespace {
 
 using namespace std::chrono_literals;
+using Kind = TransportError::Kind;
 
 class TransportErrorMapperTest : public ::testing::Test {
  protected:
   BaseUrl url = BaseUrl::parse("http://127.0.0.1:4356");
   TransportContext context{url, 10000ms, 300000ms, false};
+
+  CallFailure map(Kind kind, std::string detail = "x") const {
+    return TransportErrorMapper::map(TransportError{kind, std::move(detail)}, context);
+  }
 };
 
 TEST_F(TransportErrorMapperTest, ConnectionRefusedAsksWhetherBitRouterRuns) {
-  const CallFailure failure = TransportErrorMapper::map(
-      Poco::Net::ConnectionRefusedException("127.0.0.1:4356"), TransportPhase::Send, context);
+  const CallFailure failure = map(Kind::Refused);
   EXPECT_TRUE(RetryPolicy::mayRetry(failure));
   EXPECT_FALSE(failure.requestSent);
   EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable);
@@ -31,8 +32,7 @@ TEST_F(TransportErrorMapperTest, ConnectionRefusedAsksWhetherBitRouterRuns) {
 }
 
 TEST_F(TransportErrorMapperTest, ConnectTimeoutVersusDeadline) {
-  const CallFailure connect =
-      TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Send, context);
+  const CallFailure connect = map(Kind::ConnectTimeout);
   EXPECT_EQ(connect.error.kind, ErrorKind::Timeout);
   EXPECT_TRUE(RetryPolicy::mayRetry(connect));
   EXPECT_NE(connect.error.message.find("BITROUTER_CONNECT_TIMEOUT_MS"), std::string::npos);
@@ -40,74 +40,67 @@ TEST_F(TransportErrorMapperTest, ConnectTimeoutVersusDeadline) {
   TransportContext expired = context;
   expired.deadlineExpired = true;
   const CallFailure deadline =
-      TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Send, expired);
+      TransportErrorMapper::map(TransportError{Kind::ConnectTimeout, ""}, expired);
   EXPECT_FALSE(RetryPolicy::mayRetry(deadline));
   EXPECT_NE(deadline.error.message.find("BITROUTER_TIMEOUT_MS"), std::string::npos);
-
-  const CallFailure waiting =
-      TransportErrorMapper::map(Poco::TimeoutException(), TransportPhase::Receive, context);
-  EXPECT_EQ(waiting.error.kind, ErrorKind::Timeout);
-  EXPECT_FALSE(RetryPolicy::mayRetry(waiting));
 }
 
 TEST_F(TransportErrorMapperTest, FailuresAfterSendingAreNotRetried) {
-  for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
-           new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException(),
-           new Poco::Net::MessageException("bad status line"), new Poco::IOException("x")}) {
-    EXPECT_FALSE(
-        RetryPolicy::mayRetry(TransportErrorMapper::map(*error, TransportPhase::Receive, context)))
-        << error->displayText();
-    delete error;
+  for (const Kind kind : {Kind::NoAnswer, Kind::InvalidResponse, Kind::ReceiveFailed}) {
+    EXPECT_FALSE(RetryPolicy::mayRetry(map(kind))) << static_cast<int>(kind);
   }
+  EXPECT_EQ(map(Kind::InvalidResponse, "bad chunk").error.message,
+            "BitRouter at http://127.0.0.1:4356 sent an invalid HTTP response (bad chunk)");
+  EXPECT_EQ(map(Kind::InvalidResponse).error.kind, ErrorKind::BadResponse);
 }
 
 TEST_F(TransportErrorMapperTest, CertificateFailuresAreClearAndFinal) {
-  const CallFailure failure = TransportErrorMapper::map(
-      Poco::Net::SSLException("error:0A000086:SSL routines::certificate verify failed"),
-      TransportPhase::Send, context);
+  const CallFailure failure =
+      map(Kind::Certificate, "error:0A000086:SSL routines::certificate verify failed");
   EXPECT_FALSE(RetryPolicy::mayRetry(failure));
   EXPECT_FALSE(failure.error.retryable);
   EXPECT_NE(failure.error.message.find("TLS certificate verification failed"), std::string::npos);
+  EXPECT_FALSE(RetryPolicy::mayRetry(map(Kind::Tls)));
 }
 
 TEST_F(TransportErrorMapperTest, OnlyAFailureWhileSendingLooksStale) {
-  // Sending: the server cannot have the whole request, so sending it again is safe.
-  EXPECT_TRUE(
-      TransportErrorMapper::isStaleConnection(Poco::IOException("pipe"), TransportPhase::Send));
-  EXPECT_TRUE(TransportErrorMapper::isStaleConnection(Poco::Net::ConnectionResetException(),
-                                                      TransportPhase::Send));
-  EXPECT_FALSE(
-      TransportErrorMapper::isStaleConnection(Poco::TimeoutException(), TransportPhase::Send));
-  EXPECT_FALSE(
-      TransportErrorMapper::isStaleConnection(Poco::Net::SSLException("x"), TransportPhase::Send));
-  // Receiving: the request was written and may be running (and billing); never replayed.
-  for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
-           new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException(),
-           new Poco::Net::ConnectionAbortedException(), new Poco::TimeoutException(),
-           new Poco::IOException("x")}) {
-    EXPECT_FALSE(TransportErrorMapper::isStaleConnection(*error, TransportPhase::Receive))
-        << error->displayText();
-    delete error;
+  EXPECT_TRUE(TransportErrorMapper::isStaleConnection({Kind::SendFailed, "Broken pipe"}));
+  EXPECT_TRUE(RetryPolicy::mayRetry(map(Kind::SendFailed)));
+  for (const Kind kind : {Kind::Refused, Kind::ConnectTimeout, Kind::Tls, Kind::NoAnswer,
+                          Kind::InvalidResponse, Kind::ReceiveFailed}) {
+    EXPECT_FALSE(TransportErrorMapper::isStaleConnection({kind, ""})) << static_cast<int>(kind);
   }
 }
 
 TEST_F(TransportErrorMapperTest, ClosedWithoutAnAnswerSaysTheRequestMayHaveBeenProcessed) {
-  for (const Poco::Exception* error : std::initializer_list<const Poco::Exception*>{
-           new Poco::Net::NoMessageException(), new Poco::Net::ConnectionResetException()}) {
-    CallFailure failure = TransportErrorMapper::map(*error, TransportPhase::Receive, context);
-    EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable) << error->displayText();
+  for (const Kind kind : {Kind::NoAnswer, Kind::ReceiveFailed}) {
+    CallFailure failure = map(kind, "Connection reset by peer");
+    EXPECT_EQ(failure.error.kind, ErrorKind::Unavailable);
     EXPECT_FALSE(RetryPolicy::mayRetry(failure));
     const std::string message = std::move(failure).finish("m", 1).message;
     EXPECT_NE(message.find("the request may have been processed"), std::string::npos) << message;
     EXPECT_NE(message.find("not retried"), std::string::npos) << message;
-    delete error;
   }
-  CallFailure closed =
-      TransportErrorMapper::map(Poco::Net::NoMessageException(), TransportPhase::Receive, context);
+  CallFailure closed = map(Kind::NoAnswer);
   EXPECT_EQ(std::move(closed).finish("gpt-4o-mini", 1).message,
             "BitRouter at http://127.0.0.1:4356 closed the connection without answering (the "
             "request may have been processed) for model 'gpt-4o-mini': not retried, since it may "
             "still complete and bill");
+}
+
+TEST_F(TransportErrorMapperTest, EachLimitIsNamedForWhatItIs) {
+  TransportContext probe = context;
+  probe.callTimeout = 2000ms;
+  probe.limit = Deadline::Source::Probe;
+  const CallFailure failure = TransportErrorMapper::deadline(probe);
+  EXPECT_EQ(failure.error.message,
+            "no complete response from BitRouter within 2000 ms (the init probe's own limit; "
+            "calls have BITROUTER_TIMEOUT_MS)");
+  EXPECT_TRUE(failure.hint.empty());
+  TransportContext caller = context;
+  caller.limit = Deadline::Source::Caller;
+  EXPECT_NE(TransportErrorMapper::deadline(caller).error.message.find("the call's own deadline"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ ChatAttempt::Outcome ChatAttempt::handleResponse(const ResponseHead& head) {
         status);
   }
   if (read.value().cutShort()) {
-    return fail(cutShortFailure(body.size(), *read.value().promisedBytes), status);
+    return fail(cutShortFailure(body.size(), read.value().promisedBytes), status);
   }
   if (read.value().tooLarge) {
     return fail(CallFailure::make(ErrorKind::BadResponse, tooLargeMessage(config_.maxResponseBytes),

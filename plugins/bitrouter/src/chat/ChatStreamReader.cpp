@@ -16,11 +16,10 @@ constexpr std::size_t kDrainLimit = 64 * 1024;
 bool ChatStreamReader::drain() {
   std::size_t drained = 0;
   while (drained <= kDrainLimit) {
-    const ReadResult read =
-        transport_.read(buffers_.read.data(), buffers_.read.size(), kDrainTimeout);
-    if (read.status == ReadResult::Status::End) return true;
+    const ReadResult read = transport_.read(kDrainTimeout);
+    if (read.status == ReadResult::Status::End) return !read.cut;
     if (read.status != ReadResult::Status::Data) return false;
-    drained += read.bytes;
+    drained += read.data.size();
   }
   return false;
 }
@@ -70,7 +69,7 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
       const std::string_view content = stream.lastContent();
       if (keepGoing && !content.empty()) {
         keepGoing = !params.onChunk || params.onChunk(content);
-        result.delivered = stream.text().size();
+        result.delivered = stream.deliveredText();
       }
       while (keepGoing) {
         ToolCall* call = stream.toolCalls().nextComplete();
@@ -92,13 +91,12 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
   };
 
   while (!stop) {
-    const ReadResult read =
-        transport_.read(buffers_.read.data(), buffers_.read.size(), limits_.idleTimeout);
+    const ReadResult read = transport_.read(limits_.idleTimeout);
     switch (read.status) {
       case ReadResult::Status::Data:
         break;
       case ReadResult::Status::End:
-        // The end of the body - or a cut connection, which Poco cannot tell apart.
+        // The end of the body, or a connection cut before it: only a finish_reason is success.
         result.end = stream.finished() ? End::Finished : End::Truncated;
         return result;
       case ReadResult::Status::IdleTimeout:
@@ -112,7 +110,7 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
         result.detail = read.detail;
         return result;
     }
-    parser.feed(std::string_view(buffers_.read.data(), read.bytes), onEvent);
+    parser.feed(read.data, onEvent);
     if (!stop && parser.pendingBytes() > limits_.maxBytes) {
       result.end = End::TooLarge;
       return result;

@@ -3,8 +3,8 @@
 // Bytes go from the socket to the SSE parser as each read delivers them; every reasoning delta
 // reaches onReasoningChunk and every content delta onChunk as its frame completes, and each tool
 // call reaches onToolCall, its problem checked, once it is complete. The reader decides how a
-// stream ended; only a finish_reason makes it a success, because Poco reports a connection cut
-// mid-stream as a clean end of body and BitRouter may send [DONE] without a finish chunk. Two
+// stream ended; only a finish_reason makes it a success, because a connection may be cut
+// mid-stream and BitRouter may send [DONE] without a finish chunk. Two
 // clocks apply between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than
 // BitRouter's 30 s keepalive) and the call's deadline, which the transport holds.
 #pragma once

@@ -50,6 +50,8 @@ ErrorEnvelope ErrorEnvelopeParser::fromErrorValue(const rapidjson::Value& error,
     for (const char* name : {"status_code", "status", "code"}) {
       if (envelope.status == 0) envelope.status = statusFrom(codeMember(error, name));
     }
+    const std::string status = stringMember(error, "status");
+    if (statusFrom(status) == 0) envelope.statusWord = cleanMessage(status, redactor);
     const std::string message = stringMember(error, "message");
     if (!text::trim(message).empty()) {
       envelope.message = cleanMessage(message, redactor);

@@ -16,12 +16,14 @@
 namespace agent::bitrouter {
 
 struct ErrorEnvelope {
-  std::string message;    // BitRouter's message, or an excerpt of a body that is not an envelope
-  std::string type;       // e.g. "rate_limit_error"; empty when absent
-  std::string code;       // e.g. "upstream_rate_limited" (a number as its digits); "" when absent
-  int status = 0;         // an HTTP status the error carries (status_code, status or a numeric
-                          // code; a number or its digits); 0 when none
-  bool envelope = false;  // the body was JSON with an "error" member
+  std::string message;     // BitRouter's message, or an excerpt of a body that is not an envelope
+  std::string type;        // e.g. "rate_limit_error"; empty when absent
+  std::string code;        // e.g. "upstream_rate_limited" (a number as its digits); "" when absent
+  int status = 0;          // an HTTP status the error carries (status_code, status or a numeric
+                           // code; a number or its digits); 0 when none
+  std::string statusWord;  // a status that is a word, as Google-style upstreams send it
+                           // ("RESOURCE_EXHAUSTED"); empty when absent
+  bool envelope = false;   // the body was JSON with an "error" member
 };
 
 class ErrorEnvelopeParser {

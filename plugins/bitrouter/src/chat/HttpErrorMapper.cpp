@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "agent/support/Text.hpp"
 #include "chat/RetryPolicy.hpp"
 
 namespace agent::bitrouter {
@@ -124,8 +125,9 @@ std::optional<ErrorKind> HttpErrorMapper::kindForWord(std::string_view word) noe
     std::string_view word;
     ErrorKind kind;
   };
-  // BitRouter's own codes and types (contract section 7) and the common upstream ones it passes
-  // through (OpenAI, Groq, DeepSeek, xAI).
+  // BitRouter's own codes and types and the common upstream ones it passes through (OpenAI,
+  // Groq, DeepSeek, xAI), then Google's canonical status words, which Gemini-style upstreams send
+  // as "status" ("RESOURCE_EXHAUSTED"). Matched without regard to case.
   static constexpr Entry kWords[] = {
       {"upstream_timeout", ErrorKind::Timeout},
       {"timeout", ErrorKind::Timeout},
@@ -154,11 +156,36 @@ std::optional<ErrorKind> HttpErrorMapper::kindForWord(std::string_view word) noe
       {"upstream_invalid_response", ErrorKind::Unavailable},
       {"internal_error", ErrorKind::Unavailable},
       {"server_error", ErrorKind::Unavailable},
+      // Google's canonical codes.
+      {"resource_exhausted", ErrorKind::RateLimited},
+      {"unavailable", ErrorKind::Unavailable},
+      {"deadline_exceeded", ErrorKind::Timeout},
+      {"unauthenticated", ErrorKind::Auth},
+      {"invalid_argument", ErrorKind::BadRequest},
+      {"failed_precondition", ErrorKind::BadRequest},
+      {"out_of_range", ErrorKind::BadRequest},
+      {"already_exists", ErrorKind::BadRequest},
+      {"unimplemented", ErrorKind::BadRequest},
+      {"internal", ErrorKind::Unavailable},
+      {"aborted", ErrorKind::Unavailable},
+      {"data_loss", ErrorKind::Unavailable},
+      {"unknown", ErrorKind::Unavailable},
+      {"cancelled", ErrorKind::Unavailable},  // the upstream's own cancel, not the caller's
   };
   for (const Entry& entry : kWords) {
-    if (entry.word == word) return entry.kind;
+    if (text::equalsIgnoreCase(entry.word, word)) return entry.kind;
   }
   return std::nullopt;
+}
+
+ErrorKind HttpErrorMapper::kindForResponse(int status, const ErrorEnvelope& envelope) noexcept {
+  // Only the catch-all statuses are refined: an upstream 400 passed through, or a 5xx, may say
+  // in words what really happened; 401, 403, 404, 429 and the rest already say it.
+  if (status == 400 || status >= 500) {
+    if (auto kind = kindForWord(envelope.code)) return *kind;
+    if (auto kind = kindForWord(envelope.statusWord)) return *kind;
+  }
+  return kindForStatus(status);
 }
 
 ErrorKind HttpErrorMapper::kindForStreamCode(std::string_view code) noexcept {
@@ -167,6 +194,7 @@ ErrorKind HttpErrorMapper::kindForStreamCode(std::string_view code) noexcept {
 
 ErrorKind HttpErrorMapper::kindForStreamError(const ErrorEnvelope& envelope) noexcept {
   if (auto kind = kindForWord(envelope.code)) return *kind;
+  if (auto kind = kindForWord(envelope.statusWord)) return *kind;
   // A generic type ("upstream_error", "api_error") says less than a status, so it comes after.
   if (envelope.status >= 400) return kindForStatus(envelope.status);
   if (auto kind = kindForWord(envelope.type)) return *kind;
@@ -184,7 +212,7 @@ CallFailure HttpErrorMapper::fromResponse(int status, std::string_view reason,
     what += detail;
     what += ")";
   }
-  CallFailure failure = CallFailure::make(kindForStatus(status), std::move(what),
+  CallFailure failure = CallFailure::make(kindForResponse(status, envelope), std::move(what),
                                           hintFor(status, envelope, retryAfter, context), status);
   failure.error.retryAfter = retryAfter;
   // A 502 other than upstream_invalid_response means a bad key or model upstream: trying

@@ -5,6 +5,7 @@
 
 #include "agent/support/Text.hpp"
 #include "chat/ChatResponseParser.hpp"
+#include "chat/SplitSurrogates.hpp"
 #include "chat/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
@@ -38,23 +39,29 @@ void StreamAccumulator::reset() noexcept {
   done_ = false;
 }
 
+std::size_t StreamAccumulator::ready(std::string_view text) const noexcept {
+  // Half a surrogate pair waits for its other half, unless the stream has finished.
+  return text.size() - (finished_ || done_ ? 0 : surrogates::pendingHalf(text));
+}
+
 std::string_view StreamAccumulator::lastContent() const noexcept {
-  return std::string_view(text_).substr(lastContentStart_);
+  return std::string_view(text_).substr(0, deliveredText()).substr(lastContentStart_);
 }
 
 std::string_view StreamAccumulator::lastReasoning() const noexcept {
-  return std::string_view(reasoning_).substr(lastReasoningStart_);
+  return std::string_view(reasoning_).substr(0, ready(reasoning_)).substr(lastReasoningStart_);
 }
 
 StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const Redactor& redactor) {
-  lastContentStart_ = text_.size();
-  lastReasoningStart_ = reasoning_.size();
+  // What the last frame left waiting (half a surrogate pair) is this frame's to hand out.
+  lastContentStart_ = ready(text_);
+  lastReasoningStart_ = ready(reasoning_);
   if (text::trim(data) == "[DONE]") {
     done_ = true;
     return Step::Done;
   }
 
-  scratch_.assign(data.data(), data.size());
+  surrogates::copyFrame(data, scratch_);
   alignas(std::max_align_t) char valueBuffer[kValueBufferBytes];
   alignas(std::max_align_t) char stackBuffer[kStackBufferBytes];
   Pool valueAllocator(valueBuffer, sizeof valueBuffer);
@@ -99,8 +106,12 @@ StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const R
   if (delta != choice.MemberEnd() && delta->value.IsObject()) {
     const rapidjson::Value& fields = delta->value;
     const auto content = fields.FindMember("content");
+    const std::size_t textBefore = text_.size();
     if (content != fields.MemberEnd()) ChatResponseParser::appendContent(content->value, text_);
+    surrogates::joinAt(text_, textBefore);
+    const std::size_t reasoningBefore = reasoning_.size();
     ChatResponseParser::appendReasoning(fields, reasoning_);
+    surrogates::joinAt(reasoning_, reasoningBefore);
     const auto refusal = fields.FindMember("refusal");
     if (refusal != fields.MemberEnd() && refusal->value.IsString()) {
       refusal_.append(refusal->value.GetString(), refusal->value.GetStringLength());
@@ -116,8 +127,8 @@ StreamAccumulator::Step StreamAccumulator::onData(std::string_view data, const R
     finishReason_.assign(finish->value.GetString(), finish->value.GetStringLength());
     toolCalls_.finish();
   }
-  const bool output = text_.size() > lastContentStart_ || reasoning_.size() > lastReasoningStart_ ||
-                      toolCalls_.hasComplete();
+  const bool output =
+      !lastContent().empty() || !lastReasoning().empty() || toolCalls_.hasComplete();
   return output ? Step::Content : Step::Continue;
 }
 

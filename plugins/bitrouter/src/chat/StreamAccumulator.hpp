@@ -5,7 +5,8 @@
 // calls (ToolCallAccumulator), remembers the finish reason (its absence means the reply was cut),
 // picks up usage should a chunk carry one, and recognises the mid-stream {"error": ...} frame and
 // the [DONE] sentinel. Each frame is parsed in place with stack-backed
-// allocators, so typical frames cost no heap allocation.
+// allocators, so typical frames cost no heap allocation. A surrogate pair split across two
+// frames is joined (SplitSurrogates).
 #pragma once
 
 #include <optional>
@@ -34,9 +35,12 @@ class StreamAccumulator {
 
   Step onData(std::string_view data, const Redactor& redactor = Redactor());
 
-  /// This frame's text and reasoning (empty when it carried none).
+  /// This frame's text and reasoning (empty when it carried none). Half a surrogate pair split
+  /// across frames is handed out with its other half, in the next frame's.
   std::string_view lastContent() const noexcept;
   std::string_view lastReasoning() const noexcept;
+  /// How much of text() the frames so far have handed out.
+  std::size_t deliveredText() const noexcept { return ready(text_); }
   bool finished() const noexcept { return finished_; }
   bool sawDone() const noexcept { return done_; }
   const std::string& text() const noexcept { return text_; }
@@ -59,6 +63,8 @@ class StreamAccumulator {
   const std::string& problem() const noexcept { return problem_; }
 
  private:
+  std::size_t ready(std::string_view text) const noexcept;
+
   std::string scratch_;  // the frame being parsed in place; capacity is reused
   std::string text_;
   std::size_t lastContentStart_ = 0;

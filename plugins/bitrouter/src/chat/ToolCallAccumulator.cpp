@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "chat/SplitSurrogates.hpp"
+
 namespace agent::bitrouter {
 namespace {
 
@@ -28,7 +30,9 @@ bool isWholeJson(std::string_view text) {
 // Some upstreams send arguments as a JSON object instead of its text: keep it as compact text.
 void appendArguments(const rapidjson::Value& arguments, std::string& out) {
   if (arguments.IsString()) {
+    const std::size_t before = out.size();
     out.append(arguments.GetString(), arguments.GetStringLength());
+    surrogates::joinAt(out, before);  // a pair split across two deltas
   } else if (!arguments.IsNull()) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

@@ -68,7 +68,7 @@ std::optional<std::string> checkHistory(const GenerateTextParams& params) {
 
 void writeChoice(BodyWriter& writer, const ToolChoice& choice) {
   switch (choice.mode) {
-    case ToolChoice::Mode::Auto:
+    case ToolChoice::Mode::Auto:  // not written (see writeTools)
       writer.String("auto");
       return;
     case ToolChoice::Mode::None:

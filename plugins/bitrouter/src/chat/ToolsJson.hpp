@@ -1,8 +1,9 @@
 // ToolsJson: the tool parts of a /v1/chat/completions body, and their local checks.
 //
 // `tools` as [{"type":"function","function":{name, description, parameters, strict}}] with only
-// the fields a ToolDefinition sets, `tool_choice` as "auto"/"none"/"required" or
-// {"type":"function","function":{"name":...}}, `parallel_tool_calls` only when set, and an
+// the fields a ToolDefinition sets, `tool_choice` only when the caller chose (as "none",
+// "required" or {"type":"function","function":{"name":...}}: "auto" is what its absence means),
+// `parallel_tool_calls` only when set, and an
 // assistant message's `tool_calls` with `function.arguments` as a string. BitRouter's parser is
 // strict serde: never null for arrays or booleans, an id on every history tool call, and a
 // tool_call_id on every tool message, so those are checked before anything is sent.

@@ -2,10 +2,10 @@
 //
 // A call borrows a connection and its buffers together, so the request body, the response body
 // and the stream parser's buffers keep their capacity from call to call instead of being
-// allocated anew each time.
+// allocated anew each time. (The bytes read from the socket live in the connection's
+// ResponseReader.)
 #pragma once
 
-#include <array>
 #include <string>
 
 #include <rapidjson/stringbuffer.h>
@@ -16,7 +16,6 @@
 namespace agent::bitrouter {
 
 struct CallBuffers {
-  static constexpr std::size_t kReadBufferBytes = 16 * 1024;
   /// Bodies above this are not kept warm: one huge reply should not pin memory forever.
   static constexpr std::size_t kRetainedBytes = 1024 * 1024;
 
@@ -24,7 +23,6 @@ struct CallBuffers {
   std::string response;
   SseParser sse;
   StreamAccumulator stream;
-  std::array<char, kReadBufferBytes> read{};
 
   /// Drops oversized buffers after a call.
   void trim() {

@@ -2,15 +2,17 @@
 //
 // It holds the call's limits - the deadline (BITROUTER_TIMEOUT_MS or the caller's own, whichever
 // is sooner), the connect timeout and the stream's idle allowance - and the caller's
-// cancellation, and it leases the pooled connection each attempt uses. It sends a request and
-// reads the answer one socket read at a time, each read with what is left of those limits, and
-// arms the client's DeadlineWatchdog so that a server trickling its headers cannot stretch the
-// call. A cancellation shuts the socket down at once. Poco's exceptions end here: everything
-// above (chat/, the client) gets values.
+// cancellation, and it leases the pooled connection each attempt uses. It writes a request (the
+// head from RequestHead, the body as the caller built it) and reads the answer through the
+// connection's ResponseReader, each wait bounded by what is left of those limits, so a server
+// trickling its headers cannot stretch the call. A cancellation ends any wait at once, a TCP
+// connect included (the connection polls a descriptor the cancellation signals); over TLS, whose
+// reads happen inside OpenSSL, the client's DeadlineWatchdog shuts the socket down at the deadline
+// or the cancel. Failures end here as values: everything above (chat/, the client) gets them.
 //
 // Guarantees kept here: a request that may have been fully written is never sent again; a
 // kept-alive connection that fails while the request is still being written (the server closed
-// it while idle) is reset and the request sent once more on a fresh one; a connection that saw
+// it while idle) is closed and the request sent once more on a fresh one; a connection that saw
 // anything unexpected, or that the watchdog shut down, is never reused.
 #pragma once
 
@@ -19,23 +21,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <istream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <Poco/Net/HTTPResponse.h>
-
 #include "Expected.hpp"
 #include "agent/Cancellation.hpp"
 #include "agent/HostServices.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
 #include "chat/CallFailure.hpp"
+#include "transport/ConnectionPool.hpp"
 #include "transport/Deadline.hpp"
 #include "transport/DeadlineWatchdog.hpp"
-#include "transport/HttpSessionPool.hpp"
+#include "transport/RequestHead.hpp"
 #include "transport/TransportErrorMapper.hpp"
 
 namespace agent::bitrouter {
@@ -53,14 +53,15 @@ struct [[nodiscard]] ResponseHead {
 /// One read of the response body.
 struct [[nodiscard]] ReadResult {
   enum class Status {
-    Data,         // `bytes` bytes arrived
-    End,          // the body ended (or the connection closed: Poco cannot tell them apart)
+    Data,         // `data` arrived
+    End,          // the body ended, or the connection closed first (then `cut`)
     IdleTimeout,  // nothing arrived within the idle allowance
     Stopped,      // the call's deadline passed or the caller cancelled: see stopFailure()
-    Failed,       // the connection failed; see detail
+    Failed,       // the connection failed or the framing broke; see detail
   };
   Status status = Status::End;
-  std::size_t bytes = 0;
+  std::string_view data;               // Data: valid until the next read
+  bool cut = false;                    // End: the connection closed before the body's end
   std::string detail;                  // Failed: what the connection said, short
   std::optional<CallFailure> failure;  // Failed: as a failure of the call
 };
@@ -69,11 +70,12 @@ struct [[nodiscard]] ReadResult {
 struct [[nodiscard]] BodyRead {
   bool reusable = false;  // framed so that nothing of it is left on the connection
   bool tooLarge = false;  // more than the limit (then not read to its end)
-  // The connection closed before Content-Length bytes came: the server (or a proxy) hung up
-  // mid-body. The buffer holds what did arrive.
+  // The connection closed before the body ended: the server (or a proxy) hung up mid-body. The
+  // buffer holds what did arrive; promisedBytes is the Content-Length, when there was one.
+  bool cut = false;
   std::optional<std::int64_t> promisedBytes;
 
-  bool cutShort() const noexcept { return promisedBytes.has_value(); }
+  bool cutShort() const noexcept { return cut; }
 };
 
 class CallTransport {
@@ -89,8 +91,9 @@ class CallTransport {
   };
 
   /// Registers with `cancellation` (when given) until the transport is destroyed.
-  CallTransport(const BitRouterConfig& config, HttpSessionPool& pool, DeadlineWatchdog& watchdog,
-                Deadline deadline, std::shared_ptr<CancellationToken> cancellation, const Log& log);
+  CallTransport(const BitRouterConfig& config, const RequestHead& heads, ConnectionPool& pool,
+                DeadlineWatchdog& watchdog, Deadline deadline,
+                std::shared_ptr<CancellationToken> cancellation, const Log& log);
   ~CallTransport();
 
   CallTransport(const CallTransport&) = delete;
@@ -112,9 +115,8 @@ class CallTransport {
   /// The id of the last request sent.
   const std::string& requestId() const noexcept { return requestId_; }
 
-  /// At most one socket read of the body, bounded by the deadline and by `idleLimit`.
-  [[nodiscard]] ReadResult read(char* buffer, std::size_t capacity,
-                                std::chrono::milliseconds idleLimit);
+  /// The next piece of the body, waiting at most `idleLimit` (and the deadline) for it.
+  [[nodiscard]] ReadResult read(std::chrono::milliseconds idleLimit);
 
   /// The whole body into `out` (cleared first), up to `limit` bytes.
   [[nodiscard]] Expected<BodyRead, CallFailure> readBody(std::string& out, std::size_t limit);
@@ -128,23 +130,26 @@ class CallTransport {
 
  private:
   Expected<ResponseHead, CallFailure> sendOnce(const Request& request, bool& stale);
-  void prepareHeaders(const Request& request);
+  std::optional<CallFailure> open(ConnectionPool::Slot& slot);
+  CallFailure failure(const TransportError& error) const;
   void onCancel() noexcept;
   TransportContext context() const;
   bool fired() const noexcept { return watch_.fired(); }
+  Connection::Wait wait(std::chrono::milliseconds idleLimit) const;
 
   const BitRouterConfig& config_;
-  HttpSessionPool& pool_;
+  const RequestHead& heads_;
+  ConnectionPool& pool_;
   DeadlineWatchdog& watchdog_;
   Deadline deadline_;
   std::shared_ptr<CancellationToken> cancellation_;
   const Log& log_;
   std::uint64_t cancellationId_ = 0;
+  int wake_ = -1;  // an eventfd the cancellation signals (only when there is a cancellation)
 
-  std::optional<HttpSessionPool::Lease> lease_;
+  std::optional<ConnectionPool::Lease> lease_;
   DeadlineWatchdog::Watch watch_;
-  Poco::Net::HTTPResponse response_;
-  std::istream* body_ = nullptr;  // valid until the session's next request
+  bool responded_ = false;  // a response head was read on the leased connection
   std::string requestId_;
 
   std::mutex pauseMutex_;  // pause() sleeps on it; onCancel() wakes it
@@ -154,8 +159,9 @@ class CallTransport {
 /// "BitRouter's response exceeds N bytes (BITROUTER_MAX_RESPONSE_BYTES)".
 std::string tooLargeMessage(std::size_t limit);
 
-/// The failure for a body cut short: the connection closed after `received` of `promised` bytes.
-/// Unavailable and not retried: the request was delivered and may have been processed.
-CallFailure cutShortFailure(std::size_t received, std::int64_t promised);
+/// The failure for a body cut short: the connection closed after `received` bytes (of
+/// `promised`, when a length was given). Unavailable and not retried: the request was delivered
+/// and may have been processed.
+CallFailure cutShortFailure(std::size_t received, std::optional<std::int64_t> promised);
 
 }  // namespace agent::bitrouter

@@ -15,6 +15,13 @@ class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
 
+  /// Whose limit the budget is, for the message when it runs out.
+  enum class Source {
+    Setting,  // BITROUTER_TIMEOUT_MS
+    Caller,   // the call's own deadline, sooner than the setting
+    Probe,    // init's GET /v1/models, which has a short limit of its own
+  };
+
   explicit Deadline(std::chrono::milliseconds setting,
                     std::optional<Clock::time_point> callerEnd = std::nullopt)
       : start_(Clock::now()), end_(start_ + setting), budget_(setting) {
@@ -22,8 +29,15 @@ class Deadline {
       end_ = *callerEnd;
       budget_ = std::max(std::chrono::milliseconds::zero(),
                          std::chrono::duration_cast<std::chrono::milliseconds>(end_ - start_));
-      fromCaller_ = true;
+      source_ = Source::Caller;
     }
+  }
+
+  /// The probe's own limit, which no setting names.
+  static Deadline probe(std::chrono::milliseconds limit) {
+    Deadline deadline(limit);
+    deadline.source_ = Source::Probe;
+    return deadline;
   }
 
   std::chrono::milliseconds remaining() const {
@@ -36,7 +50,8 @@ class Deadline {
   /// The whole budget, as given when the call began.
   std::chrono::milliseconds budget() const noexcept { return budget_; }
   /// True when the caller's deadline came before BITROUTER_TIMEOUT_MS.
-  bool fromCaller() const noexcept { return fromCaller_; }
+  bool fromCaller() const noexcept { return source_ == Source::Caller; }
+  Source source() const noexcept { return source_; }
   std::chrono::milliseconds elapsed() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   }
@@ -45,7 +60,7 @@ class Deadline {
   Clock::time_point start_;
   Clock::time_point end_;
   std::chrono::milliseconds budget_;
-  bool fromCaller_ = false;
+  Source source_ = Source::Setting;
 };
 
 }  // namespace agent::bitrouter

@@ -1,20 +1,21 @@
-// DeadlineWatchdog: ends a call blocked inside Poco at its deadline, or at once when the caller
-// cancels it.
+// DeadlineWatchdog: ends a TLS call blocked inside OpenSSL at its deadline, or at once when the
+// caller cancels it.
 //
-// Poco's socket timeouts are per read: a server that trickles the response headers one byte at
-// a time, each within the timeout, keeps receiveResponse() parsing past the deadline, and the
-// plugin gets no control between those reads. So each attempt arms a Watch for its socket; one
-// thread per client (started on the first arm, joined by the destructor) shuts the socket down
-// when the deadline passes, and a cancellation shuts it down at once (fire()). The blocked read
-// then returns EOF or fails, and the owner sees fired() and reports a timeout (or a
-// cancellation); the connection is never reused.
+// Socket timeouts are per read: inside SSL_read (or the handshake) a server that trickles a
+// record one byte at a time, each within the timeout, keeps OpenSSL reading past the deadline,
+// and the plugin gets no control between those reads. (Plain HTTP needs no watchdog: the plugin
+// makes every read itself and checks the deadline between them.) So each TLS attempt arms a
+// Watch for its socket; one thread per client (started on the first arm, joined by the
+// destructor) shuts the socket down when the deadline passes, and a cancellation shuts it down
+// at once (fire()). The blocked read then returns EOF or fails, and the owner sees fired() and
+// reports a timeout (or a cancellation); the connection is never reused.
 //
-// The watchdog never closes a descriptor and never touches the Poco session (both belong to the
+// The watchdog never closes a descriptor and never touches the socket object (both belong to the
 // calling thread): it shuts down a SocketDuplicate of the connection's descriptor, which stays
-// valid even if Poco closes the original meanwhile, so a reused descriptor number is never hit.
-// The duplicate is made once per connection, not per call. Arming costs two short locks and,
-// only when it becomes the earliest deadline, a notify; it allocates nothing once the list has
-// grown to the number of calls in flight.
+// valid even if the owner closes the original meanwhile, so a reused descriptor number is never
+// hit. The duplicate is made once per connection, not per call. Arming costs two short locks
+// and, only when it becomes the earliest deadline, a notify; it allocates nothing once the list
+// has grown to the number of calls in flight.
 #pragma once
 
 #include <atomic>

@@ -19,13 +19,19 @@ std::mt19937_64& generator() {
 }  // namespace
 
 std::string newRequestId() {
+  std::string out;
+  newRequestId(out);
+  return out;
+}
+
+void newRequestId(std::string& out) {
   std::uint64_t high = generator()();
   std::uint64_t low = generator()();
   high = (high & 0xffffffffffff0fffull) | 0x0000000000004000ull;  // version 4
   low = (low & 0x3fffffffffffffffull) | 0x8000000000000000ull;    // RFC 4122 variant
 
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
+  out.assign(36, '-');
   std::size_t pos = 0;
   auto put = [&](std::uint64_t value, int nibbles) {
     for (int i = nibbles - 1; i >= 0; --i) {
@@ -35,7 +41,6 @@ std::string newRequestId() {
   };
   put(high, 16);
   put(low, 16);
-  return out;
 }
 
 }  // namespace agent::bitrouter

@@ -10,5 +10,7 @@ namespace agent::bitrouter {
 
 /// A random UUID v4 in lowercase 8-4-4-4-12 form. Thread-safe (per-thread generator).
 std::string newRequestId();
+/// The same, written into `out` (its capacity is kept).
+void newRequestId(std::string& out);
 
 }  // namespace agent::bitrouter

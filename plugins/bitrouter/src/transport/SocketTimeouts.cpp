@@ -39,9 +39,4 @@ void SocketTimeouts::applyReceive(Poco::Net::StreamSocket& socket, Milliseconds 
   receive_ = wanted;
 }
 
-void SocketTimeouts::connected(Milliseconds send, Milliseconds receive) noexcept {
-  send_ = atLeastOne(send);
-  receive_ = atLeastOne(receive);
-}
-
 }  // namespace agent::bitrouter

@@ -22,9 +22,6 @@ class SocketTimeouts {
   void applySend(Poco::Net::StreamSocket& socket, Milliseconds wanted);
   void applyReceive(Poco::Net::StreamSocket& socket, Milliseconds wanted);
 
-  /// A fresh connection: Poco gave the socket these values when it connected.
-  void connected(Milliseconds send, Milliseconds receive) noexcept;
-
   /// The socket was closed; nothing is known about the next one.
   void forget() noexcept { send_ = receive_ = Milliseconds(-1); }
 

@@ -59,6 +59,12 @@ class BitRouterClient {
   /// GET /v1/models with `timeout` for the whole exchange. Never throws.
   ModelsProbe listModels(std::chrono::milliseconds timeout) noexcept;
 
+  /// listModels() on a thread of the client's own, so that nobody waits for it: `done` gets the
+  /// result on that thread when it finishes. One at a time (a second call while one runs does
+  /// nothing). The client's destructor cancels it and waits for it; `done` is not called then.
+  void listModelsInBackground(std::chrono::milliseconds timeout,
+                              std::function<void(const ModelsProbe&)> done);
+
   const BitRouterConfig& config() const noexcept;
 
   /// Connections currently kept alive for reuse.

@@ -2,8 +2,9 @@
 //
 // The constructor is the plugin's init: it reads every BITROUTER_* setting once (through the
 // host: character first, then environment) and throws ConfigError on a bad one; with a key it
-// probes GET /v1/models (2 s) and logs what it found, but a BitRouter that is down never fails
-// init. modelMetadata describes each tier's registration. generateText maps the model type to its
+// probes GET /v1/models in the background (limit 2 s) and logs what it found when the answer is
+// in, so neither a BitRouter that is down nor one that never answers holds up init or fails it.
+// modelMetadata describes each tier's registration. generateText maps the model type to its
 // tier's model string, runs the call, and emits MODEL_USED after each success.
 #pragma once
 
@@ -37,6 +38,7 @@ class BitRouterProvider : public ModelProvider {
  private:
   void logConfiguration() const;
   void probe();
+  void report(const ModelsProbe& result) const;
 
   const HostServices& host_;
   BitRouterClient client_;
