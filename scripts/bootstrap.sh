@@ -29,11 +29,26 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "bootstrap: installing ${missing[*]}"
-sudo=""
+sudo=()
 if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
+  sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# One line per stage; apt's own output goes to a log, shown only when a stage fails.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+stage() {
+  local what="$1"
+  shift
+  echo "bootstrap: $what"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "bootstrap: failed: $*; the last lines of its output:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+}
+stage "updating the package lists" "${sudo[@]}" apt-get update -qq
+stage "installing ${missing[*]}" \
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "bootstrap: done"

@@ -1,5 +1,7 @@
 #include "ProvidersCommand.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -14,6 +16,17 @@
 
 namespace agent::host::cli {
 namespace {
+
+// Priorities are numbers, not integers (-1.5 is valid): a whole one is written as an integer, any
+// other as it is.
+template <class Writer>
+void writePriority(Writer& writer, double priority) {
+  if (std::trunc(priority) == priority && std::abs(priority) < 1e15) {
+    writer.Int64(static_cast<std::int64_t>(priority));
+  } else {
+    writer.Double(priority);
+  }
+}
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
@@ -47,7 +60,7 @@ void writePlugin(Writer& writer, const PluginReport& plugin, const Settings& set
   writeStringOrNull(writer, plugin.description);
   writer.Key("priority");
   if (plugin.status == PluginReport::Status::Loaded) {
-    writer.Int(plugin.priority);
+    writePriority(writer, plugin.priority);
   } else {
     writer.Null();
   }
@@ -111,7 +124,7 @@ void printJson(AgentHost& host, const std::filesystem::path& directory, std::ost
       writer.Key("provider");
       writeString(writer, registration.providerName);
       writer.Key("priority");
-      writer.Int(registration.priority);
+      writePriority(writer, registration.priority);
       writer.EndObject();
     }
     writer.EndArray();

@@ -146,6 +146,17 @@ TEST_F(CliTest, ProvidersJsonListsPluginsAndRankedModels) {
   EXPECT_FALSE(json["models"].HasMember("TEXT_EMBEDDING"));
 }
 
+TEST_F(CliTest, ProvidersJsonKeepsAFractionalPriority) {
+  withEcho();
+  const auto result =
+      run({"providers", "--json"}, {{"ECHO_PROVIDER", "1"}, {"ECHO_PRIORITY", "-1.5"}});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  const auto json = parseJson(result.out);
+  ASSERT_TRUE(json.IsObject());
+  EXPECT_EQ(json["plugins"][0]["priority"].GetDouble(), -1.5) << result.out;
+  EXPECT_EQ(json["models"]["TEXT_SMALL"][0]["priority"].GetDouble(), -1.5) << result.out;
+}
+
 TEST_F(CliTest, ProvidersShowsDisabledPluginsAndWhy) {
   withEcho();
   const auto result = run({"providers", "--json"});

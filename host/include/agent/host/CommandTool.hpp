@@ -10,16 +10,18 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/host/Export.hpp"
 #include "agent/host/Tool.hpp"
 
 namespace agent::host {
 
 /// A ToolFunction running `command` with exactly `environment` ("NAME=value" entries).
-ToolFunction commandTool(std::string command, std::vector<std::string> environment);
+AGENT_HOST_API ToolFunction commandTool(std::string command, std::vector<std::string> environment);
 
 /// This process's environment less what could carry a secret: every variable named in
 /// `secretNames` (the settings plugins declare secret), every BITROUTER_* variable, and every
 /// name ending in _KEY, _TOKEN, _SECRET or _PASSWORD.
-std::vector<std::string> environmentWithoutSecrets(const std::vector<std::string>& secretNames);
+AGENT_HOST_API std::vector<std::string> environmentWithoutSecrets(
+    const std::vector<std::string>& secretNames);
 
 }  // namespace agent::host
