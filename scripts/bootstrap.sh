@@ -30,17 +30,36 @@ install_missing() {
   if [ ${#missing[@]} -eq 0 ]; then
     return 0
   fi
-  echo "bootstrap: installing ${missing[*]}"
-  local sudo=""
+  local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
+    sudo=(sudo)
   fi
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  stage "updating the package lists" "${sudo[@]}" apt-get update -qq
+  stage "installing ${missing[*]}" \
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# One line per stage; apt's own output goes to a log, shown only when a stage fails.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+stage() {
+  local what="$1"
+  shift
+  echo "bootstrap: $what"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "bootstrap: failed: $*; the last lines of its output:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
 }
 
 install_missing "${packages[@]}"
+
+# The apt part alone (the bootstrap's own test sets this; it must not run npm).
+if [ "${AGENT_BOOTSTRAP_APT_ONLY:-0}" = 1 ]; then
+  exit 0
+fi
 
 # Node.js and npm: the tests run the MCP servers pinned in tests/mcp/servers, and check the otel
 # plugin's payloads against the OTLP protobuf definitions pinned in tests/otel/proto. By command,

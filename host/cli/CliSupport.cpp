@@ -1,7 +1,6 @@
 #include "CliSupport.hpp"
 
 #include <utility>
-#include <variant>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -20,10 +19,10 @@ std::unique_ptr<AgentHost> makeHost(const CommandContext& context,
   HostOptions options;
   if (context.globals.characterFile) {
     auto loaded = loadCharacter(*context.globals.characterFile);
-    if (auto* error = std::get_if<CharacterError>(&loaded)) {
-      throw UsageError(error->message + " (fix it or pass another --character)");
+    if (!loaded) {
+      throw UsageError(loaded.error().message + " (fix it or pass another --character)");
     }
-    options.character = std::get<Character>(std::move(loaded));
+    options.character = std::move(loaded).value();
   }
   if (!overrides.empty()) {
     for (const auto& [key, value] : overrides) {
@@ -38,7 +37,9 @@ std::unique_ptr<AgentHost> makeHost(const CommandContext& context,
   }
   const Settings settings(options.character, options.environment);
   // A setting the runtime cannot use (MODEL_FAILOVER=maybe) stops here, before any plugin loads.
-  if (auto error = AgentRuntime::checkSettings(settings)) throw UsageError(error->message);
+  if (auto checked = AgentRuntime::checkSettings(settings); !checked) {
+    throw UsageError(checked.error().message);
+  }
   options.pluginsDirectory = pluginsDirectory(context.globals, settings);
   options.logLevel = context.globals.logLevel;
   options.logStream = &context.err;

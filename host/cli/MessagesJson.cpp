@@ -13,8 +13,6 @@
 namespace agent::host::cli {
 namespace {
 
-using Problem = std::string;
-
 std::string text(const rapidjson::Value& value) {
   return std::string(value.GetString(), value.GetStringLength());
 }
@@ -28,51 +26,54 @@ bool optionalString(const rapidjson::Value& object, const char* name, std::strin
   return true;
 }
 
-std::optional<Problem> readContent(const rapidjson::Value& message, std::string& out) {
+Expected<Done, std::string> readContent(const rapidjson::Value& message, std::string& out) {
   const auto it = message.FindMember("content");
-  if (it == message.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (it == message.MemberEnd() || it->value.IsNull()) return Done{};
   if (it->value.IsString()) {
     out = text(it->value);
-    return std::nullopt;
+    return Done{};
   }
-  if (!it->value.IsArray()) return "\"content\" must be a string or an array of text parts";
+  if (!it->value.IsArray()) {
+    return std::string("\"content\" must be a string or an array of text parts");
+  }
   for (const auto& part : it->value.GetArray()) {
     const auto partText = part.IsObject() ? part.FindMember("text") : part.MemberEnd();
     if (!part.IsObject() || partText == part.MemberEnd() || !partText->value.IsString()) {
-      return "only text parts ({\"type\":\"text\",\"text\":...}) are supported in \"content\"";
+      return std::string(
+          "only text parts ({\"type\":\"text\",\"text\":...}) are supported in \"content\"");
     }
     out += text(partText->value);
   }
-  return std::nullopt;
+  return Done{};
 }
 
-std::optional<Problem> readToolCalls(const rapidjson::Value& message, ChatMessage& out) {
+Expected<Done, std::string> readToolCalls(const rapidjson::Value& message, ChatMessage& out) {
   const auto it = message.FindMember("tool_calls");
-  if (it == message.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsArray()) return "\"tool_calls\" must be an array";
+  if (it == message.MemberEnd() || it->value.IsNull()) return Done{};
+  if (!it->value.IsArray()) return std::string("\"tool_calls\" must be an array");
   for (const auto& entry : it->value.GetArray()) {
     ToolCall call;
     const auto function = entry.IsObject() ? entry.FindMember("function") : entry.MemberEnd();
     if (function == entry.MemberEnd() || !function->value.IsObject()) {
-      return "each tool call needs a \"function\" object";
+      return std::string("each tool call needs a \"function\" object");
     }
     if (!optionalString(entry, "id", call.id) || call.id.empty()) {
-      return "each tool call needs an \"id\" string";
+      return std::string("each tool call needs an \"id\" string");
     }
     if (!optionalString(function->value, "name", call.name) || call.name.empty()) {
-      return "each tool call needs a \"function.name\" string";
+      return std::string("each tool call needs a \"function.name\" string");
     }
     if (!optionalString(function->value, "arguments", call.arguments)) {
-      return "\"function.arguments\" must be a string of JSON";
+      return std::string("\"function.arguments\" must be a string of JSON");
     }
     out.toolCalls.push_back(std::move(call));
   }
-  return std::nullopt;
+  return Done{};
 }
 
 }  // namespace
 
-std::variant<std::vector<ChatMessage>, std::string> parseMessages(std::string_view json) {
+Expected<std::vector<ChatMessage>, std::string> parseMessages(std::string_view json) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (document.HasParseError()) {
@@ -92,8 +93,8 @@ std::variant<std::vector<ChatMessage>, std::string> parseMessages(std::string_vi
     if (!optionalString(entry, "role", message.role) || message.role.empty()) {
       return where("needs a \"role\" string");
     }
-    if (auto problem = readContent(entry, message.content)) return where(*problem);
-    if (auto problem = readToolCalls(entry, message)) return where(*problem);
+    if (auto read = readContent(entry, message.content); !read) return where(read.error());
+    if (auto read = readToolCalls(entry, message); !read) return where(read.error());
     if (!optionalString(entry, "tool_call_id", message.toolCallId)) {
       return where("\"tool_call_id\" must be a string");
     }
@@ -117,10 +118,8 @@ std::vector<ChatMessage> readMessagesOption(const std::string& source,
     json.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
   }
   auto parsed = parseMessages(json);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    throw UsageError("--messages '" + source + "': " + *problem);
-  }
-  return std::get<std::vector<ChatMessage>>(std::move(parsed));
+  if (!parsed) throw UsageError("--messages '" + source + "': " + parsed.error());
+  return std::move(parsed).value();
 }
 
 std::string writeMessages(const std::vector<ChatMessage>& messages) {

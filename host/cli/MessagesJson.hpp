@@ -8,15 +8,15 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "agent/GenerateTextParams.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host::cli {
 
 /// The messages, or one line naming what is wrong and where ("message 2: ...").
-std::variant<std::vector<ChatMessage>, std::string> parseMessages(std::string_view json);
+Expected<std::vector<ChatMessage>, std::string> parseMessages(std::string_view json);
 
 /// The --messages option of `generate` and `chat`: the file `source` (or stdin for "-", when
 /// `standardInput` is given) read and parsed. Throws UsageError naming the source and the problem.

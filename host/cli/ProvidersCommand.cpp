@@ -17,6 +17,17 @@
 namespace agent::host::cli {
 namespace {
 
+// Priorities are numbers, not integers (-1.5 is valid): a whole one is written as an integer, any
+// other as it is.
+template <class Writer>
+void writePriority(Writer& writer, double priority) {
+  if (std::trunc(priority) == priority && std::abs(priority) < 1e15) {
+    writer.Int64(static_cast<std::int64_t>(priority));
+  } else {
+    writer.Double(priority);
+  }
+}
+
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 // File names and dlerror() texts are bytes, not necessarily UTF-8; JSON must be UTF-8.

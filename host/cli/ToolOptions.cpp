@@ -77,10 +77,8 @@ void addToolOptions(CLI::App& command, ToolOptions& options) {
           "--tools",
           [&options](const std::string& value) {
             auto parsed = parseTools(jsonTextOrFile("--tools", value));
-            if (auto* problem = std::get_if<std::string>(&parsed)) {
-              throw CLI::ValidationError("--tools: " + *problem);
-            }
-            options.definitions = std::move(std::get<std::vector<ToolDefinition>>(parsed));
+            if (!parsed) throw CLI::ValidationError("--tools: " + parsed.error());
+            options.definitions = std::move(parsed).value();
           },
           "Tools the model may call: a JSON array (OpenAI style or {name, description, "
           "parameters}), or a file holding it")

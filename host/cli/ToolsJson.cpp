@@ -18,7 +18,7 @@ std::string jsonText(const rapidjson::Value& value) {
 }
 
 // Reads one tool from its function object; a problem text when it is not one.
-std::variant<ToolDefinition, std::string> readTool(const rapidjson::Value& function) {
+Expected<ToolDefinition, std::string> readTool(const rapidjson::Value& function) {
   ToolDefinition tool;
   const auto name = function.FindMember("name");
   if (name == function.MemberEnd() || !name->value.IsString() ||
@@ -46,7 +46,7 @@ std::variant<ToolDefinition, std::string> readTool(const rapidjson::Value& funct
 
 }  // namespace
 
-std::variant<std::vector<ToolDefinition>, std::string> parseTools(std::string_view json) {
+Expected<std::vector<ToolDefinition>, std::string> parseTools(std::string_view json) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (document.HasParseError()) {
@@ -66,8 +66,8 @@ std::variant<std::vector<ToolDefinition>, std::string> parseTools(std::string_vi
     const bool wrapped = function != entry.MemberEnd();
     if (wrapped && !function->value.IsObject()) return where + "\"function\" must be an object";
     auto tool = readTool(wrapped ? function->value : entry);
-    if (auto* problem = std::get_if<std::string>(&tool)) return where + *problem;
-    auto& definition = std::get<ToolDefinition>(tool);
+    if (!tool) return where + tool.error();
+    auto& definition = tool.value();
     if (!names.insert(definition.name).second) {
       return where + "the name '" + definition.name + "' is used twice";
     }

@@ -7,14 +7,14 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "agent/ToolCall.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host::cli {
 
 /// The tools, or one line naming what is wrong and where ("tool 2: ...").
-std::variant<std::vector<ToolDefinition>, std::string> parseTools(std::string_view json);
+Expected<std::vector<ToolDefinition>, std::string> parseTools(std::string_view json);
 
 }  // namespace agent::host::cli

@@ -94,11 +94,11 @@ AgentRuntime::AgentRuntime(const Settings& settings, const ModelRegistry& regist
       events_(events),
       inFlight_(std::make_unique<InFlightAttempts>()) {
   const auto failover = settings_.getSwitch("MODEL_FAILOVER", false);
-  if (const auto* error = std::get_if<SettingError>(&failover)) {
-    settingError_ = error->message;
-    logger_.log(LogLevel::Error, kSource, error->message);
+  if (!failover) {
+    settingError_ = failover.error().message;
+    logger_.log(LogLevel::Error, kSource, failover.error().message);
   } else {
-    failover_ = std::get<bool>(failover);
+    failover_ = failover.value();
   }
   // LLM_MODE: SMALL, LARGE or DEFAULT, any case.
   if (const auto mode = settings_.get("LLM_MODE"); mode && !text::isBlank(*mode)) {
@@ -137,10 +137,10 @@ const AgentRuntime::CallDefaults& AgentRuntime::callDefaults(ModelType type) con
   return callDefaults_[index];
 }
 
-std::optional<SettingError> AgentRuntime::checkSettings(const Settings& settings) {
+Expected<Done, SettingError> AgentRuntime::checkSettings(const Settings& settings) {
   auto failover = settings.getSwitch("MODEL_FAILOVER", false);
-  if (auto* error = std::get_if<SettingError>(&failover)) return std::move(*error);
-  return std::nullopt;
+  if (!failover) return std::move(failover).error();
+  return Done{};
 }
 
 GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextParams params) const {

@@ -1,5 +1,6 @@
 // AgentRuntime's asynchronous side: useModelAsync, the call pool, the tool pool, and shutdown.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -17,18 +18,22 @@ namespace {
 
 constexpr std::string_view kSource = "runtime";
 constexpr std::size_t kDefaultMaxConcurrentCalls = 64;
+constexpr std::size_t kDefaultMaxQueuedCalls = 1024;
 constexpr std::size_t kDefaultMaxConcurrentTools = 16;
+// Tool runs waiting for a thread: a model asks for a handful per step, so this is a backstop.
+constexpr std::size_t kMaxQueuedToolRuns = 4096;
 
-// A pool size setting: a whole number from 1 to 4096, else `fallback`.
-std::size_t poolSize(const Settings& settings, Logger& logger, const std::string& key,
-                     std::size_t fallback) {
-  const auto raw = settings.get(key);
+// A whole number from `min` to `max`, else (with a warning when set) `fallback`.
+std::size_t countSetting(const Settings& settings, Logger& logger, const std::string& name,
+                         std::int64_t min, std::int64_t max, std::size_t fallback) {
+  const auto raw = settings.get(name);
   if (!raw || text::isBlank(*raw)) return fallback;
   const auto value = text::parseInt64(*raw);
-  if (!value || *value < 1 || *value > 4096) {
+  if (!value || *value < min || *value > max) {
     logger.log(LogLevel::Warn, kSource,
-               "ignoring " + key + "='" + text::oneLine(*raw) +
-                   "': expected a whole number from 1 to 4096; using " + std::to_string(fallback));
+               "ignoring " + name + "='" + text::oneLine(*raw) +
+                   "': expected a whole number from " + std::to_string(min) + " to " +
+                   std::to_string(max) + "; using " + std::to_string(fallback));
     return fallback;
   }
   return static_cast<std::size_t>(*value);
@@ -53,8 +58,11 @@ AgentRuntime::~AgentRuntime() {
 
 CallPool& AgentRuntime::pool() const {
   if (!pool_) {
-    pool_ = std::make_unique<CallPool>(
-        poolSize(settings_, logger_, "AGENT_MAX_CONCURRENT_CALLS", kDefaultMaxConcurrentCalls));
+    pool_ =
+        std::make_unique<CallPool>(countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_CALLS", 1,
+                                                4096, kDefaultMaxConcurrentCalls),
+                                   countSetting(settings_, logger_, "AGENT_MAX_QUEUED_CALLS", 0,
+                                                1000000, kDefaultMaxQueuedCalls));
   }
   return *pool_;
 }
@@ -63,7 +71,9 @@ CallPool& AgentRuntime::toolPool() const {
   std::lock_guard lock(asyncMutex_);
   if (!toolPool_) {
     toolPool_ = std::make_unique<CallPool>(
-        poolSize(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", kDefaultMaxConcurrentTools));
+        countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", 1, 4096,
+                     kDefaultMaxConcurrentTools),
+        kMaxQueuedToolRuns);
   }
   return *toolPool_;
 }
@@ -76,45 +86,67 @@ PendingCall AgentRuntime::useModelAsync(ModelType type, GenerateTextParams param
                                         std::optional<std::string> provider) const {
   auto state = std::make_shared<PendingCall::State>();
   if (params.cancellation) {
-    // The caller's own token cancels the handle too.
-    state->cancellation = params.cancellation;
+    // The caller's token cancels this call through a callback of its own; the provider sees the
+    // call's token only, so cancel() on this handle leaves other calls sharing the caller's token
+    // alone.
     std::weak_ptr<PendingCall::State> weak = state;
-    params.cancellation->onCancel([weak] {
+    state->callerCallback = params.cancellation->onCancel([weak] {
       if (const auto pending = weak.lock()) {
         pending->complete(makeError(ErrorKind::Cancelled, "the call was cancelled by the caller"),
                           {});
+        pending->cancellation->cancel();
       }
     });
-  } else {
-    params.cancellation = state->cancellation;
+    state->callerToken = std::move(params.cancellation);
   }
+  params.cancellation = state->cancellation;
 
   CallPool::Job job;
   job.run = [this, state, type, params = std::move(params), provider = std::move(provider)]() {
-    if (state->cancellation->cancelled()) return;  // cancel() already completed the handle
-    if (params.deadline && std::chrono::steady_clock::now() >= *params.deadline) {
-      state->complete(makeError(ErrorKind::Timeout,
-                                "the call's deadline passed while it waited for a free call slot "
-                                "(AGENT_MAX_CONCURRENT_CALLS); raise the setting or the deadline"),
-                      {});
-      return;
-    }
-    CallInfo info;
-    ModelResult result = useModel(type, params, provider, &info);
-    state->complete(std::move(result), std::move(info));
+    runAsync(type, params, provider, *state);
+    state->unlink();
   };
   job.abandon = [state] {
     state->complete(
         makeError(ErrorKind::Cancelled, "the host shut down before the call could start"), {});
+    state->unlink();
   };
 
+  bool accepted = false;
+  std::size_t maxQueued = 0;
   {
     std::lock_guard lock(asyncMutex_);
     std::erase_if(asyncCalls_, [](const auto& weak) { return weak.expired(); });
-    asyncCalls_.push_back(state);
-    pool().submit(std::move(job));
+    accepted = pool().submit(std::move(job));
+    maxQueued = pool().maxQueued();
+    if (accepted) asyncCalls_.push_back(state);
+  }
+  if (!accepted) {
+    state->complete(
+        makeError(ErrorKind::Busy, "too many calls are waiting for a free call slot (" +
+                                       std::to_string(maxQueued) +
+                                       " queued, AGENT_MAX_QUEUED_CALLS); try again later or raise "
+                                       "AGENT_MAX_QUEUED_CALLS or AGENT_MAX_CONCURRENT_CALLS"),
+        {});
+    state->unlink();
   }
   return PendingCall(state);
+}
+
+void AgentRuntime::runAsync(ModelType type, const GenerateTextParams& params,
+                            const std::optional<std::string>& provider,
+                            PendingCall::State& state) const {
+  if (state.cancellation->cancelled()) return;  // cancel() already completed the handle
+  if (params.deadline && std::chrono::steady_clock::now() >= *params.deadline) {
+    state.complete(makeError(ErrorKind::Timeout,
+                             "the call's deadline passed while it waited for a free call slot "
+                             "(AGENT_MAX_CONCURRENT_CALLS); raise the setting or the deadline"),
+                   {});
+    return;
+  }
+  CallInfo info;
+  ModelResult result = useModel(type, params, provider, &info);
+  state.complete(std::move(result), std::move(info));
 }
 
 }  // namespace agent::host

@@ -4,7 +4,8 @@
 
 namespace agent::host {
 
-CallPool::CallPool(std::size_t maxThreads) : maxThreads_(maxThreads == 0 ? 1 : maxThreads) {}
+CallPool::CallPool(std::size_t maxThreads, std::size_t maxQueued)
+    : maxThreads_(maxThreads == 0 ? 1 : maxThreads), maxQueued_(maxQueued) {}
 
 CallPool::~CallPool() {
   std::deque<Job> abandoned;
@@ -21,31 +22,45 @@ CallPool::~CallPool() {
     thread.join();
 }
 
-void CallPool::submit(Job job) {
+bool CallPool::submit(Job job) {
   std::unique_lock lock(mutex_);
-  queue_.push_back(std::move(job));
-  // A new thread only when none is idle: a burst of calls gets its threads at once, a steady
-  // trickle reuses one.
-  if (idle_ == 0 && threads_.size() < maxThreads_) {
-    threads_.emplace_back([this] { work(); });
-  } else {
+  if (idle_ > 0) {
+    queue_.push_back(std::move(job));
+    --idle_;
+    ++wakeups_;
     lock.unlock();
     wake_.notify_one();
+  } else if (threads_.size() < maxThreads_) {
+    queue_.push_back(std::move(job));
+    threads_.emplace_back([this] { work(); });  // its first job is the one just queued
+  } else {
+    if (unassigned_ >= maxQueued_) return false;
+    queue_.push_back(std::move(job));
+    ++unassigned_;
   }
+  return true;
 }
 
 void CallPool::work() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    ++idle_;
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    --idle_;
+    // Every thread that gets here was handed a job (started for it, woken for it, or took a
+    // waiting one below), so the queue is not empty unless the pool is stopping.
     if (stopping_) return;
     Job job = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
     job.run();
+    job = {};  // release what the job holds before this thread waits
     lock.lock();
+    if (unassigned_ > 0) {
+      --unassigned_;
+      continue;
+    }
+    ++idle_;
+    wake_.wait(lock, [&] { return stopping_ || wakeups_ > 0; });
+    if (stopping_) return;
+    --wakeups_;
   }
 }
 

@@ -42,8 +42,8 @@ std::string fail(std::string_view origin, std::string_view problem) {
 // them as absent). Objects and arrays are rejected when `strict`; otherwise (plain settings, such
 // as `mcp`) they reach plugins as their JSON text, except the nested `extra` and `secrets`, which
 // the caller merges member by member.
-std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& into,
-                                        std::string_view where, bool strict) {
+Expected<Done, std::string> mergeScalars(const rapidjson::Value& object, Map& into,
+                                         std::string_view where, bool strict) {
   for (const auto& member : object.GetObject()) {
     const std::string key(member.name.GetString(), member.name.GetStringLength());
     if (member.value.IsNull()) continue;
@@ -60,46 +60,47 @@ std::optional<std::string> mergeScalars(const rapidjson::Value& object, Map& int
     }
     into.emplace(key, std::move(*text));  // keeps an earlier (higher-precedence) value
   }
-  return std::nullopt;
+  return Done{};
 }
 
 // Appends a string, or every string of an array, to `out`; a problem text for anything else.
-std::optional<std::string> appendStrings(const rapidjson::Value& value, std::string_view field,
-                                         std::vector<std::string>& out) {
-  if (value.IsNull()) return std::nullopt;
+Expected<Done, std::string> appendStrings(const rapidjson::Value& value, std::string_view field,
+                                          std::vector<std::string>& out) {
+  if (value.IsNull()) return Done{};
   if (value.IsString()) {
     out.emplace_back(value.GetString(), value.GetStringLength());
-    return std::nullopt;
+    return Done{};
   }
-  if (!value.IsArray())
+  if (!value.IsArray()) {
     return "\"" + std::string(field) + "\" must be a string or an array of strings";
+  }
   for (const auto& item : value.GetArray()) {
     if (!item.IsString()) return "\"" + std::string(field) + "\" must contain only strings";
     out.emplace_back(item.GetString(), item.GetStringLength());
   }
-  return std::nullopt;
+  return Done{};
 }
 
-std::optional<std::string> readPersona(const rapidjson::Value& document, Character& character) {
+Expected<Done, std::string> readPersona(const rapidjson::Value& document, Character& character) {
   if (auto it = document.FindMember("system"); it != document.MemberEnd() && !it->value.IsNull()) {
-    if (!it->value.IsString()) return "\"system\" must be a string";
+    if (!it->value.IsString()) return std::string("\"system\" must be a string");
     character.system.assign(it->value.GetString(), it->value.GetStringLength());
   }
   if (auto it = document.FindMember("bio"); it != document.MemberEnd()) {
-    if (auto problem = appendStrings(it->value, "bio", character.bio)) return problem;
+    if (auto appended = appendStrings(it->value, "bio", character.bio); !appended) return appended;
   }
   if (auto it = document.FindMember("style"); it != document.MemberEnd() && !it->value.IsNull()) {
-    if (!it->value.IsObject()) return "\"style\" must be an object such as {\"all\": [...]}";
+    if (!it->value.IsObject()) {
+      return std::string("\"style\" must be an object such as {\"all\": [...]}");
+    }
     for (const char* part : {"all", "chat"}) {
       auto inner = it->value.FindMember(part);
       if (inner == it->value.MemberEnd()) continue;
-      if (auto problem =
-              appendStrings(inner->value, std::string("style.") + part, character.style)) {
-        return problem;
-      }
+      auto appended = appendStrings(inner->value, std::string("style.") + part, character.style);
+      if (!appended) return appended;
     }
   }
-  return std::nullopt;
+  return Done{};
 }
 
 }  // namespace
@@ -121,8 +122,7 @@ std::string systemPrompt(const Character& character) {
   return prompt;
 }
 
-std::variant<Character, CharacterError> parseCharacter(std::string_view json,
-                                                       std::string_view origin) {
+Expected<Character, CharacterError> parseCharacter(std::string_view json, std::string_view origin) {
   rapidjson::Document document;
   // Iterative: a recursive parse of deeply nested input ("[[[[...") overflows the stack.
   document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
@@ -141,16 +141,16 @@ std::variant<Character, CharacterError> parseCharacter(std::string_view json,
     if (!it->value.IsString()) return CharacterError{fail(origin, "\"name\" must be a string")};
     character.name.assign(it->value.GetString(), it->value.GetStringLength());
   }
-  if (auto problem = readPersona(document, character)) {
-    return CharacterError{fail(origin, *problem)};
+  if (auto persona = readPersona(document, character); !persona) {
+    return CharacterError{fail(origin, persona.error())};
   }
 
   if (auto it = document.FindMember("secrets"); it != document.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsObject()) {
       return CharacterError{fail(origin, "\"secrets\" must be an object of KEY: value")};
     }
-    if (auto problem = mergeScalars(it->value, character.secrets, "secrets", true)) {
-      return CharacterError{fail(origin, *problem)};
+    if (auto merged = mergeScalars(it->value, character.secrets, "secrets", true); !merged) {
+      return CharacterError{fail(origin, merged.error())};
     }
   }
 
@@ -162,7 +162,9 @@ std::variant<Character, CharacterError> parseCharacter(std::string_view json,
     }
     // elizaOS's precedence below the top-level secrets: settings, settings.extra,
     // settings.secrets. Merging in that order (first value wins) keeps it.
-    mergeScalars(settings, character.settings, "settings", false);
+    if (auto merged = mergeScalars(settings, character.settings, "settings", false); !merged) {
+      return CharacterError{fail(origin, merged.error())};
+    }
     for (const char* nested : {"extra", "secrets"}) {
       auto inner = settings.FindMember(nested);
       if (inner == settings.MemberEnd() || inner->value.IsNull()) continue;
@@ -170,16 +172,15 @@ std::variant<Character, CharacterError> parseCharacter(std::string_view json,
         return CharacterError{
             fail(origin, std::string("\"settings.") + nested + "\" must be an object")};
       }
-      if (auto problem = mergeScalars(inner->value, character.settings,
-                                      std::string("settings.") + nested, true)) {
-        return CharacterError{fail(origin, *problem)};
-      }
+      auto merged =
+          mergeScalars(inner->value, character.settings, std::string("settings.") + nested, true);
+      if (!merged) return CharacterError{fail(origin, merged.error())};
     }
   }
   return character;
 }
 
-std::variant<Character, CharacterError> loadCharacter(const std::filesystem::path& path) {
+Expected<Character, CharacterError> loadCharacter(const std::filesystem::path& path) {
   const std::string origin = "character file '" + path.string() + "'";
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {

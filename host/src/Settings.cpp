@@ -43,7 +43,7 @@ bool Settings::isSet(std::string_view key) const {
   return value.has_value() && !text::isBlank(*value);
 }
 
-std::variant<bool, SettingError> Settings::getSwitch(std::string_view key, bool fallback) const {
+Expected<bool, SettingError> Settings::getSwitch(std::string_view key, bool fallback) const {
   const auto value = get(key);
   if (!value || text::isBlank(*value)) return fallback;
   if (const auto parsed = text::parseSwitch(*value)) return *parsed;

@@ -126,7 +126,10 @@ std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
     job.abandon = [slot, name = calls[i].name] {
       slot->fill(ToolOutcome::failure("the tool " + name + " did not run: the host shut down"));
     };
-    pool.submit(std::move(job));
+    if (!pool.submit(std::move(job))) {
+      slot->fill(ToolOutcome::failure("the tool " + calls[i].name +
+                                      " did not run: too many tool runs are waiting"));
+    }
   }
 
   for (std::size_t i = 0; i < calls.size(); ++i) {

@@ -43,6 +43,16 @@ TEST_F(AgentHostTest, ThrowingModelUsedSubscriberDoesNotBreakTheCall) {
   EXPECT_NE(log_.str().find("listener bug"), std::string::npos) << log_.str();
 }
 
+// An application embedding the host hears of problems, not of each plugin loaded.
+TEST_F(AgentHostTest, AnEmbeddedHostLogsWarningsButNoInfoByDefault) {
+  dir_.copy(ECHO_PLUGIN, "echo.so");
+  dir_.write("junk.so", "junk");
+  auto host = make({{"ECHO_PROVIDER", "1"}});
+  ASSERT_TRUE(host->runtime().useModel(TextSmall, test::withPrompt("hi")).ok());
+  EXPECT_EQ(log_.str().find("INFO"), std::string::npos) << log_.str();
+  EXPECT_NE(log_.str().find("junk.so"), std::string::npos) << log_.str();  // the skip warns
+}
+
 // Two real plugins: alpha outranks beta and fails with a retryable kind.
 TEST_F(AgentHostTest, FailoverBetweenRealPluginsIsOffByDefault) {
   dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");

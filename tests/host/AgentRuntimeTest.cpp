@@ -209,8 +209,9 @@ TEST_F(AgentRuntimeTest, UnknownFailoverValueFailsEveryCallInsteadOfMeaningOff) 
   EXPECT_NE(result.error().message.find("MODEL_FAILOVER is 'maybe'"), std::string::npos);
   EXPECT_TRUE(first->calls().empty());
   EXPECT_NE(log_.str().find("MODEL_FAILOVER is 'maybe'"), std::string::npos) << log_.str();
-  ASSERT_TRUE(AgentRuntime::checkSettings(*settings_).has_value());
-  EXPECT_NE(AgentRuntime::checkSettings(*settings_)->message.find("yes/no"), std::string::npos);
+  ASSERT_FALSE(AgentRuntime::checkSettings(*settings_).ok());
+  EXPECT_NE(AgentRuntime::checkSettings(*settings_).error().message.find("yes/no"),
+            std::string::npos);
 }
 
 TEST_F(AgentRuntimeTest, FailoverAcceptsEverySwitchWord) {
@@ -218,7 +219,7 @@ TEST_F(AgentRuntimeTest, FailoverAcceptsEverySwitchWord) {
   add("second", {TextSmall}, 0);
   for (const char* on : {"1", "yes", "ON"}) {
     configure({{"MODEL_FAILOVER", on}});
-    EXPECT_FALSE(AgentRuntime::checkSettings(*settings_).has_value());
+    EXPECT_TRUE(AgentRuntime::checkSettings(*settings_).ok());
     EXPECT_TRUE(runtime_->useModel(TextSmall, test::withPrompt("x")).ok()) << on;
   }
 }

@@ -9,16 +9,16 @@ namespace {
 
 Character parseOk(std::string_view json) {
   auto result = parseCharacter(json);
-  if (auto* error = std::get_if<CharacterError>(&result)) {
-    ADD_FAILURE() << error->message;
+  if (!result) {
+    ADD_FAILURE() << result.error().message;
     return {};
   }
-  return std::get<Character>(result);
+  return result.value();
 }
 
 std::string parseError(std::string_view json, std::string_view origin = "character") {
   auto result = parseCharacter(json, origin);
-  if (auto* error = std::get_if<CharacterError>(&result)) return error->message;
+  if (!result) return result.error().message;
   ADD_FAILURE() << "expected an error for " << json;
   return {};
 }
@@ -81,8 +81,8 @@ TEST(CharacterTest, RejectsWrongShapes) {
 
 TEST(CharacterTest, LoadReportsMissingFile) {
   auto result = loadCharacter("/nonexistent/agent-character.json");
-  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
-  const auto& message = std::get<CharacterError>(result).message;
+  ASSERT_FALSE(result.ok());
+  const auto& message = result.error().message;
   EXPECT_NE(message.find("/nonexistent/agent-character.json"), std::string::npos) << message;
   EXPECT_NE(message.find("No such file"), std::string::npos) << message;
 }
@@ -90,24 +90,24 @@ TEST(CharacterTest, LoadReportsMissingFile) {
 TEST(CharacterTest, LoadReportsDirectory) {
   test::TempDir dir;
   auto result = loadCharacter(dir.path());
-  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
-  EXPECT_NE(std::get<CharacterError>(result).message.find("directory"), std::string::npos);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("directory"), std::string::npos);
 }
 
 TEST(CharacterTest, LoadReadsAFile) {
   test::TempDir dir;
   const auto file = dir.write("agent.json", R"({"name": "Filed", "secrets": {"K": "v"}})");
   auto result = loadCharacter(file);
-  ASSERT_TRUE(std::holds_alternative<Character>(result));
-  EXPECT_EQ(std::get<Character>(result).name, "Filed");
-  EXPECT_EQ(std::get<Character>(result).secrets.at("K"), "v");
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result.value().name, "Filed");
+  EXPECT_EQ(result.value().secrets.at("K"), "v");
 }
 
 TEST(CharacterTest, LoadReportsEmptyFile) {
   test::TempDir dir;
   auto result = loadCharacter(dir.write("empty.json", ""));
-  ASSERT_TRUE(std::holds_alternative<CharacterError>(result));
-  EXPECT_NE(std::get<CharacterError>(result).message.find("empty.json"), std::string::npos);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("empty.json"), std::string::npos);
 }
 
 TEST(CharacterTest, SystemPromptIsTheCharactersOwnWhenSet) {

@@ -124,7 +124,7 @@ TEST_F(PluginBoundaryTest, ThrowingGenerateTextIsNamedInTheLastLine) {
   EXPECT_DEATH(
       {
         auto& host = load();
-        host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+        static_cast<void>(host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi")));
       },
       // The death test runs in a fresh process with its own temporary directory.
       "terminated inside plugin 'thrower' \\([^)]*/thrower.so\\): std::runtime_error: boom "

@@ -66,26 +66,25 @@ TEST(SettingsTest, ProcessEnvironmentReadsTheRealEnvironment) {
 TEST(SettingsTest, SwitchAcceptsTheSameWordsEverywhere) {
   for (const char* on : {"true", "1", "yes", "on", "TRUE", "Yes", " on "}) {
     const Settings settings({}, mapEnvironment({{"FLAG", on}}));
-    EXPECT_EQ(std::get<bool>(settings.getSwitch("FLAG", false)), true) << on;
+    EXPECT_EQ(settings.getSwitch("FLAG", false).value(), true) << on;
   }
   for (const char* off : {"false", "0", "no", "off", "OFF", "No"}) {
     const Settings settings({}, mapEnvironment({{"FLAG", off}}));
-    EXPECT_EQ(std::get<bool>(settings.getSwitch("FLAG", true)), false) << off;
+    EXPECT_EQ(settings.getSwitch("FLAG", true).value(), false) << off;
   }
 }
 
 TEST(SettingsTest, SwitchUnsetOrBlankIsTheFallback) {
   const Settings settings({}, mapEnvironment({{"BLANK", "  "}}));
-  EXPECT_EQ(std::get<bool>(settings.getSwitch("MISSING", true)), true);
-  EXPECT_EQ(std::get<bool>(settings.getSwitch("BLANK", false)), false);
+  EXPECT_EQ(settings.getSwitch("MISSING", true).value(), true);
+  EXPECT_EQ(settings.getSwitch("BLANK", false).value(), false);
 }
 
 TEST(SettingsTest, SwitchWithAnyOtherValueIsAnErrorNamingTheSettingAndTheWords) {
   const Settings settings({}, mapEnvironment({{"MODEL_FAILOVER", "maybe"}}));
   const auto result = settings.getSwitch("MODEL_FAILOVER", false);
-  const auto* error = std::get_if<SettingError>(&result);
-  ASSERT_NE(error, nullptr);
-  EXPECT_EQ(error->message,
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message,
             "MODEL_FAILOVER is 'maybe': use one of true/false, 1/0, yes/no, on/off");
 }
 

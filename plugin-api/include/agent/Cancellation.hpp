@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -49,6 +50,12 @@ class CancellationToken {
     return nextId_;
   }
 
+  /// How many callbacks are registered and not removed (for tests and diagnostics).
+  std::size_t callbackCount() const noexcept {
+    std::lock_guard lock(mutex_);
+    return callbacks_.size();
+  }
+
   /// Unregisters a callback. When it returns, the callback is not running and never will, so
   /// what it refers to may be destroyed.
   void remove(std::uint64_t id) noexcept {
@@ -62,7 +69,7 @@ class CancellationToken {
   }
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::atomic<bool> cancelled_{false};
   std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks_;
   std::uint64_t nextId_ = 0;

@@ -132,7 +132,7 @@ inline ModelError makeError(ErrorKind kind, std::string message, int httpStatus 
 }
 
 /// Either a ModelOutput or a ModelError.
-class ModelResult {
+class [[nodiscard]] ModelResult {
  public:
   ModelResult(ModelOutput output) : value_(std::move(output)) {}  // NOLINT: implicit by design
   ModelResult(ModelError error) : value_(std::move(error)) {}     // NOLINT: implicit by design

@@ -1,6 +1,8 @@
 // Many threads through one provider at once: every call gets its own reply, and connections are
-// pooled and reused rather than opened per call.
+// pooled and reused rather than opened per call; a burst of asynchronous calls runs side by side.
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,6 +88,39 @@ TEST_F(ConcurrencyTest, ConcurrentStreamsEachGetTheirOwnChunks) {
     EXPECT_EQ(ok[t], 1) << t;
     EXPECT_EQ(texts[t], expected);
     EXPECT_EQ(streamed[t], expected);
+  }
+}
+
+// Calls submitted together run together: each gets a pool thread at once, also when an idle
+// thread is there (an idle thread used to count as free until it woke, so the whole burst went to
+// it and ran one call after the other: 8 s). Each round starts a fresh host whose pool has one
+// idle thread, left by a first call. A correctness bound, not a speed target: serialised calls
+// take 2 s or more.
+TEST_F(ConcurrencyTest, ABurstOfAsyncCallsRunsSideBySideEveryTime) {
+  constexpr int kCalls = 8;
+  constexpr milliseconds kHeld{1000};
+  for (int round = 0; round < 5; ++round) {
+    makeHost({}, Plugins::BitRouter, LogLevel::Warn);
+    host::PendingCall first = host().runtime().useModelAsync(ModelType::TextSmall, withPrompt("a"));
+    ASSERT_TRUE(first.waitFor(std::chrono::seconds(10)));
+    ASSERT_TRUE(first.result().ok()) << describe(first.result());
+    std::this_thread::sleep_for(milliseconds(50));  // its thread is back waiting for work
+
+    standin().scriptRepeated({.delayBeforeHeaders = kHeld}, kCalls);
+    const auto start = Clock::now();
+    std::vector<host::PendingCall> calls;
+    for (int i = 0; i < kCalls; ++i) {
+      calls.push_back(
+          host().runtime().useModelAsync(ModelType::TextSmall, withPrompt(std::to_string(i))));
+    }
+    for (auto& call : calls) {
+      ASSERT_TRUE(call.waitFor(std::chrono::seconds(20)));
+      EXPECT_TRUE(call.result().ok()) << describe(call.result());
+    }
+    const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    std::printf("burst %d: %d calls held %lld ms each took %lld ms\n", round, kCalls,
+                static_cast<long long>(kHeld.count()), static_cast<long long>(elapsed.count()));
+    EXPECT_LT(elapsed, milliseconds(1800)) << "round " << round;
   }
 }
 

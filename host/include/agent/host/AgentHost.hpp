@@ -1,7 +1,9 @@
 // AgentHost: the assembled host: settings, logger, events, registry, plugins and runtime.
 //
 //   agent::host::AgentHost host({.pluginsDirectory = "build/plugins"});
-//   auto result = host.runtime().useModel(agent::ModelType::TextSmall, {.prompt = "Hello"});
+//   agent::GenerateTextParams params;
+//   params.prompt = "Hello";
+//   auto result = host.runtime().useModel(agent::ModelType::TextSmall, params);
 //
 // Member order matters: providers (in the registry) are destroyed before the services they use.
 // The host ends the child processes it started (startChildProcess, command tools made with
@@ -17,6 +19,7 @@
 #include "agent/host/Character.hpp"
 #include "agent/host/ChildProcesses.hpp"
 #include "agent/host/EventBus.hpp"
+#include "agent/host/Export.hpp"
 #include "agent/host/Logger.hpp"
 #include "agent/host/ModelRegistry.hpp"
 #include "agent/host/PluginLoader.hpp"
@@ -28,18 +31,22 @@ namespace process {
 class OwnedGroups;
 }
 
+/// How to build a host. Every member has a default, so designated initializers may name any few
+/// of them ({.pluginsDirectory = "..."}) without -Wmissing-field-initializers.
 struct HostOptions {
-  std::filesystem::path pluginsDirectory;  // empty: defaultPluginsDirectory()
-  Character character;
+  std::filesystem::path pluginsDirectory{};  // empty: defaultPluginsDirectory()
+  Character character{};
   Settings::Environment environment = Settings::processEnvironment();
-  LogLevel logLevel = LogLevel::Info;
+  /// Warn: an application embedding the host hears of problems only, not of each plugin loaded
+  /// (the CLI passes its own --log-level).
+  LogLevel logLevel = LogLevel::Warn;
   std::ostream* logStream = &std::cerr;
 };
 
 /// `plugins` beside the directory of the running executable, unless AGENT_PLUGINS_DIR is set.
-std::filesystem::path defaultPluginsDirectory(const Settings& settings);
+AGENT_HOST_API std::filesystem::path defaultPluginsDirectory(const Settings& settings);
 
-class AgentHost {
+class AGENT_HOST_API AgentHost {
  public:
   explicit AgentHost(HostOptions options);
   ~AgentHost();

@@ -21,8 +21,10 @@
 #include "agent/GenerateTextParams.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/Export.hpp"
 #include "agent/host/PendingCall.hpp"
 #include "agent/host/Settings.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host {
 
@@ -39,7 +41,7 @@ struct CallInfo {
   int attempts = 0;  // providers tried (more than one only with failover)
 };
 
-class AgentRuntime {
+class AGENT_HOST_API AgentRuntime {
  public:
   /// Reads the runtime's own settings (MODEL_FAILOVER) once. A bad value is logged here and
   /// fails every call with ErrorKind::Config; checkSettings reports it up front.
@@ -53,8 +55,8 @@ class AgentRuntime {
   AgentRuntime& operator=(const AgentRuntime&) = delete;
 
   /// The first of the runtime's own settings whose value is unusable (e.g. MODEL_FAILOVER=maybe),
-  /// or nullopt. The CLI calls it before loading any plugin.
-  static std::optional<SettingError> checkSettings(const Settings& settings);
+  /// as an error. The CLI calls it before loading any plugin.
+  static Expected<Done, SettingError> checkSettings(const Settings& settings);
 
   ModelResult useModel(ModelType type, GenerateTextParams params,
                        std::optional<std::string_view> provider = std::nullopt,
@@ -62,7 +64,11 @@ class AgentRuntime {
 
   /// useModel on the host's call pool: returns at once with a handle to wait on or cancel. At
   /// most AGENT_MAX_CONCURRENT_CALLS (default 64) calls run at a time; later ones queue, and the
-  /// time spent queued counts against params.deadline. The runtime must outlive the handle's wait.
+  /// time spent queued counts against params.deadline. When AGENT_MAX_QUEUED_CALLS (default 1024)
+  /// calls already wait, the handle is complete at once with ErrorKind::Busy. The call has a
+  /// cancellation token of its own, linked to params.cancellation when set: cancelling the
+  /// caller's token cancels the call, cancelling the handle cancels this call only. The runtime
+  /// must outlive the handle's wait.
   PendingCall useModelAsync(ModelType type, GenerateTextParams params,
                             std::optional<std::string> provider = std::nullopt) const;
 
@@ -99,6 +105,8 @@ class AgentRuntime {
                              std::vector<ProviderAttempt>& attempts) const;
   bool movesOn(const ModelError& error, ModelType servedAs, const GenerateTextParams& params,
                bool streamed) const;
+  void runAsync(ModelType type, const GenerateTextParams& params,
+                const std::optional<std::string>& provider, PendingCall::State& state) const;
 
   const Settings& settings_;
   const ModelRegistry& registry_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/host/ChildProcesses.hpp"
+#include "agent/host/Export.hpp"
 #include "agent/host/Tool.hpp"
 
 namespace agent::host {
@@ -27,6 +28,6 @@ struct CommandToolOptions {
 };
 
 /// A ToolFunction running `command` under /bin/sh -c.
-ToolFunction commandTool(std::string command, CommandToolOptions options = {});
+AGENT_HOST_API ToolFunction commandTool(std::string command, CommandToolOptions options = {});
 
 }  // namespace agent::host

@@ -35,12 +35,14 @@
 #include "agent/Events.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
+#include "agent/host/Export.hpp"
+#include "agent/support/ThreadSafety.hpp"
 
 namespace agent::host {
 
 class Logger;
 
-class EventBus {
+class AGENT_HOST_API EventBus {
  public:
   using Subscriber = std::function<void(const ModelUsedEvent&)>;
   using FailureSubscriber = std::function<void(const ModelFailedEvent&)>;

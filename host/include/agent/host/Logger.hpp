@@ -12,14 +12,16 @@
 #include <string_view>
 
 #include "agent/HostServices.hpp"
+#include "agent/host/Export.hpp"
 #include "agent/support/ThreadSafety.hpp"
 
 namespace agent::host {
 
-std::string_view toString(LogLevel level);
-std::optional<LogLevel> parseLogLevel(std::string_view text);  // trace|debug|info|warn|error
+AGENT_HOST_API std::string_view toString(LogLevel level);
+AGENT_HOST_API std::optional<LogLevel> parseLogLevel(
+    std::string_view text);  // trace|debug|info|warn|error
 
-class Logger {
+class AGENT_HOST_API Logger {
  public:
   explicit Logger(std::ostream& out, LogLevel threshold = LogLevel::Info);
 

@@ -19,11 +19,12 @@
 
 #include "agent/ModelMetadata.hpp"
 #include "agent/ModelProvider.hpp"
+#include "agent/host/Export.hpp"
 
 namespace agent::host {
 
 /// The chain of types tried for `type`, starting with `type` itself.
-std::span<const ModelType> fallbackChain(ModelType type);
+AGENT_HOST_API std::span<const ModelType> fallbackChain(ModelType type);
 
 struct ModelRegistration {
   std::shared_ptr<ModelProvider> provider;  // keeps the plugin library loaded while alive
@@ -48,7 +49,7 @@ struct Resolution {
   ModelType servedAs;
 };
 
-class ModelRegistry {
+class AGENT_HOST_API ModelRegistry {
  public:
   void registerModel(ModelType type, std::shared_ptr<ModelProvider> provider,
                      std::string providerName, double priority, ModelMetadata metadata = {});

@@ -13,12 +13,13 @@
 #include <memory>
 
 #include "agent/ModelResult.hpp"
+#include "agent/host/Export.hpp"
 
 namespace agent::host {
 
 struct CallInfo;
 
-class PendingCall {
+class [[nodiscard]] AGENT_HOST_API PendingCall {
  public:
   struct State;  // shared by the handle and the worker that runs the call
   explicit PendingCall(std::shared_ptr<State> state) : state_(std::move(state)) {}

@@ -22,6 +22,7 @@
 #include "agent/EventObserver.hpp"
 #include "agent/HostServices.hpp"
 #include "agent/ToolProvider.hpp"
+#include "agent/host/Export.hpp"
 
 namespace agent::host {
 
@@ -53,7 +54,7 @@ struct PluginReport {
   std::vector<PluginSetting> settings;      // from the manifest, when it was read
 };
 
-std::string_view toString(PluginReport::Status status);
+AGENT_HOST_API std::string_view toString(PluginReport::Status status);
 
 /// A ToolProvider a loaded plugin lends, under the plugin's name.
 struct NamedToolProvider {
@@ -77,7 +78,7 @@ struct PluginContributions {
 /// AGENT_PLUGINS_INSECURE (allow group/other-writable plugins, for development) and
 /// AGENT_CHECK_PLUGIN_THREADS (warn about threads a plugin leaves running; default on in debug
 /// builds).
-class PluginLoader {
+class AGENT_HOST_API PluginLoader {
  public:
   PluginLoader(const HostServices& services, const Settings& settings, ModelRegistry& registry);
 

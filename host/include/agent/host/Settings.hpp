@@ -6,9 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "agent/host/Character.hpp"
+#include "agent/host/Export.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host {
 
@@ -17,7 +18,7 @@ struct SettingError {
   std::string message;
 };
 
-class Settings {
+class AGENT_HOST_API Settings {
  public:
   /// Looks a name up in an environment. Tests pass a map; the default reads the process
   /// environment.
@@ -35,7 +36,7 @@ class Settings {
 
   /// An on/off setting: true/1/yes/on or false/0/no/off (any case, trimmed); `fallback` when it is
   /// unset or blank. Any other value is an error, never a silent false.
-  std::variant<bool, SettingError> getSwitch(std::string_view key, bool fallback) const;
+  Expected<bool, SettingError> getSwitch(std::string_view key, bool fallback) const;
 
   const Character& character() const noexcept { return character_; }
 

@@ -19,7 +19,7 @@
 namespace agent::host {
 
 /// What running a tool produced: a result for the model, or an error it should hear about.
-struct ToolOutcome {
+struct [[nodiscard]] ToolOutcome {
   bool ok = true;
   std::string text;  // the result, or one line saying what went wrong
 

@@ -20,6 +20,7 @@
 #include "agent/ModelResult.hpp"
 #include "agent/ModelType.hpp"
 #include "agent/host/AgentRuntime.hpp"
+#include "agent/host/Export.hpp"
 #include "agent/host/Tool.hpp"
 
 namespace agent::host {
@@ -44,7 +45,7 @@ struct ToolLoopOptions {
   std::function<std::vector<Tool>()> moreTools;
 };
 
-struct ToolLoopResult {
+struct [[nodiscard]] ToolLoopResult {
   /// The final answer (text, no tool calls), or the failure that ended the loop: a model call's
   /// error, Cancelled, or BadResponse when the model still asked for tools after maxSteps.
   ModelResult result = ModelOutput{};
@@ -57,7 +58,9 @@ struct ToolLoopResult {
 
 /// Runs the loop. `params.messages` (or, when empty, params.system and params.prompt) start the
 /// conversation; the tools' definitions are sent unless params.tools is already set.
-ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, GenerateTextParams params,
-                            const std::vector<Tool>& tools, const ToolLoopOptions& options = {});
+AGENT_HOST_API ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type,
+                                           GenerateTextParams params,
+                                           const std::vector<Tool>& tools,
+                                           const ToolLoopOptions& options = {});
 
 }  // namespace agent::host
