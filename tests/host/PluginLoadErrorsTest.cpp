@@ -10,9 +10,9 @@
 #include <iterator>
 #include <string>
 
-#include "LoadErrors.hpp"
-#include "PluginDescriptor.hpp"
 #include "agent/PluginEntry.hpp"
+#include "loader/LoadErrors.hpp"
+#include "loader/PluginDescriptor.hpp"
 #include "support/TestSupport.hpp"
 
 namespace agent::host {
@@ -51,7 +51,7 @@ std::string header(std::uint32_t abi, std::uint32_t manifestSize) {
 
 std::string reason(std::string_view bytes) {
   auto parsed = parsePluginDescriptor(bytes);
-  return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "";
+  return parsed ? std::string() : parsed.error();
 }
 
 TEST(PluginDescriptorTest, RefusesWhatIsNotAWellFormedDescriptor) {
@@ -59,18 +59,23 @@ TEST(PluginDescriptorTest, RefusesWhatIsNotAWellFormedDescriptor) {
   EXPECT_NE(reason("short").find("too short"), std::string::npos);
   EXPECT_NE(reason(std::string(64, 'x')).find("no agent-host plugin descriptor"),
             std::string::npos);
-  EXPECT_NE(reason(header(1, 0)).find("plugin ABI version 1, host expects 2"), std::string::npos);
-  EXPECT_NE(reason(header(2, 50) + "name\0x\0"s).find("cut short"), std::string::npos);
-  EXPECT_NE(reason(header(2, 6) + "name\0x"s).find("cut short"), std::string::npos);
-  EXPECT_NE(reason(header(2, 0)).find("no manifest name"), std::string::npos);
-  EXPECT_NE(reason(header(2, 22) + "priority\0zzzzzzzzzzzz\0"s).find("priority"),
+  EXPECT_NE(reason(header(1, 0)).find("plugin ABI version 1, host expects 3"), std::string::npos);
+  EXPECT_NE(reason(header(AGENT_PLUGIN_ABI_VERSION, 50) + "name\0x\0"s).find("cut short"),
             std::string::npos);
+  EXPECT_NE(reason(header(AGENT_PLUGIN_ABI_VERSION, 6) + "name\0x"s).find("cut short"),
+            std::string::npos);
+  EXPECT_NE(reason(header(AGENT_PLUGIN_ABI_VERSION, 0)).find("no manifest name"),
+            std::string::npos);
+  EXPECT_NE(
+      reason(header(AGENT_PLUGIN_ABI_VERSION, 22) + "priority\0zzzzzzzzzzzz\0"s).find("priority"),
+      std::string::npos);
   const std::string orphan =
       "settingSecret\0"
       "1\0name\0x\0"s;
-  EXPECT_NE(reason(header(2, static_cast<std::uint32_t>(orphan.size())) + orphan)
-                .find("before naming it"),
-            std::string::npos);
+  EXPECT_NE(
+      reason(header(AGENT_PLUGIN_ABI_VERSION, static_cast<std::uint32_t>(orphan.size())) + orphan)
+          .find("before naming it"),
+      std::string::npos);
 }
 
 TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
@@ -78,10 +83,10 @@ TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
   const std::string manifest =
       "name\0p\0futureField\0whatever\0setting\0K\0settingDefault\0d\0settingSecret\0"
       "1\0modelType\0TEXT_SMALL\0modelType\0A_FUTURE_TYPE\0"s;
-  auto parsed =
-      parsePluginDescriptor(header(2, static_cast<std::uint32_t>(manifest.size())) + manifest);
-  ASSERT_TRUE(std::holds_alternative<PluginDescriptor>(parsed)) << std::get<std::string>(parsed);
-  const auto& descriptor = std::get<PluginDescriptor>(parsed);
+  auto parsed = parsePluginDescriptor(
+      header(AGENT_PLUGIN_ABI_VERSION, static_cast<std::uint32_t>(manifest.size())) + manifest);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  const auto& descriptor = parsed.value();
   EXPECT_EQ(descriptor.name, "p");
   ASSERT_EQ(descriptor.settings.size(), 1u);
   EXPECT_EQ(descriptor.settings[0].key, "K");
@@ -99,7 +104,7 @@ class CorruptElfTest : public ::testing::Test {
     corrupt(bytes);
     const auto file = dir_.write("corrupt.so", bytes);
     auto read = readPluginDescriptor(file);
-    return std::holds_alternative<std::string>(read) ? std::get<std::string>(read) : "";
+    return read ? std::string() : read.error();
   }
 
   static Elf64_Ehdr& header(std::string& bytes) {
