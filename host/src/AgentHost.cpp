@@ -1,10 +1,13 @@
 #include "agent/host/AgentHost.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "agent/support/Text.hpp"
@@ -19,6 +22,10 @@ namespace agent::host {
 
 /// The HostServices a plugin sees: settings, the logger, MODEL_USED and child processes, each call
 /// fenced so that nothing thrown on the host side reaches plugin code.
+///
+/// Shared with the plugins' init threads: one the loader stopped waiting for may call in after
+/// the host is gone. The host closes the services as it goes (after its plugins are destroyed):
+/// from then on calls do nothing, and close() waits for the calls already inside.
 class AgentHost::Services final : public HostServices {
  public:
   Services(const Settings& settings, Logger& logger, EventBus& events, const AgentRuntime& runtime,
@@ -30,6 +37,8 @@ class AgentHost::Services final : public HostServices {
         children_(std::move(children)) {}
 
   std::optional<std::string> setting(std::string_view key) const noexcept override {
+    const Visit visit(*this);
+    if (!visit.open()) return std::nullopt;
     try {
       return settings_.get(key);
     } catch (...) {
@@ -39,12 +48,15 @@ class AgentHost::Services final : public HostServices {
 
   void log(LogLevel level, std::string_view source,
            std::string_view message) const noexcept override {
-    logger_.log(level, source, message);
+    const Visit visit(*this);
+    if (visit.open()) logger_.log(level, source, message);
   }
 
   // The runtime knows the call by its span: when it failed over to get here, the event lists the
   // registrations it left (the provider cannot know them).
   void emitModelUsed(const ModelUsedEvent& event) const noexcept override {
+    const Visit visit(*this);
+    if (!visit.open()) return;
     try {
       std::vector<ProviderAttempt> attempts = runtime_.failedAttempts(event.trace);
       if (attempts.empty()) {
@@ -61,6 +73,8 @@ class AgentHost::Services final : public HostServices {
 
   Expected<std::unique_ptr<ChildProcess>, std::string> startProcess(
       const ProcessSpec& spec) const noexcept override {
+    const Visit visit(*this);
+    if (!visit.open()) return std::string("the host is shutting down: no process is started");
     try {
       return process::spawnChild(spec, children_);
     } catch (const std::exception& e) {
@@ -68,13 +82,39 @@ class AgentHost::Services final : public HostServices {
     }
   }
 
+  /// Ends the services' use of the host's parts; waits for the calls in progress.
+  void close() noexcept {
+    closed_.store(true);
+    while (inside_.load() != 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
  private:
+  // One call: counted while inside, so close() knows when the host's parts are free.
+  class Visit {
+   public:
+    explicit Visit(const Services& services) : services_(services) { ++services_.inside_; }
+    ~Visit() { --services_.inside_; }
+    Visit(const Visit&) = delete;
+    Visit& operator=(const Visit&) = delete;
+    bool open() const noexcept { return !services_.closed_.load(); }
+
+   private:
+    const Services& services_;
+  };
+
   const Settings& settings_;
   Logger& logger_;
   EventBus& events_;
   const AgentRuntime& runtime_;  // built after this object, before any plugin can call it
   std::shared_ptr<process::OwnedGroups> children_;
+  mutable std::atomic<int> inside_{0};
+  std::atomic<bool> closed_{false};
 };
+
+AgentHost::ServicesHandle::~ServicesHandle() {
+  if (services) services->close();
+}
 
 std::filesystem::path defaultPluginsDirectory(const Settings& settings) {
   if (const auto configured = settings.get("AGENT_PLUGINS_DIR");
@@ -118,11 +158,11 @@ AgentHost::AgentHost(HostOptions options)
       settings_(std::move(options.character), std::move(options.environment)),
       logger_(*options.logStream, options.logLevel),
       events_(logger_, eventQueueCapacity(settings_, logger_)),
-      services_(std::make_unique<Services>(settings_, logger_, events_, runtime_, children_)),
+      services_{std::make_shared<Services>(settings_, logger_, events_, runtime_, children_)},
       runtime_(settings_, registry_, logger_, &events_) {
   const auto directory = options.pluginsDirectory.empty() ? defaultPluginsDirectory(settings_)
                                                           : options.pluginsDirectory;
-  PluginLoader loader(*services_, settings_, registry_);
+  PluginLoader loader(services_.services, settings_, registry_);
   plugins_ = loader.loadDirectory(directory);
   toolProviders_ = std::move(loader.contributions().tools);
   // MODEL_REGISTERED, in registration order. The bus keeps them and replays them to each

@@ -2,6 +2,7 @@
 // changed copy of the headers, libstdc++ debug mode, clang++, an init that blocks, a throwing
 // generateText, a disabled plugin's static constructor, no model types, a thread left running,
 // and plugin files other users could write.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,9 +11,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/ProcessRunner.hpp"
 #include "support/TestSupport.hpp"
 
 namespace agent::host {
@@ -68,6 +72,27 @@ TEST_F(PluginBoundaryTest, ChangedHeaderCopyIsSkippedBeforeTheManifestIsRead) {
   EXPECT_EQ(report("alpha.so").status, Status::Loaded);
 }
 
+// Changes that keep every size and offset: a field in a struct's tail padding, a field retyped to
+// one of the same size, an enumerator appended after the last one.
+class SameSizeHeaderChangeTest : public PluginBoundaryTest,
+                                 public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(SameSizeHeaderChangeTest, IsSkippedBeforeTheManifestIsRead) {
+  const auto path = dir_.copy(GetParam(), "changed.so");
+  load();
+  const auto& plugin = report("changed.so");
+  EXPECT_EQ(plugin.status, Status::Skipped);
+  EXPECT_NE(plugin.reason.find("built against other plugin-api headers"), std::string::npos)
+      << plugin.reason;
+  EXPECT_NE(plugin.reason.find("rebuild"), std::string::npos) << plugin.reason;
+  EXPECT_TRUE(plugin.name.empty());  // the manifest was not read
+  EXPECT_FALSE(test::isMapped(path));
+}
+
+INSTANTIATE_TEST_SUITE_P(Copies, SameSizeHeaderChangeTest,
+                         ::testing::Values(TEST_PLUGIN_TAIL_PADDING, TEST_PLUGIN_RETYPED,
+                                           TEST_PLUGIN_ENUMERATOR));
+
 TEST_F(PluginBoundaryTest, DebugModeStandardLibraryIsSkippedWithTheReason) {
   const auto path = dir_.copy(TEST_PLUGIN_DEBUG_MODE, "debug.so");
   load();
@@ -103,6 +128,35 @@ TEST_F(PluginBoundaryTest, InitThatBlocksIsSkippedAfterTheTimeoutAndTheOthersSer
   EXPECT_TRUE(host.runtime().useModel(ModelType::TextSmall, test::withPrompt("x")).ok());
 }
 
+// Each init waits for the other's to start: with inits one after the other, both fail.
+TEST_F(PluginBoundaryTest, SlowInitsOfSeveralPluginsOverlap) {
+  dir_.copy(TEST_PLUGIN_MEETS_A, "10-meeta.so");
+  dir_.copy(TEST_PLUGIN_MEETS_B, "20-meetb.so");
+  const auto start = std::chrono::steady_clock::now();
+  load({{"RENDEZVOUS_DIR", dir_.path().string()}});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(report("10-meeta.so").status, Status::Loaded) << report("10-meeta.so").reason;
+  EXPECT_EQ(report("20-meetb.so").status, Status::Loaded) << report("20-meetb.so").reason;
+  // Registration keeps the filename order: equal priorities tie the same way every time.
+  std::vector<std::string> ranked;
+  for (const auto& registration : host_->registry().ranked(ModelType::TextSmall))
+    ranked.push_back(registration.providerName);
+  EXPECT_EQ(ranked, (std::vector<std::string>{"meeta", "meetb"}));
+  std::cout << "[ figures  ] two overlapping inits took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
+}
+
+// An init that times out keeps running and calls the host's services after the host is gone.
+TEST_F(PluginBoundaryTest, TimedOutInitOutlivesTheHostSafely) {
+  dir_.copy(TEST_PLUGIN_MEETS_A, "meeta.so");  // waits 5 s for a partner that never comes
+  load({{"AGENT_PLUGIN_INIT_TIMEOUT_MS", "100"}, {"RENDEZVOUS_DIR", dir_.path().string()}});
+  EXPECT_EQ(report("meeta.so").status, Status::Skipped);
+  host_.reset();
+  // The init ends (and its plugin reads a setting and logs) with the host destroyed; under the
+  // sanitizers a use of the freed host is a report.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5300));
+}
+
 TEST_F(PluginBoundaryTest, BadInitTimeoutIsAWarningAndTheDefault) {
   dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load({{"AGENT_PLUGIN_INIT_TIMEOUT_MS", "soon"}});
@@ -129,6 +183,75 @@ TEST_F(PluginBoundaryTest, ThrowingGenerateTextIsNamedInTheLastLine) {
       // The death test runs in a fresh process with its own temporary directory.
       "terminated inside plugin 'thrower' \\([^)]*/thrower.so\\): std::runtime_error: boom "
       "from generateText: hi [^\n]*\n?$");
+}
+
+// Each crash inside a call into a plugin: one line naming the plugin, its file and the call, then
+// the signal's default action (so a core dump is still written).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// The sanitizers report some faults themselves and exit with their own code.
+#define EXPECT_KILLED_BY(signal) [](int) { return true; }
+#else
+#define EXPECT_KILLED_BY(signal) ::testing::KilledBySignal(signal)
+#endif
+
+class PluginCrashTest : public PluginBoundaryTest,
+                        public ::testing::WithParamInterface<std::pair<const char*, int>> {};
+
+TEST_P(PluginCrashTest, CrashInGenerateTextNamesThePluginAndTheCall) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const auto [how, signal] = GetParam();
+  dir_.copy(TEST_PLUGIN_CRASHER, "crasher.so");
+  const std::string signalName = how == std::string("abort")  ? "SIGABRT"
+                                 : how == std::string("segv") ? "SIGSEGV"
+                                 : how == std::string("bus")  ? "SIGBUS"
+                                 : how == std::string("fpe")  ? "SIGFPE"
+                                                              : "SIGILL";
+  EXPECT_EXIT(
+      {
+        auto& host = load({{"CRASHER_CRASH", how}});
+        host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+      },
+      EXPECT_KILLED_BY(signal),
+      "agent-host: plugin 'crasher' \\([^)]*/crasher.so\\) crashed with " + signalName +
+          " \\([a-z ]+\\) in generateText");
+}
+
+INSTANTIATE_TEST_SUITE_P(EachWay, PluginCrashTest,
+                         ::testing::Values(std::pair<const char*, int>{"abort", SIGABRT},
+                                           std::pair<const char*, int>{"segv", SIGSEGV},
+                                           std::pair<const char*, int>{"bus", SIGBUS},
+                                           std::pair<const char*, int>{"fpe", SIGFPE},
+                                           std::pair<const char*, int>{"ill", SIGILL}));
+
+TEST_F(PluginBoundaryTest, ExitInsideAPluginCallIsNamed) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  dir_.copy(TEST_PLUGIN_CRASHER, "crasher.so");
+  EXPECT_EXIT(
+      {
+        auto& host = load({{"CRASHER_CRASH", "exit"}});
+        host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+      },
+      ::testing::ExitedWithCode(3),
+      "agent-host: plugin 'crasher' \\([^)]*/crasher.so\\) called exit\\(\\) in generateText");
+}
+
+TEST_F(PluginBoundaryTest, CrashInCreateNamesTheCall) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  dir_.copy(TEST_PLUGIN_CRASHER, "crasher.so");
+  EXPECT_EXIT(load({{"CRASHER_CRASH", "segv"}, {"CRASHER_CRASH_IN", "create"}}),
+              EXPECT_KILLED_BY(SIGSEGV),
+              "plugin 'crasher' \\([^)]*/crasher.so\\) crashed with SIGSEGV [^\n]* in create");
+}
+
+TEST_F(PluginBoundaryTest, CrashOutsidePluginsIsLeftAlone) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  dir_.copy(TEST_PLUGIN_CRASHER, "crasher.so");
+  EXPECT_EXIT(
+      {
+        load();
+        std::abort();
+      },
+      EXPECT_KILLED_BY(SIGABRT), "^$");  // nothing printed
 }
 
 // --- Disabled plugins are never loaded --------------------------------------------------------
@@ -173,11 +296,29 @@ TEST_F(PluginBoundaryTest, ThreadLeftRunningAtUnloadIsNamedAndTheLibraryStays) {
   EXPECT_TRUE(test::isMapped(path));  // unmapping it would crash the thread
 }
 
+// The thread check is off in release builds: a thread left running must not crash the process at
+// exit all the same (the library is never unmapped).
+TEST_F(PluginBoundaryTest, ThreadLeftRunningNeverCrashesAReleaseHostAtExit) {
+  dir_.copy(TEST_PLUGIN_LEAVES_THREAD, "leaver.so");
+  int crashes = 0;
+  std::string lastError;
+  for (int run = 0; run < 40; ++run) {
+    const auto result =
+        test::runProcess(AGENT_HOST_EXE, {"--plugins-dir", dir_.path().string(), "generate", "hi"},
+                         {{"AGENT_CHECK_PLUGIN_THREADS", "false"}, {"PATH", "/usr/bin:/bin"}});
+    if (result.exitCode != 0) {
+      ++crashes;
+      lastError = "exit " + std::to_string(result.exitCode) + ": " + result.err;
+    }
+  }
+  EXPECT_EQ(crashes, 0) << lastError;
+}
+
 TEST_F(PluginBoundaryTest, WellBehavedPluginPassesTheThreadCheck) {
-  const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load({{"AGENT_CHECK_PLUGIN_THREADS", "true"}});
   host_.reset();
-  EXPECT_FALSE(test::isMapped(path));
+  EXPECT_FALSE(logHas("thread(s) running")) << log_.str();
 }
 
 // --- Dependencies -----------------------------------------------------------------------------

@@ -10,9 +10,9 @@
 #include <iterator>
 #include <string>
 
-#include "LoadErrors.hpp"
-#include "PluginDescriptor.hpp"
 #include "agent/PluginEntry.hpp"
+#include "loader/LoadErrors.hpp"
+#include "loader/PluginDescriptor.hpp"
 #include "support/TestSupport.hpp"
 
 namespace agent::host {
@@ -51,7 +51,7 @@ std::string header(std::uint32_t abi, std::uint32_t manifestSize) {
 
 std::string reason(std::string_view bytes) {
   auto parsed = parsePluginDescriptor(bytes);
-  return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "";
+  return parsed ? std::string() : parsed.error();
 }
 
 TEST(PluginDescriptorTest, RefusesWhatIsNotAWellFormedDescriptor) {
@@ -85,8 +85,8 @@ TEST(PluginDescriptorTest, DecodesAManifestAndIgnoresUnknownTags) {
       "1\0modelType\0TEXT_SMALL\0modelType\0A_FUTURE_TYPE\0"s;
   auto parsed = parsePluginDescriptor(
       header(AGENT_PLUGIN_ABI_VERSION, static_cast<std::uint32_t>(manifest.size())) + manifest);
-  ASSERT_TRUE(std::holds_alternative<PluginDescriptor>(parsed)) << std::get<std::string>(parsed);
-  const auto& descriptor = std::get<PluginDescriptor>(parsed);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  const auto& descriptor = parsed.value();
   EXPECT_EQ(descriptor.name, "p");
   ASSERT_EQ(descriptor.settings.size(), 1u);
   EXPECT_EQ(descriptor.settings[0].key, "K");
@@ -104,7 +104,7 @@ class CorruptElfTest : public ::testing::Test {
     corrupt(bytes);
     const auto file = dir_.write("corrupt.so", bytes);
     auto read = readPluginDescriptor(file);
-    return std::holds_alternative<std::string>(read) ? std::get<std::string>(read) : "";
+    return read ? std::string() : read.error();
   }
 
   static Elf64_Ehdr& header(std::string& bytes) {

@@ -11,6 +11,9 @@
 #include <sstream>
 
 #include "agent/host/AgentHost.hpp"
+#include "loader/PluginDescriptor.hpp"
+#include "loader/PluginFile.hpp"
+#include "loader/PluginInit.hpp"
 #include "support/TestSupport.hpp"
 
 namespace agent::host {
@@ -244,11 +247,16 @@ TEST_F(PluginLoaderTest, SymlinkLoopAndDanglingLinkAreSkipped) {
   EXPECT_EQ(report("dangling.so").status, Status::Skipped);
 }
 
-TEST_F(PluginLoaderTest, SymlinkToAPluginLoads) {
+// A link is never followed: the checks and the load must see the same file, and a link can be
+// pointed elsewhere between the two.
+TEST_F(PluginLoaderTest, SymlinkToAPluginIsRefusedWithTheReason) {
   const auto real = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.real");
   std::filesystem::create_symlink(real, dir_.path() / "alpha.so");
   load();
-  EXPECT_EQ(report("alpha.so").status, Status::Loaded);
+  EXPECT_EQ(report("alpha.so").status, Status::Skipped);
+  EXPECT_NE(report("alpha.so").reason.find("is a symbolic link"), std::string::npos)
+      << report("alpha.so").reason;
+  EXPECT_FALSE(test::isMapped(real));
 }
 
 TEST_F(PluginLoaderTest, FifoNamedSoIsSkippedWithoutBlocking) {
@@ -384,7 +392,9 @@ class QuietServices : public HostServices {
   const Settings& settings_;
 };
 
-TEST_F(PluginLoaderTest, LibraryUnloadsWhenTheLastProviderIsGone) {
+// A plugin is destroyed when the last call holding it ends; its library stays mapped for good
+// (RTLD_NODELETE), so no thread of it can run unmapped code.
+TEST_F(PluginLoaderTest, ProviderIsDestroyedWhenTheLastCallEndsAndItsLibraryStays) {
   const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   const Settings settings({}, test::mapEnvironment({}));
   QuietServices services(settings);
@@ -395,22 +405,72 @@ TEST_F(PluginLoaderTest, LibraryUnloadsWhenTheLastProviderIsGone) {
   ASSERT_EQ(loaded.status, Status::Loaded) << loaded.reason;
   EXPECT_TRUE(test::isMapped(path));
 
-  // A call in flight holds the provider, and so the library, past its unregistration.
+  // A call in flight holds the provider past its unregistration.
   auto inFlight = registry.resolve(ModelType::TextSmall);
   ASSERT_TRUE(inFlight);
+  std::weak_ptr<ModelProvider> provider = inFlight->registration.provider;
   registry.unregisterProvider("alpha");
-  EXPECT_TRUE(test::isMapped(path));
+  EXPECT_FALSE(provider.expired());
   EXPECT_TRUE(inFlight->registration.provider->generateText(ModelType::TextSmall, {}).ok());
   inFlight.reset();
-  EXPECT_FALSE(test::isMapped(path));
+  EXPECT_TRUE(provider.expired());
+  EXPECT_TRUE(test::isMapped(path));
 }
 
-TEST_F(PluginLoaderTest, HostDestructionUnloadsItsPlugins) {
+TEST_F(PluginLoaderTest, LoadingTheSameFileAgainReusesTheMappedLibrary) {
   const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
   load();
-  EXPECT_TRUE(test::isMapped(path));
   host_.reset();
-  EXPECT_FALSE(test::isMapped(path));
+  auto& host = load();
+  EXPECT_EQ(report("alpha.so").status, Status::Loaded) << report("alpha.so").reason;
+  EXPECT_EQ(host.runtime().useModel(ModelType::TextSmall, test::withPrompt("x")).output().text,
+            "alpha/TEXT_SMALL: x");
+}
+
+// Each file is loaded by the name /proc/self/fd/N. A descriptor number reused for another file
+// must load that file, never the library loaded earlier under the same name.
+TEST_F(PluginLoaderTest, EachFileLoadsItsOwnLibraryAcrossHosts) {
+  dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  load();
+  host_.reset();
+  std::filesystem::remove(dir_.path() / "alpha.so");
+  dir_.copy(TEST_PLUGIN_BETA, "beta.so");
+  auto& host = load();
+  ASSERT_EQ(report("beta.so").status, Status::Loaded) << report("beta.so").reason;
+  EXPECT_EQ(report("beta.so").name, "beta");
+  EXPECT_EQ(host.runtime().useModel(ModelType::TextSmall, test::withPrompt("x")).output().text,
+            "beta/TEXT_SMALL: x");
+}
+
+// The checks read the descriptor from the open file; the load must map that same file, even when
+// another library is renamed over its path in between (here: deterministically, between the two
+// steps the loader takes).
+TEST_F(PluginLoaderTest, FileSwappedBetweenTheChecksAndTheLoadIsNotWhatLoads) {
+  const auto path = dir_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  auto opened = openPluginFile(path);
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  auto descriptor = readPluginDescriptor(opened.value().fd());
+  ASSERT_TRUE(descriptor.ok()) << descriptor.error();
+  ASSERT_EQ(descriptor.value().name, "alpha");
+
+  const auto other = dir_.copy(TEST_PLUGIN_BETA, "beta.tmp");
+  std::filesystem::rename(other, path);  // the path now names beta
+
+  const Settings settings({}, test::mapEnvironment({}));
+  auto services = std::make_shared<QuietServices>(settings);
+  auto loading =
+      PluginLoading::start(PluginLoadJob{std::move(opened).value(), path, descriptor.value(),
+                                         makePluginIdentity("alpha", path.string()), services});
+  ASSERT_TRUE(loading.ok());
+  auto created =
+      loading.value().waitUntil(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(created.ok()) << created.error().reason;
+  auto& plugin = created.value();
+  ASSERT_NE(plugin.instance.models, nullptr);
+  const auto result =
+      plugin.instance.models->generateText(ModelType::TextSmall, test::withPrompt("x"));
+  EXPECT_EQ(result.output().text, "alpha/TEXT_SMALL: x");
+  plugin.entry->destroy(plugin.instance.handle);
 }
 
 TEST(PluginReportTest, StatusNames) {

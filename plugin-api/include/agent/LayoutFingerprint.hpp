@@ -1,11 +1,16 @@
 // LayoutFingerprint: a hash of the memory layout of every type that crosses the plugin boundary.
 //
-// Computed at compile time on both sides from the headers each side was built with: the size,
-// alignment and member offsets of the data types, the enumerator counts, and the sizes of the
-// standard library types they hold. A plugin built against a copy of the headers in which a field
-// was added, removed or retyped gets another fingerprint, and the host skips it before reading
-// anything else ("built against other plugin-api headers"). The order of the interfaces' virtual
-// functions cannot be read at compile time; see detail::interfaceShape() in PluginEntry.hpp.
+// Computed at compile time on both sides from the headers each side was built with: for each data
+// type its size, alignment and number of members (counted, for aggregates), and for each member
+// its offset, size and a code for its type (integer or floating point, signedness, what an
+// optional, vector or duration holds, ...); for each enumeration the number of its named
+// enumerators (counted); and the sizes of the standard library types involved. A plugin built
+// against a copy of the headers in which a field was added (in the tail padding too), removed or
+// retyped (optional<double> to optional<int64_t> too), or an enumerator appended, gets another
+// fingerprint, and the host skips it before reading anything else ("built against other
+// plugin-api headers"). Every input is a number GCC and Clang agree on, so a plugin built with
+// either loads in a host built with the other. The order of the interfaces' virtual functions
+// cannot be read at compile time; see detail::interfaceShape() in PluginEntry.hpp.
 #pragma once
 
 #include <chrono>
@@ -15,10 +20,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "agent/ChildProcess.hpp"
+#include "agent/EventObserver.hpp"
 #include "agent/Events.hpp"
 #include "agent/GenerateTextParams.hpp"
 #include "agent/HostServices.hpp"
@@ -31,27 +40,188 @@
 
 namespace agent::detail {
 
-/// FNV-1a over 64-bit words, usable in constant expressions.
+/// A 64-bit word hash (FNV-style multiply, then a shift to mix the high bits down), usable in
+/// constant expressions. One step per word: Clang limits the steps of a constant evaluation.
 class LayoutHash {
  public:
   constexpr LayoutHash& add(std::uint64_t value) {
-    for (int i = 0; i < 8; ++i) {
-      hash_ ^= (value >> (8 * i)) & 0xffu;
-      hash_ *= 0x100000001b3ull;
-    }
+    hash_ = (hash_ ^ value) * 0x100000001b3ull;
+    hash_ ^= hash_ >> 29;
     return *this;
   }
 
   template <class T>
-  constexpr LayoutHash& type() {
-    return add(sizeof(T)).add(alignof(T));
-  }
+  constexpr LayoutHash& type();
 
   constexpr std::uint64_t value() const { return hash_; }
 
  private:
   std::uint64_t hash_ = 0xcbf29ce484222325ull;
 };
+
+/// Converts to any member type: counts an aggregate's members by how many initializers it takes.
+struct AnyMember {
+  template <class T>
+  operator T&() const&& noexcept;  // declared only: used in unevaluated checks
+};
+
+template <class T, std::size_t... I>
+constexpr bool takesInitializers(std::index_sequence<I...>) {
+  return requires {
+    T{(static_cast<void>(I), AnyMember{})...};
+  };
+}
+
+/// The number of members of the aggregate T (bases count as one each).
+template <class T, std::size_t N = 0>
+constexpr std::size_t memberCount() {
+  if constexpr (N > 64) {
+    return N;
+  } else if constexpr (takesInitializers<T>(std::make_index_sequence<N + 1>())) {
+    return memberCount<T, N + 1>();
+  } else {
+    return N;
+  }
+}
+
+/// True when the value V of an enumeration has a name. Both compilers spell a named value as its
+/// qualified name and an unnamed one as a number or a cast, "(E)7": only the first character
+/// after "V = " is read, which both agree on.
+template <auto V>
+constexpr bool isNamedEnumerator() {
+#if defined(__GNUC__) || defined(__clang__)
+  const std::string_view signature = __PRETTY_FUNCTION__;
+  const std::size_t at = signature.rfind("V = ");
+  if (at == std::string_view::npos || at + 4 >= signature.size()) return false;
+  const char first = signature[at + 4];
+  return (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_';
+#else
+#error "count enumerators for this compiler"
+#endif
+}
+
+template <class E, std::size_t... I>
+constexpr std::size_t namedEnumerators(std::index_sequence<I...>) {
+  return (std::size_t{0} + ... + (isNamedEnumerator<static_cast<E>(I)>() ? 1u : 0u));
+}
+
+/// The number of named enumerators of E with values 0 to 127 (those of the plugin API's
+/// enumerations, which count from 0), so an enumerator appended after the last one is seen.
+/// Counted once per type (a variable), not in every evaluation that asks.
+template <class E>
+inline constexpr std::size_t kEnumeratorCount =
+    namedEnumerators<E>(std::make_index_sequence<128>());
+
+template <class E>
+constexpr std::size_t enumeratorCount() {
+  return kEnumeratorCount<E>;
+}
+
+template <class T>
+inline constexpr std::size_t kMemberCount = memberCount<T>();
+
+template <class T>
+struct TypeCode;
+
+/// A code for a member's type: what kind of value it is, not how a compiler names it. Computed
+/// once per type.
+template <class T>
+inline constexpr std::uint64_t kTypeCode = TypeCode<T>::value();
+
+template <class T>
+struct TypeCode {
+  static constexpr std::uint64_t value() {
+    if constexpr (std::is_same_v<T, bool>) {
+      return 1;
+    } else if constexpr (std::is_integral_v<T>) {
+      return 2 + (std::is_signed_v<T> ? 16 : 0) + 256 * sizeof(T);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return 3 + 256 * sizeof(T);
+    } else if constexpr (std::is_enum_v<T>) {
+      return LayoutHash().add(4).add(sizeof(T)).add(enumeratorCount<T>()).value();
+    } else if constexpr (std::is_pointer_v<T>) {
+      return LayoutHash().add(5).add(kTypeCode<std::remove_cv_t<std::remove_pointer_t<T>>>).value();
+    } else if constexpr (std::is_aggregate_v<T>) {
+      return LayoutHash().add(6).add(sizeof(T)).add(alignof(T)).add(kMemberCount<T>).value();
+    } else {
+      return LayoutHash().add(7).add(sizeof(T)).add(alignof(T)).value();
+    }
+  }
+};
+
+template <class... T>
+constexpr std::uint64_t typeCodes(std::uint64_t kind) {
+  LayoutHash hash;
+  hash.add(kind);
+  (hash.add(kTypeCode<T>), ...);
+  return hash.value();
+}
+
+template <>
+struct TypeCode<std::string> {
+  static constexpr std::uint64_t value() { return 20; }
+};
+template <>
+struct TypeCode<std::string_view> {
+  static constexpr std::uint64_t value() { return 21; }
+};
+template <class T>
+struct TypeCode<std::optional<T>> {
+  static constexpr std::uint64_t value() { return typeCodes<T>(22); }
+};
+template <class T>
+struct TypeCode<std::vector<T>> {
+  static constexpr std::uint64_t value() { return typeCodes<T>(23); }
+};
+template <class A, class B>
+struct TypeCode<std::pair<A, B>> {
+  static constexpr std::uint64_t value() { return typeCodes<A, B>(24); }
+};
+template <class... T>
+struct TypeCode<std::variant<T...>> {
+  static constexpr std::uint64_t value() { return typeCodes<T...>(25); }
+};
+template <class T>
+struct TypeCode<std::shared_ptr<T>> {
+  static constexpr std::uint64_t value() { return typeCodes<T>(26); }
+};
+template <class T>
+struct TypeCode<std::unique_ptr<T>> {
+  static constexpr std::uint64_t value() { return typeCodes<T>(27); }
+};
+template <class R, class... A>
+struct TypeCode<std::function<R(A...)>> {
+  static constexpr std::uint64_t value() {
+    return typeCodes<R, std::remove_cvref_t<A>...>(28 + 64 * (sizeof...(A) + 1));
+  }
+};
+template <class Rep, class Period>
+struct TypeCode<std::chrono::duration<Rep, Period>> {
+  static constexpr std::uint64_t value() {
+    return LayoutHash()
+        .add(typeCodes<Rep>(29))
+        .add(static_cast<std::uint64_t>(Period::num))
+        .add(static_cast<std::uint64_t>(Period::den))
+        .value();
+  }
+};
+template <class Clock, class Duration>
+struct TypeCode<std::chrono::time_point<Clock, Duration>> {
+  static constexpr std::uint64_t value() {
+    return LayoutHash()
+        .add(typeCodes<Duration>(30))
+        .add(std::is_same_v<Clock, std::chrono::steady_clock> ? 1 : 2)
+        .value();
+  }
+};
+
+template <class T>
+constexpr LayoutHash& LayoutHash::type() {
+  add(sizeof(T)).add(alignof(T));
+  if constexpr (std::is_enum_v<T>) add(enumeratorCount<T>());
+  if constexpr (std::is_aggregate_v<T>) add(kMemberCount<T>);
+  return *this;
+}
 
 // offsetof on types holding std::string is conditionally supported; GCC and Clang support it for
 // every type without virtual bases, which is all these are.
@@ -61,9 +231,12 @@ class LayoutHash {
 #endif
 
 #define AGENT_LAYOUT_FIELD(hash, Type, member) \
-  (hash).add(offsetof(Type, member)).add(sizeof(Type::member))
+  (hash)                                       \
+      .add(offsetof(Type, member))             \
+      .add(sizeof(Type::member))               \
+      .add(::agent::detail::kTypeCode<std::remove_cv_t<decltype(Type::member)>>)
 
-constexpr std::uint64_t layoutFingerprint() {
+constexpr std::uint64_t computeLayoutFingerprint() {
   LayoutHash h;
   // The standard library types the structs are made of.
   h.type<std::string>().type<std::vector<std::string>>().type<std::optional<std::string>>();
@@ -297,6 +470,13 @@ constexpr std::uint64_t layoutFingerprint() {
   h.type<ModelProvider>().type<ToolProvider>().type<EventObserver>().type<HostServices>();
   h.type<ChildProcess>();
   return h.value();
+}
+
+/// Computed once, in an evaluation of its own.
+inline constexpr std::uint64_t kLayoutFingerprint = computeLayoutFingerprint();
+
+constexpr std::uint64_t layoutFingerprint() {
+  return kLayoutFingerprint;
 }
 
 #undef AGENT_LAYOUT_FIELD

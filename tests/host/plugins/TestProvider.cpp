@@ -9,10 +9,18 @@
 //                                 --no-undefined, so only RTLD_NOW catches it)
 //   TEST_PLUGIN_THROWS            generateText lets an exception escape (it is noexcept)
 //   TEST_PLUGIN_NO_MODEL_TYPES    supportedModelTypes() is empty
-//   TEST_PLUGIN_LEAVES_THREAD     init starts a thread that destroy() never joins
+//   TEST_PLUGIN_LEAVES_THREAD     init starts a thread that destroy() never joins (it wakes
+//                                 every 200 us)
 //   TEST_PLUGIN_STATIC_MARKER     a static constructor creates the file named by the environment
 //                                 variable AGENT_TEST_MARKER_FILE (proves the library was loaded)
 //   TEST_PLUGIN_NEEDS_DEPENDENCY  init calls into a library shipped beside the plugin
+//   TEST_PLUGIN_CRASHES           the setting <NAME>_CRASH=abort|segv|bus|fpe|ill|exit makes
+//                                 generateText end the process that way (<NAME>_CRASH_IN=create:
+//                                 init does)
+//   TEST_PLUGIN_MEETS="<other>"   init writes <name>.started into the directory named by the
+//                                 setting RENDEZVOUS_DIR, then waits (up to 5 s) for
+//                                 <other>.started; init fails when it never appears, so two
+//                                 such plugins load only when their inits overlap
 //   TEST_PLUGIN_OBSERVES          the plugin is also an EventObserver: it writes one line per event
 //                                 to the file named by <NAME>_EVENTS_FILE (tests read it back)
 // At run time, settings prefixed with the name in upper case steer each call:
@@ -25,10 +33,17 @@
 // Replies are "<name>/<served type>: <prompt>", so tests can see who served and as what.
 #include <agent/Plugin.hpp>
 
+#ifdef TEST_PLUGIN_CRASHES
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -120,6 +135,54 @@ std::optional<agent::ErrorKind> parseKind(const std::string& text) {
 }
 #endif
 
+#ifdef TEST_PLUGIN_CRASHES
+// Ends the process the way `how` says, for real where the machine allows it.
+[[gnu::noinline]] void crashAs(const std::string& how) {
+  if (how == "abort") std::abort();
+  if (how == "exit") std::exit(3);
+  if (how == "segv") {
+    volatile int* volatile nowhere = nullptr;
+    *nowhere = 1;
+  }
+  if (how == "bus") {
+    // A shared mapping past the end of an empty file: reading it is a bus error.
+    const int fd = ::memfd_create("empty", 0);
+    auto* page = static_cast<volatile char*>(::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0));
+    if (page != MAP_FAILED) (void)page[0];
+  }
+  if (how == "fpe") {
+#if defined(__x86_64__)
+    volatile int zero = 0;
+    volatile int one = 1;
+    one = one / zero;
+#endif
+    ::raise(SIGFPE);
+  }
+  if (how == "ill") {
+#if defined(__x86_64__)
+    __builtin_trap();  // ud2
+#endif
+    ::raise(SIGILL);
+  }
+}
+#endif
+
+#ifdef TEST_PLUGIN_MEETS
+// True when the other plugin's init shows up while this one waits.
+bool meetTheOther(const agent::HostServices& host) {
+  const auto dir = host.setting("RENDEZVOUS_DIR");
+  if (!dir) return false;
+  const std::filesystem::path base(*dir);
+  std::ofstream(base / (std::string(TEST_PLUGIN_NAME) + ".started")).put('1');
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    if (std::filesystem::exists(base / (std::string(TEST_PLUGIN_MEETS) + ".started"))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+#endif
+
 class TestProvider final : public agent::ModelProvider
 #ifdef TEST_PLUGIN_OBSERVES
     ,
@@ -139,14 +202,23 @@ class TestProvider final : public agent::ModelProvider
 #ifdef TEST_PLUGIN_NEEDS_DEPENDENCY
     if (agent_test_dependency_answer() != 42) throw std::runtime_error("wrong dependency");
 #endif
+#ifdef TEST_PLUGIN_CRASHES
+    if (host_.setting(upper(TEST_PLUGIN_NAME) + "_CRASH_IN") == "create") {
+      crashAs(host_.setting(upper(TEST_PLUGIN_NAME) + "_CRASH").value_or(""));
+    }
+#endif
+#ifdef TEST_PLUGIN_MEETS
+    if (!meetTheOther(host_)) throw std::runtime_error("the other init did not run meanwhile");
+#endif
 #ifdef TEST_PLUGIN_INIT_BLOCKS
     for (;;)
       std::this_thread::sleep_for(std::chrono::hours(1));
 #endif
 #ifdef TEST_PLUGIN_LEAVES_THREAD
+    // Wakes often, so that it runs the library's code soon after anything unmaps it.
     std::thread([] {
       for (;;)
-        std::this_thread::sleep_for(std::chrono::hours(1));
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
     }).detach();
 #endif
   }
@@ -200,6 +272,9 @@ class TestProvider final : public agent::ModelProvider
 #endif
     const auto started = std::chrono::steady_clock::now();
     try {
+#ifdef TEST_PLUGIN_CRASHES
+      if (auto how = host_.setting(upper(TEST_PLUGIN_NAME) + "_CRASH")) crashAs(*how);
+#endif
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
       if (agent_test_symbol_that_does_not_exist(1) == 0)
         return agent::makeError(agent::ErrorKind::Internal, "?");

@@ -71,12 +71,19 @@ class AGENT_HOST_API AgentHost {
 
  private:
   class Services;  // the HostServices handed to plugins
+  // Owns the host's share of the services and closes them when destroyed: after the registry
+  // (declared below), so plugins use them until they are destroyed, and before the parts they
+  // use. A plugin init the loader gave up waiting for keeps the object itself alive.
+  struct ServicesHandle {
+    std::shared_ptr<Services> services;
+    ~ServicesHandle();
+  };
 
   std::shared_ptr<process::OwnedGroups> children_;  // first: ended before anything else goes
   Settings settings_;
   Logger logger_;
   EventBus events_;
-  std::unique_ptr<Services> services_;
+  ServicesHandle services_;
   ModelRegistry registry_;  // holds the providers: destroyed before the services they use
   AgentRuntime runtime_;
   std::vector<NamedToolProvider> toolProviders_;

@@ -1,21 +1,25 @@
-// PluginLoader: finds plugins in a directory, loads the enabled ones with Boost.DLL, and
-// registers what they provide: models in the registry; tool providers and event observers in
-// contributions().
+// PluginLoader: finds plugins in a directory, loads the enabled ones, and registers what they
+// provide: models in the registry; tool providers and event observers in contributions().
 //
-// Files are visited in sorted filename order so equal priorities always tie the same way. For each
-// `*.so`: its permissions are checked (no group/other write, owned by this user or root), its
-// descriptor is read from the file (ABI version, C++ ABI tag, layout fingerprint, manifest; no
-// plugin code runs), autoEnable is applied (a disabled plugin is never loaded), the library is
-// loaded with RTLD_NOW, the entry is checked against the descriptor, create() (the plugin's init)
-// runs with a time limit, and its models are registered. Any failure skips that file with a
-// one-line reason; the others still load.
+// Each `*.so` is opened once (no symbolic links followed, FIFOs cannot block) and everything is
+// checked from that descriptor: a regular file, its permissions (no group/other write, owned by
+// this user or root), its descriptor (ABI version, C++ ABI tag, layout fingerprint, manifest; no
+// plugin code runs). autoEnable is applied (a disabled plugin is never loaded). Then the enabled
+// plugins load concurrently, each on a thread of its own under the init time limit: the dynamic
+// loader loads that same open file (RTLD_NOW, and RTLD_NODELETE: a plugin is never unloaded), the
+// entry is checked against the descriptor, create() and supportedModelTypes() run. Results are
+// registered in sorted filename order, so equal priorities always tie the same way. Any failure
+// skips that file with a one-line reason; the others still load.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,8 @@ namespace agent::host {
 
 class ModelRegistry;
 class Settings;
+struct CreatedPlugin;
+struct PluginIdentity;
 
 /// A setting a plugin declares in its manifest (copied: the manifest goes when the library does).
 struct PluginSetting {
@@ -80,6 +86,12 @@ struct PluginContributions {
 /// builds).
 class AGENT_HOST_API PluginLoader {
  public:
+  /// Plugins, and init threads the loader gave up waiting for, hold `services` as long as they
+  /// run: it outlives them.
+  PluginLoader(std::shared_ptr<const HostServices> services, const Settings& settings,
+               ModelRegistry& registry);
+  /// For tests: the caller keeps `services` alive longer than every plugin, and for good when an
+  /// init may time out.
   PluginLoader(const HostServices& services, const Settings& settings, ModelRegistry& registry);
 
   /// Loads every plugin in `directory`. A missing directory yields one Skipped report.
@@ -88,11 +100,23 @@ class AGENT_HOST_API PluginLoader {
   /// Loads one plugin file.
   PluginReport loadFile(const std::filesystem::path& file);
 
+  /// Loads plugin files, in this order (registration order: ties go to the earlier file).
+  std::vector<PluginReport> loadFiles(const std::vector<std::filesystem::path>& files);
+
   /// The tool providers and observers of the plugins loaded so far.
   PluginContributions& contributions() noexcept { return contributions_; }
 
  private:
-  const HostServices& services_;
+  struct Candidate;
+
+  PluginReport& skip(PluginReport& report, std::string reason);
+  std::optional<Candidate> examine(PluginReport& report, std::size_t index);
+  bool enabled(PluginReport& report);
+  void loadRound(std::vector<Candidate>& round, std::vector<PluginReport>& reports);
+  void registerPlugin(PluginReport& report, CreatedPlugin loaded,
+                      std::shared_ptr<const PluginIdentity> plugin, std::set<pid_t> startedByInit);
+
+  std::shared_ptr<const HostServices> services_;
   const Settings& settings_;
   ModelRegistry& registry_;
   std::chrono::milliseconds initTimeout_{10000};

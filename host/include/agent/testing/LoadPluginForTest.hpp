@@ -26,7 +26,7 @@
 namespace agent::testing {
 
 /// A plugin loaded for a test. Keep it alive while calling the provider; destroying it destroys
-/// the provider and unloads the library.
+/// the provider (the library stays loaded: the host never unloads a plugin).
 struct LoadedPlugin {
   FakeHostServices services;  // the settings given, and every log line and event captured
   host::Settings settings;

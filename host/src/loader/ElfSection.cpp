@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -29,18 +31,10 @@ constexpr unsigned char kHostData = ELFDATA2LSB;
 constexpr unsigned char kHostData = ELFDATA2MSB;
 #endif
 
-// Closes the descriptor on every path.
-class ReadOnlyFile {
+// Reads from a descriptor it does not own.
+class FileReader {
  public:
-  explicit ReadOnlyFile(const std::filesystem::path& path)
-      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~ReadOnlyFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ReadOnlyFile(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-
-  bool open() const noexcept { return fd_ >= 0; }
+  explicit FileReader(int fd) : fd_(fd) {}
 
   std::uint64_t size() const noexcept {
     struct stat status {};
@@ -76,15 +70,19 @@ bool fits(std::uint64_t offset, std::uint64_t size, std::uint64_t fileSize) {
   return offset <= fileSize && size <= fileSize - offset;
 }
 
-}  // namespace
+// The section headers and the section name table of a checked ELF shared library.
+struct SectionTable {
+  std::vector<Elf64_Shdr> sections;
+  std::string names;
 
-std::variant<std::string, ElfProblem> readElfSection(const std::filesystem::path& file,
-                                                     std::string_view sectionName,
-                                                     std::size_t maxSize) {
-  const ReadOnlyFile in(file);
-  if (!in.open()) return notSharedLibrary(std::string("cannot open: ") + std::strerror(errno));
-  const std::uint64_t fileSize = in.size();
+  std::string_view nameOf(const Elf64_Shdr& section) const {
+    if (section.sh_name >= names.size()) return {};
+    const char* name = names.c_str() + section.sh_name;
+    return {name, ::strnlen(name, names.size() - section.sh_name)};
+  }
+};
 
+Expected<SectionTable, ElfProblem> readSectionTable(const FileReader& in, std::uint64_t fileSize) {
   unsigned char ident[EI_NIDENT] = {};
   if (!in.read(0, ident, sizeof ident) || std::memcmp(ident, ELFMAG, SELFMAG) != 0) {
     return notSharedLibrary("no ELF header");
@@ -108,27 +106,34 @@ std::variant<std::string, ElfProblem> readElfSection(const std::filesystem::path
     return notSharedLibrary("truncated or corrupt section table");
   }
 
-  std::vector<Elf64_Shdr> sections(header.e_shnum);
-  if (!in.read(header.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr))) {
+  SectionTable table;
+  table.sections.resize(header.e_shnum);
+  if (!in.read(header.e_shoff, table.sections.data(), table.sections.size() * sizeof(Elf64_Shdr))) {
     return notSharedLibrary("truncated section table");
   }
-  const Elf64_Shdr& names = sections[header.e_shstrndx];
+  const Elf64_Shdr& names = table.sections[header.e_shstrndx];
   if (names.sh_type != SHT_STRTAB || !fits(names.sh_offset, names.sh_size, fileSize) ||
       names.sh_size > (1u << 20)) {
     return notSharedLibrary("corrupt section name table");
   }
-  std::string nameTable(names.sh_size, '\0');
-  if (!in.read(names.sh_offset, nameTable.data(), nameTable.size())) {
+  table.names.assign(names.sh_size, '\0');
+  if (!in.read(names.sh_offset, table.names.data(), table.names.size())) {
     return notSharedLibrary("truncated section name table");
   }
+  return table;
+}
 
-  for (const Elf64_Shdr& section : sections) {
-    if (section.sh_name >= nameTable.size()) continue;
-    const char* name = nameTable.c_str() + section.sh_name;
-    if (sectionName !=
-        std::string_view(name, ::strnlen(name, nameTable.size() - section.sh_name))) {
-      continue;
-    }
+}  // namespace
+
+Expected<std::string, ElfProblem> readElfSection(int fd, std::string_view sectionName,
+                                                 std::size_t maxSize) {
+  const FileReader in(fd);
+  const std::uint64_t fileSize = in.size();
+  auto table = readSectionTable(in, fileSize);
+  if (!table) return std::move(table).error();
+
+  for (const Elf64_Shdr& section : table.value().sections) {
+    if (table.value().nameOf(section) != sectionName) continue;
     if (section.sh_type == SHT_NOBITS || !fits(section.sh_offset, section.sh_size, fileSize)) {
       return notSharedLibrary("truncated section " + std::string(sectionName));
     }
@@ -145,6 +150,56 @@ std::variant<std::string, ElfProblem> readElfSection(const std::filesystem::path
     return bytes;
   }
   return ElfProblem{ElfProblem::Kind::NoSuchSection, "no section " + std::string(sectionName)};
+}
+
+Expected<ElfDependencies, ElfProblem> readElfDependencies(int fd) {
+  const FileReader in(fd);
+  const std::uint64_t fileSize = in.size();
+  auto table = readSectionTable(in, fileSize);
+  if (!table) return std::move(table).error();
+  const auto& sections = table.value().sections;
+
+  ElfDependencies out;
+  for (const Elf64_Shdr& dynamic : sections) {
+    if (dynamic.sh_type != SHT_DYNAMIC) continue;
+    if (dynamic.sh_link >= sections.size()) return notSharedLibrary("corrupt dynamic section");
+    const Elf64_Shdr& strings = sections[dynamic.sh_link];
+    constexpr std::uint64_t kMaxSize = 1u << 20;
+    if (!fits(dynamic.sh_offset, dynamic.sh_size, fileSize) ||
+        !fits(strings.sh_offset, strings.sh_size, fileSize) || dynamic.sh_size > kMaxSize ||
+        strings.sh_size > kMaxSize) {
+      return notSharedLibrary("corrupt dynamic section");
+    }
+    std::vector<Elf64_Dyn> entries(dynamic.sh_size / sizeof(Elf64_Dyn));
+    std::string text(strings.sh_size, '\0');
+    if (!in.read(dynamic.sh_offset, entries.data(), entries.size() * sizeof(Elf64_Dyn)) ||
+        !in.read(strings.sh_offset, text.data(), text.size())) {
+      return notSharedLibrary("truncated dynamic section");
+    }
+    const auto stringAt = [&](std::uint64_t offset) -> std::string {
+      if (offset >= text.size()) return {};
+      return std::string(text.c_str() + offset,
+                         ::strnlen(text.c_str() + offset, text.size() - offset));
+    };
+    std::string runpath;
+    std::string rpath;
+    for (const Elf64_Dyn& entry : entries) {
+      if (entry.d_tag == DT_NULL) break;
+      if (entry.d_tag == DT_NEEDED) out.needed.push_back(stringAt(entry.d_un.d_val));
+      if (entry.d_tag == DT_RUNPATH) runpath = stringAt(entry.d_un.d_val);
+      if (entry.d_tag == DT_RPATH) rpath = stringAt(entry.d_un.d_val);
+    }
+    // As the dynamic loader does: DT_RUNPATH, when present, hides DT_RPATH.
+    const std::string& path = runpath.empty() ? rpath : runpath;
+    std::size_t start = 0;
+    while (start <= path.size() && !path.empty()) {
+      const std::size_t end = std::min(path.find(':', start), path.size());
+      if (end > start) out.searchPath.push_back(path.substr(start, end - start));
+      start = end + 1;
+    }
+    break;
+  }
+  return out;
 }
 
 }  // namespace agent::host

@@ -6,19 +6,19 @@
 #pragma once
 
 #include <string>
-#include <variant>
 
 #include <boost/dll/shared_library.hpp>
 
 #include "PluginCallGuard.hpp"
 #include "PluginDescriptor.hpp"
 #include "agent/PluginEntry.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host {
 
 /// The entry of `library` (calls agent_plugin_entry inside a PluginCallScope of `plugin`), or the
 /// one-line reason it cannot be used.
-std::variant<const AgentPluginEntry*, std::string> checkedEntry(
+Expected<const AgentPluginEntry*, std::string> checkedEntry(
     const boost::dll::shared_library& library, const PluginDescriptor& descriptor,
     const PluginIdentity& plugin);
 

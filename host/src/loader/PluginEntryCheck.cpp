@@ -16,7 +16,7 @@ std::string address(const void* pointer) {
 
 }  // namespace
 
-std::variant<const AgentPluginEntry*, std::string> checkedEntry(
+Expected<const AgentPluginEntry*, std::string> checkedEntry(
     const boost::dll::shared_library& library, const PluginDescriptor& descriptor,
     const PluginIdentity& plugin) {
   const LibraryImage image(library.native());
@@ -33,7 +33,7 @@ std::variant<const AgentPluginEntry*, std::string> checkedEntry(
              address(reinterpret_cast<const void*>(entryFunction)) +
              " is not a function of this library (not built with AGENT_PLUGIN?)";
     }
-    const PluginCallScope scope(&plugin);
+    const PluginCallScope scope(&plugin, AGENT_PLUGIN_ENTRY_NAME);
     entry = entryFunction();
   } catch (const std::exception& e) {
     return std::string("the entry function threw: ") + e.what();

@@ -1,13 +1,11 @@
 #include "PluginPermissions.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace agent::host {
 
-std::optional<std::string> insecurePermissions(const std::filesystem::path& path) {
-  struct stat status {};
-  if (::stat(path.c_str(), &status) != 0) return std::nullopt;
+Expected<Done, std::string> checkPermissions(const std::filesystem::path& path,
+                                             const struct stat& status) {
   const std::string name = path.string();
   const char* what = S_ISDIR(status.st_mode) ? "the plugins directory " : "";
   const std::string allow =
@@ -24,7 +22,13 @@ std::optional<std::string> insecurePermissions(const std::filesystem::path& path
            ", neither this user nor root, so that user could run code in the agent; fix: chown " +
            std::to_string(::geteuid()) + " " + name + allow;
   }
-  return std::nullopt;
+  return Done{};
+}
+
+Expected<Done, std::string> checkDirectoryPermissions(const std::filesystem::path& directory) {
+  struct stat status {};
+  if (::stat(directory.c_str(), &status) != 0) return Done{};
+  return checkPermissions(directory, status);
 }
 
 }  // namespace agent::host

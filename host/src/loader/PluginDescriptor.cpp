@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "ElfSection.hpp"
+#include "PluginFile.hpp"
 #include "agent/PluginEntry.hpp"
 
 namespace agent::host {
@@ -36,14 +37,14 @@ std::optional<double> parsePriorityBits(std::string_view digits) {
   return value;
 }
 
-// Decodes the "tag\0value\0" records into `out`; returns a problem, or an empty string.
-std::string decodeManifest(std::string_view bytes, PluginDescriptor& out) {
+// Decodes the "tag\0value\0" records into `out`.
+Expected<Done, std::string> decodeManifest(std::string_view bytes, PluginDescriptor& out) {
   namespace tag = detail::manifest_tags;
-  if (!bytes.empty() && bytes.back() != '\0') return "the manifest is cut short";
+  if (!bytes.empty() && bytes.back() != '\0') return std::string("the manifest is cut short");
   while (!bytes.empty()) {
     const std::size_t tagEnd = bytes.find('\0');
     const std::size_t valueEnd = bytes.find('\0', tagEnd + 1);
-    if (valueEnd == std::string_view::npos) return "the manifest is cut short";
+    if (valueEnd == std::string_view::npos) return std::string("the manifest is cut short");
     const std::string_view name = bytes.substr(0, tagEnd);
     const std::string value(bytes.substr(tagEnd + 1, valueEnd - tagEnd - 1));
     bytes.remove_prefix(valueEnd + 1);
@@ -56,7 +57,7 @@ std::string decodeManifest(std::string_view bytes, PluginDescriptor& out) {
       out.description = value;
     } else if (name == tag::kPriority) {
       const auto priority = parsePriorityBits(value);
-      if (!priority) return "the manifest's default priority is not a finite number";
+      if (!priority) return std::string("the manifest's default priority is not a finite number");
       out.defaultPriority = *priority;
     } else if (name == tag::kPrioritySetting) {
       out.prioritySetting = value;
@@ -66,7 +67,9 @@ std::string decodeManifest(std::string_view bytes, PluginDescriptor& out) {
       out.settings.push_back(PluginSetting{value, std::nullopt, "", false});
     } else if (name == tag::kSettingDefault || name == tag::kSettingDescription ||
                name == tag::kSettingSecret) {
-      if (out.settings.empty()) return "the manifest describes a setting before naming it";
+      if (out.settings.empty()) {
+        return std::string("the manifest describes a setting before naming it");
+      }
       PluginSetting& setting = out.settings.back();
       if (name == tag::kSettingDefault) setting.defaultValue = value;
       if (name == tag::kSettingDescription) setting.description = value;
@@ -76,13 +79,13 @@ std::string decodeManifest(std::string_view bytes, PluginDescriptor& out) {
     }
     // Other tags come from a newer plugin-api: ignored.
   }
-  if (out.name.empty()) return "the plugin has no manifest name";
-  return {};
+  if (out.name.empty()) return std::string("the plugin has no manifest name");
+  return Done{};
 }
 
 }  // namespace
 
-std::variant<PluginDescriptor, std::string> parsePluginDescriptor(std::string_view bytes) {
+Expected<PluginDescriptor, std::string> parsePluginDescriptor(std::string_view bytes) {
   AgentPluginDescriptorHeader header{};
   if (bytes.size() < sizeof header) {
     return std::string("the " AGENT_PLUGIN_SECTION_NAME " section is too short for a descriptor");
@@ -118,24 +121,29 @@ std::variant<PluginDescriptor, std::string> parsePluginDescriptor(std::string_vi
   descriptor.abiVersion = header.abiVersion;
   descriptor.cxxAbiTag = header.cxxAbiTag;
   descriptor.layoutFingerprint = header.layoutFingerprint;
-  if (std::string problem = decodeManifest(manifest.substr(0, header.manifestSize), descriptor);
-      !problem.empty()) {
-    return problem;
+  if (auto decoded = decodeManifest(manifest.substr(0, header.manifestSize), descriptor);
+      !decoded) {
+    return std::move(decoded).error();
   }
   return descriptor;
 }
 
-std::variant<PluginDescriptor, std::string> readPluginDescriptor(
-    const std::filesystem::path& file) {
-  auto section = readElfSection(file, AGENT_PLUGIN_SECTION_NAME, kMaxDescriptorSize);
-  if (auto* problem = std::get_if<ElfProblem>(&section)) {
-    if (problem->kind == ElfProblem::Kind::NoSuchSection) {
+Expected<PluginDescriptor, std::string> readPluginDescriptor(int fd) {
+  auto section = readElfSection(fd, AGENT_PLUGIN_SECTION_NAME, kMaxDescriptorSize);
+  if (!section) {
+    if (section.error().kind == ElfProblem::Kind::NoSuchSection) {
       return std::string("not an agent-host plugin: no " AGENT_PLUGIN_SECTION_NAME
                          " section (did you forget AGENT_PLUGIN(...)?)");
     }
-    return problem->message;
+    return std::move(section).error().message;
   }
-  return parsePluginDescriptor(std::get<std::string>(section));
+  return parsePluginDescriptor(section.value());
+}
+
+Expected<PluginDescriptor, std::string> readPluginDescriptor(const std::filesystem::path& file) {
+  auto opened = openPluginFile(file);
+  if (!opened) return std::move(opened).error();
+  return readPluginDescriptor(opened.value().fd());
 }
 
 }  // namespace agent::host

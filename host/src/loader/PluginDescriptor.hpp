@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "agent/host/PluginLoader.hpp"
+#include "agent/support/Expected.hpp"
 
 namespace agent::host {
 
@@ -32,10 +32,14 @@ struct PluginDescriptor {
   std::vector<ModelType> modelTypes;  // declared; names this host does not know are left out
 };
 
-/// Reads and checks the descriptor of `file`; the string is the one-line reason it is refused.
-std::variant<PluginDescriptor, std::string> readPluginDescriptor(const std::filesystem::path& file);
+/// Reads and checks the descriptor of the library open as `fd`; the error is the one-line reason
+/// it is refused.
+Expected<PluginDescriptor, std::string> readPluginDescriptor(int fd);
+
+/// The same for `file`, opened the way the loader opens plugin files.
+Expected<PluginDescriptor, std::string> readPluginDescriptor(const std::filesystem::path& file);
 
 /// Checks and decodes a descriptor's bytes (the section's content).
-std::variant<PluginDescriptor, std::string> parsePluginDescriptor(std::string_view bytes);
+Expected<PluginDescriptor, std::string> parsePluginDescriptor(std::string_view bytes);
 
 }  // namespace agent::host

@@ -1,8 +1,9 @@
 // ThreadCensus: the ids of this process's threads, to find threads a plugin left running.
 //
-// A thread a plugin started and did not join runs plugin code after the library is unmapped and
-// crashes the process at exit. The loader takes a census around create() and after destroy()
-// (in debug builds, or with AGENT_CHECK_PLUGIN_THREADS=true) and names the plugin.
+// A thread a plugin started and did not join keeps running plugin code after destroy(). Libraries
+// are never unmapped, so that no longer crashes the process, but it is a bug in the plugin: the
+// loader takes a census around the load and after destroy() (in debug builds, or with
+// AGENT_CHECK_PLUGIN_THREADS=true) and names the plugin.
 #pragma once
 
 #include <set>

@@ -6,18 +6,25 @@
 // one running the host or root. AGENT_PLUGINS_INSECURE=true turns the check off for development.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
-#include <optional>
 #include <string>
+
+#include "agent/support/Expected.hpp"
 
 namespace agent::host {
 
 /// The setting that allows insecure plugin permissions.
 inline constexpr const char* kInsecurePluginsSetting = "AGENT_PLUGINS_INSECURE";
 
-/// Why `path` (a plugin file or the plugins directory; symbolic links followed) is not safe to
-/// load from, with the command that fixes it; nullopt when it is safe or cannot be examined (the
-/// loader reports unreadable files itself).
-std::optional<std::string> insecurePermissions(const std::filesystem::path& path);
+/// Fails with why `path`, whose status is `status` (a plugin file's, from its open descriptor, or
+/// the plugins directory's), is not safe to load from, with the command that fixes it.
+Expected<Done, std::string> checkPermissions(const std::filesystem::path& path,
+                                             const struct stat& status);
+
+/// The same for a directory, by path (symbolic links followed); a directory that cannot be
+/// examined passes (listing it reports the problem).
+Expected<Done, std::string> checkDirectoryPermissions(const std::filesystem::path& directory);
 
 }  // namespace agent::host
