@@ -77,8 +77,8 @@ class ChatCommand final : public Command {
 // The history file, unless AGENT_CHAT_HISTORY turns it off.
 std::optional<std::filesystem::path> historyFile(const Settings& settings) {
   const auto keep = settings.getSwitch(kHistorySetting, true);
-  if (const auto* error = std::get_if<SettingError>(&keep)) throw UsageError(error->message);
-  if (!std::get<bool>(keep)) return std::nullopt;
+  if (!keep) throw UsageError(keep.error().message);
+  if (!keep.value()) return std::nullopt;
   return LineEditor::defaultHistoryFile();
 }
 

@@ -209,7 +209,7 @@ TEST_P(PluginCrashTest, CrashInGenerateTextNamesThePluginAndTheCall) {
   EXPECT_EXIT(
       {
         auto& host = load({{"CRASHER_CRASH", how}});
-        host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+        (void)host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
       },
       EXPECT_KILLED_BY(signal),
       "agent-host: plugin 'crasher' \\([^)]*/crasher.so\\) crashed with " + signalName +
@@ -229,7 +229,7 @@ TEST_F(PluginBoundaryTest, ExitInsideAPluginCallIsNamed) {
   EXPECT_EXIT(
       {
         auto& host = load({{"CRASHER_CRASH", "exit"}});
-        host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
+        (void)host.runtime().useModel(ModelType::TextSmall, test::withPrompt("hi"));
       },
       ::testing::ExitedWithCode(3),
       "agent-host: plugin 'crasher' \\([^)]*/crasher.so\\) called exit\\(\\) in generateText");
