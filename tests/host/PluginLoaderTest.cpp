@@ -172,7 +172,7 @@ TEST_F(PluginLoaderTest, WrongAbiVersionIsSkippedBeforeAnythingElse) {
   load();
   const auto& plugin = report("wrong-abi.so");
   EXPECT_EQ(plugin.status, Status::Skipped);
-  EXPECT_NE(plugin.reason.find("plugin ABI version 3, host expects 2"), std::string::npos)
+  EXPECT_NE(plugin.reason.find("plugin ABI version 4, host expects 3"), std::string::npos)
       << plugin.reason;
   EXPECT_TRUE(plugin.name.empty());  // the manifest was not read
 }
@@ -214,7 +214,7 @@ TEST_F(PluginLoaderTest, FailingInitIsSkippedWithItsReason) {
   EXPECT_EQ(plugin.status, Status::Skipped);
   EXPECT_EQ(plugin.reason, "init failed: TEST init failure: missing TEST_REQUIRED_KEY");
   EXPECT_EQ(plugin.name, "initfail");
-  EXPECT_FALSE(test::isMapped(path));
+  EXPECT_TRUE(test::isMapped(path));  // its code ran: a library once loaded is never unmapped
   EXPECT_EQ(logLinesContaining("skipped " + path.string()), 1u) << log_.str();
 }
 
