@@ -194,7 +194,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadEntry{FAULT_ENTRY_THROWS, "entry refuses"},
         BadEntry{FAULT_ENTRY_OTHER_SHAPE, "built against other plugin-api headers"},
         BadEntry{FAULT_ENTRY_MISSING, "did you forget AGENT_PLUGIN(...)?"},
-        BadEntry{FAULT_ENTRY_WRONG_ABI, "plugin ABI version 3, host expects 2"},
+        BadEntry{FAULT_ENTRY_WRONG_ABI, "plugin ABI version 4, host expects 3"},
         BadEntry{FAULT_ENTRY_WRONG_TAG, "C++ ABI tag"},
         BadEntry{FAULT_ENTRY_BAD_MAGIC, "holds no agent-host plugin descriptor"},
         BadEntry{FAULT_ENTRY_CUT_MANIFEST, "cut short"}),
