@@ -59,7 +59,10 @@ std::string cleanEndProblems(const ModelResult& result, const std::set<ErrorKind
 // --- FaultTest ---------------------------------------------------------------------------------
 
 void FaultTest::SetUp() {
-  std::filesystem::create_symlink(BITROUTER_PLUGIN_FILE, pluginsDir_.path() / "bitrouter.so");
+  // The loader follows no symbolic link: a hard link (the same file), or a copy across devices.
+  std::error_code ec;
+  std::filesystem::create_hard_link(BITROUTER_PLUGIN_FILE, pluginsDir_.path() / "bitrouter.so", ec);
+  if (ec) pluginsDir_.copy(BITROUTER_PLUGIN_FILE, "bitrouter.so");
   restartStandin({});
 }
 

@@ -214,7 +214,7 @@ TEST_F(PluginLoaderTest, FailingInitIsSkippedWithItsReason) {
   EXPECT_EQ(plugin.status, Status::Skipped);
   EXPECT_EQ(plugin.reason, "init failed: TEST init failure: missing TEST_REQUIRED_KEY");
   EXPECT_EQ(plugin.name, "initfail");
-  EXPECT_FALSE(test::isMapped(path));
+  EXPECT_TRUE(test::isMapped(path));  // its code ran: a library once loaded is never unmapped
   EXPECT_EQ(logLinesContaining("skipped " + path.string()), 1u) << log_.str();
 }
 

@@ -90,7 +90,8 @@ class BitRouterIntegrationTest : public ::testing::Test {
   host::AgentHost& makeHostWithEnv(const EnvMap& env, Plugins plugins = Plugins::BitRouter,
                                    LogLevel level = LogLevel::Debug);
   host::AgentHost& host();
-  /// Fills pluginsDir_ with (symlinks to) the built plugins; returns its path.
+  /// Fills pluginsDir_ with the built plugins (hard links or copies: the loader follows no symbolic
+  /// link); returns its path.
   const std::filesystem::path& preparePlugins(Plugins plugins);
   /// The loader's report for the plugin named `name` (nullptr when there is none).
   const host::PluginReport* report(std::string_view name) const;
