@@ -17,8 +17,11 @@ using agent::test::ProcessResult;
 class McpCliTest : public ::testing::Test {
  protected:
   McpCliTest() {
-    std::filesystem::create_symlink(MCP_PLUGIN_FILE, plugins_.path() / "mcp.so");
-    std::filesystem::create_symlink(BITROUTER_PLUGIN_FILE, plugins_.path() / "bitrouter.so");
+    std::filesystem::copy_file(MCP_PLUGIN_FILE,
+                               plugins_.path() / "mcp.so");  // the loader follows no symbolic link
+    std::filesystem::copy_file(
+        BITROUTER_PLUGIN_FILE,
+        plugins_.path() / "bitrouter.so");  // the loader follows no symbolic link
   }
 
   ProcessResult run(std::vector<std::string> args, agent::test::EnvMap env = {}) {

@@ -23,8 +23,11 @@ TEST(OtelEndToEnd, GenerateBecomesAChatSpanAndMetrics) {
   router.start();
   OtlpReceiver collector;
   const agent::test::TempDir plugins;
-  std::filesystem::create_symlink(BITROUTER_PLUGIN_FILE, plugins.path() / "bitrouter.so");
-  std::filesystem::create_symlink(OTEL_PLUGIN_FILE, plugins.path() / "otel.so");
+  std::filesystem::copy_file(
+      BITROUTER_PLUGIN_FILE,
+      plugins.path() / "bitrouter.so");  // the loader follows no symbolic link
+  std::filesystem::copy_file(OTEL_PLUGIN_FILE,
+                             plugins.path() / "otel.so");  // the loader follows no symbolic link
 
   const auto result =
       agent::test::runProcess(AGENT_HOST_EXE,
