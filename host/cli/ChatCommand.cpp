@@ -158,6 +158,7 @@ int ChatCommand::run(CommandContext& context) {
   ChatSession session(host->runtime(), std::move(options_), context.out, context.err);
   const auto subscription = host->events().subscribe(
       [&session](const ModelUsedEvent& event) { session.recordUsage(event.tokens); });
+  session.setUsageFlush([&events = host->events()] { events.flush(); });
   struct Unsubscribe {
     EventBus& events;
     EventBus::SubscriptionId id;

@@ -166,6 +166,7 @@ void ChatSession::showModel() {
 }
 
 void ChatSession::showUsage() {
+  if (usageFlush_) usageFlush_();
   Usage turn;
   Usage conversation;
   {
@@ -301,6 +302,7 @@ void ChatSession::reply(std::string_view userText) {
     std::lock_guard lock(replyMutex_);
     replyCancellation_ = cancellation;
   }
+  if (usageFlush_) usageFlush_();  // the previous turn's events count for that turn
   {
     std::lock_guard lock(usageMutex_);
     turnUsage_ = {};

@@ -73,6 +73,9 @@ class ChatSession {
   /// Counts the tokens of one model call into the current turn and the conversation (fed from
   /// MODEL_USED events, so every step of a tool loop counts).
   void recordUsage(const TokenUsage& usage);
+  /// Waits until every MODEL_USED emitted so far has reached recordUsage (events are delivered
+  /// off the calling thread); called before usage is shown or a turn's count starts over.
+  void setUsageFlush(std::function<void()> flush) { usageFlush_ = std::move(flush); }
 
   /// The conversation without the system prompt.
   const std::vector<ChatMessage>& history() const noexcept { return history_; }
@@ -117,6 +120,7 @@ class ChatSession {
 
   std::mutex replyMutex_;
   std::shared_ptr<CancellationToken> replyCancellation_;  // set while a reply runs
+  std::function<void()> usageFlush_;
 };
 
 }  // namespace agent::host::cli

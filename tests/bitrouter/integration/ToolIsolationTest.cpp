@@ -101,7 +101,8 @@ TEST_F(ToolIsolationTest, AToolSeesOnlyDescriptorsZeroToTwoWhileTheConnectionIsP
   const ProcessResult result = runProcess(AGENT_HOST_EXE, generate("ls /proc/$$/fd"), env());
   ASSERT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(toolResultSent(), "0\n1\n2\n");
-  EXPECT_EQ(standin().connectionCount(), 1u);  // one connection, kept open while the tool ran
+  // The call's connection stays pooled while the tool runs (the init probe may have its own).
+  EXPECT_GE(standin().connectionCount(), 1u);
 }
 
 TEST_F(ToolIsolationTest, TheAgentsSecretsDoNotReachAToolUnlessPassedOnPurpose) {
