@@ -70,10 +70,10 @@ CallPool& AgentRuntime::pool() const {
 CallPool& AgentRuntime::toolPool() const {
   std::lock_guard lock(asyncMutex_);
   if (!toolPool_) {
-    toolPool_ = std::make_unique<CallPool>(
-        countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", 1, 4096,
-                     kDefaultMaxConcurrentTools),
-        kMaxQueuedToolRuns);
+    toolPool_ =
+        std::make_unique<CallPool>(countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", 1,
+                                                4096, kDefaultMaxConcurrentTools),
+                                   kMaxQueuedToolRuns);
   }
   return *toolPool_;
 }

@@ -195,7 +195,8 @@ TEST_F(ObserverTest, AToolLoopIsOneTraceWithModelCallsAndToolRunsAsChildren) {
   host->events().addObserver(recorder);
   Tool lookup{{"lookup", "looks up", R"({"type":"object"})", {}},
               [](std::string_view, const ToolContext&) { return ToolOutcome::success("found"); },
-              false, "weather-mcp"};
+              false,
+              "weather-mcp"};
   Tool broken{{"broken", "fails", R"({"type":"object"})", {}},
               [](std::string_view, const ToolContext&) { return ToolOutcome::failure("no"); }};
   const ToolLoopResult loop =
