@@ -29,6 +29,15 @@ TEST(StreamAccumulator, CollectsDeltasAndTheFinishReason) {
   EXPECT_FALSE(stream.usage().has_value());
 }
 
+TEST(StreamAccumulator, ALoneBackslashAtTheEndOfAFrameIsMalformedNotARead) {
+  // The escape scanner once stepped two bytes past a trailing backslash and read on past the
+  // frame (found by fuzz_sse_stream under ASan).
+  StreamAccumulator stream;
+  EXPECT_EQ(stream.onData(R"({"choices":[{"delta":{"content":"x\)"), Step::Malformed);
+  EXPECT_EQ(stream.onData("\\"), Step::Malformed);
+  EXPECT_EQ(stream.onData("\\uD83D"), Step::Malformed);
+}
+
 TEST(StreamAccumulator, RoleOnlyAndNullContentDeltasAreNotContent) {
   StreamAccumulator stream;
   EXPECT_EQ(stream.onData(R"({"choices":[{"delta":{"role":"assistant"}}]})"), Step::Continue);

@@ -48,7 +48,8 @@ void copyFrame(std::string_view frame, std::string& out) {
   std::size_t copied = 0;
   std::size_t at = 0;
   // Only escapes matter, and inside JSON text every backslash starts one: step over each whole.
-  while (true) {
+  // A lone backslash at the very end steps past the frame; the loop condition stops there.
+  while (at < frame.size()) {
     const void* found = std::memchr(frame.data() + at, '\\', frame.size() - at);
     if (found == nullptr) break;
     at = static_cast<std::size_t>(static_cast<const char*>(found) - frame.data());
