@@ -127,11 +127,9 @@ int ChatCommand::run(CommandContext& context) {
   if (system_) options_.systemPrompt = *system_;
   if (!character.name.empty()) options_.agentName = character.name;
   options_.tools = makeTools(tools_, *host, /*unrunToolsAnswer=*/true, context.err);
-  // The MCP tools as they are when the chat starts.
-  if (auto provided = providedToolSource(*host)) {
-    for (Tool& tool : provided())
-      options_.tools.push_back(std::move(tool));
-  }
+  // The MCP tools, asked for again before each model call: a server that starts late or changes
+  // its list (notifications/tools/list_changed) is seen in the next turn, or the next step.
+  options_.moreTools = providedToolSource(*host);
   options_.maxSteps = tools_.maxSteps;
   options_.toolTimeout = std::chrono::milliseconds(tools_.toolTimeoutMs);
   AgentHost& agent = *host;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "CountSetting.hpp"
 #include "agent/support/Text.hpp"
 #include "process/OwnedGroups.hpp"
 #include "process/SpawnedChild.hpp"
@@ -138,17 +139,8 @@ namespace {
 
 // AGENT_EVENT_QUEUE_CAPACITY: events that may wait for delivery at once.
 std::size_t eventQueueCapacity(const Settings& settings, Logger& logger) {
-  constexpr std::string_view kKey = "AGENT_EVENT_QUEUE_CAPACITY";
-  constexpr std::int64_t kMost = 1'000'000;
-  const auto value = settings.get(kKey);
-  if (!value || text::isBlank(*value)) return EventBus::kDefaultQueueCapacity;
-  const auto parsed = text::parseInt64(text::trim(*value));
-  if (parsed && *parsed >= 1 && *parsed <= kMost) return static_cast<std::size_t>(*parsed);
-  logger.log(LogLevel::Warn, "host",
-             "ignoring " + std::string(kKey) + ": expected a whole number from 1 to " +
-                 std::to_string(kMost) + "; using " +
-                 std::to_string(EventBus::kDefaultQueueCapacity));
-  return EventBus::kDefaultQueueCapacity;
+  return countSetting(settings, logger, "host", "AGENT_EVENT_QUEUE_CAPACITY", 1, 1'000'000,
+                      EventBus::kDefaultQueueCapacity);
 }
 
 }  // namespace

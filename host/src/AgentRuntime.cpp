@@ -169,6 +169,10 @@ GenerateTextParams AgentRuntime::prepareParams(ModelType& type, GenerateTextPara
   return params;
 }
 
+const std::string& AgentRuntime::agentName() const noexcept {
+  return settings_.character().name;
+}
+
 std::vector<ProviderAttempt> AgentRuntime::failedAttempts(const TraceContext& trace) const {
   return inFlight_->find(trace.spanId);
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "CallPool.hpp"
+#include "CountSetting.hpp"
 #include "InFlightAttempts.hpp"
 #include "PendingCallState.hpp"
 #include "ToolRunner.hpp"
@@ -22,22 +23,6 @@ constexpr std::size_t kDefaultMaxQueuedCalls = 1024;
 constexpr std::size_t kDefaultMaxConcurrentTools = 16;
 // Tool runs waiting for a thread: a model asks for a handful per step, so this is a backstop.
 constexpr std::size_t kMaxQueuedToolRuns = 4096;
-
-// A whole number from `min` to `max`, else (with a warning when set) `fallback`.
-std::size_t countSetting(const Settings& settings, Logger& logger, const std::string& name,
-                         std::int64_t min, std::int64_t max, std::size_t fallback) {
-  const auto raw = settings.get(name);
-  if (!raw || text::isBlank(*raw)) return fallback;
-  const auto value = text::parseInt64(*raw);
-  if (!value || *value < min || *value > max) {
-    logger.log(LogLevel::Warn, kSource,
-               "ignoring " + name + "='" + text::oneLine(*raw) +
-                   "': expected a whole number from " + std::to_string(min) + " to " +
-                   std::to_string(max) + "; using " + std::to_string(fallback));
-    return fallback;
-  }
-  return static_cast<std::size_t>(*value);
-}
 
 }  // namespace
 
@@ -58,11 +43,11 @@ AgentRuntime::~AgentRuntime() {
 
 CallPool& AgentRuntime::pool() const {
   if (!pool_) {
-    pool_ =
-        std::make_unique<CallPool>(countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_CALLS", 1,
-                                                4096, kDefaultMaxConcurrentCalls),
-                                   countSetting(settings_, logger_, "AGENT_MAX_QUEUED_CALLS", 0,
-                                                1000000, kDefaultMaxQueuedCalls));
+    pool_ = std::make_unique<CallPool>(
+        countSetting(settings_, logger_, kSource, "AGENT_MAX_CONCURRENT_CALLS", 1, 4096,
+                     kDefaultMaxConcurrentCalls),
+        countSetting(settings_, logger_, kSource, "AGENT_MAX_QUEUED_CALLS", 0, 1000000,
+                     kDefaultMaxQueuedCalls));
   }
   return *pool_;
 }
@@ -70,10 +55,10 @@ CallPool& AgentRuntime::pool() const {
 CallPool& AgentRuntime::toolPool() const {
   std::lock_guard lock(asyncMutex_);
   if (!toolPool_) {
-    toolPool_ =
-        std::make_unique<CallPool>(countSetting(settings_, logger_, "AGENT_MAX_CONCURRENT_TOOLS", 1,
-                                                4096, kDefaultMaxConcurrentTools),
-                                   kMaxQueuedToolRuns);
+    toolPool_ = std::make_unique<CallPool>(
+        countSetting(settings_, logger_, kSource, "AGENT_MAX_CONCURRENT_TOOLS", 1, 4096,
+                     kDefaultMaxConcurrentTools),
+        kMaxQueuedToolRuns);
   }
   return *toolPool_;
 }

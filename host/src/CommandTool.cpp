@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "agent/support/SigpipeBlock.hpp"
 #include "agent/support/Text.hpp"
 
 namespace agent::host {
@@ -23,29 +24,6 @@ constexpr std::size_t kMaxOutputBytes = 1 << 20;  // a tool's answer goes into t
 constexpr std::size_t kStderrKeptBytes = 64 * 1024;
 constexpr std::size_t kStderrQuotedBytes = 2000;  // the part of it an error message quotes
 constexpr std::size_t kStderrQuotedLines = 20;
-
-// Blocks SIGPIPE on this thread while a child's stdin is written: a command that exits without
-// reading its input must not kill the agent. A SIGPIPE raised meanwhile is consumed on the way out.
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&pipeOnly_);
-    sigaddset(&pipeOnly_, SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &pipeOnly_, &previous_);
-  }
-  ~SigpipeBlock() {
-    const timespec zero{0, 0};
-    while (::sigtimedwait(&pipeOnly_, nullptr, &zero) > 0) {
-    }
-    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  sigset_t pipeOnly_;
-  sigset_t previous_;
-};
 
 std::string quotedStderr(const ChildProcess& child) {
   const std::string tail = child.stderrTail(kStderrQuotedLines);

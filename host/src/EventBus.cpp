@@ -126,6 +126,12 @@ void EventBus::emit(const ToolStartedEvent& event) noexcept {
 void EventBus::emit(const ToolEndedEvent& event) noexcept {
   enqueue(event, false);
 }
+void EventBus::emit(const RunStartedEvent& event) noexcept {
+  enqueue(event, false);
+}
+void EventBus::emit(const RunEndedEvent& event) noexcept {
+  enqueue(event, false);
+}
 
 void EventBus::addObserver(std::shared_ptr<EventObserver> observer) {
   if (observer == nullptr) return;
@@ -279,6 +285,8 @@ void EventBus::deliver(const Delivery& delivery) {
           if constexpr (std::is_same_v<E, ModelRegisteredEvent>) observer.onModelRegistered(event);
           if constexpr (std::is_same_v<E, ToolStartedEvent>) observer.onToolStarted(event);
           if constexpr (std::is_same_v<E, ToolEndedEvent>) observer.onToolEnded(event);
+          if constexpr (std::is_same_v<E, RunStartedEvent>) observer.onRunStarted(event);
+          if constexpr (std::is_same_v<E, RunEndedEvent>) observer.onRunEnded(event);
         },
         delivery.event);
   };

@@ -23,6 +23,7 @@ std::vector<Tool> providedTools(const std::vector<NamedToolProvider>& providers,
                                                          const ToolContext& context) {
         ToolCallContext call;
         call.deadline = context.deadline;
+        call.trace = context.trace;
         // The provider's interface takes a mutable token; it only reads it.
         call.cancellation = std::const_pointer_cast<CancellationToken>(context.cancellation);
         const ToolResult result = provider->callTool(name, arguments, call);

@@ -8,10 +8,14 @@ namespace agent::host {
 ToolRunEvents::ToolRunEvents(EventBus* events, const TraceContext& loop,
                              const std::vector<ToolCall>& calls, const std::vector<Tool>& tools)
     : events_(events) {
+  spans_.reserve(calls.size());
+  for (std::size_t i = 0; i < calls.size(); ++i)
+    spans_.push_back(spanUnder(loop));
   if (events_ == nullptr) return;
   const auto now = std::chrono::system_clock::now();
   started_.reserve(calls.size());
-  for (const ToolCall& call : calls) {
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const ToolCall& call = calls[i];
     ToolStartedEvent event;
     event.tool = call.name;
     event.callId = call.id;
@@ -19,7 +23,7 @@ ToolRunEvents::ToolRunEvents(EventBus* events, const TraceContext& loop,
       if (tool.definition.name == call.name) event.source = tool.source;
     }
     event.startTime = now;
-    event.trace = spanUnder(loop);
+    event.trace = spans_[i];
     events_->emit(event);
     started_.push_back(std::move(event));
   }

@@ -1,5 +1,5 @@
-// ToolEvents: the ToolStartedEvent and ToolEndedEvent of one batch of tool runs, each run a span
-// of its own under the tool loop's span.
+// ToolEvents: the spans of one batch of tool runs, each a child of the tool loop's span, and
+// their ToolStartedEvent and ToolEndedEvent.
 #pragma once
 
 #include <chrono>
@@ -16,9 +16,13 @@ class EventBus;
 
 class ToolRunEvents {
  public:
-  /// Emits one ToolStartedEvent per call (nothing when `events` is null).
+  /// Opens one span per call and emits one ToolStartedEvent per call (none when `events` is
+  /// null).
   ToolRunEvents(EventBus* events, const TraceContext& loop, const std::vector<ToolCall>& calls,
                 const std::vector<Tool>& tools);
+
+  /// The calls' spans, in the order of the calls (each run forwards its own, e.g. to MCP).
+  const std::vector<TraceContext>& spans() const noexcept { return spans_; }
 
   /// Emits one ToolEndedEvent per call, from the runs' outcomes and durations (same order).
   void ended(const std::vector<ToolOutcome>& outcomes,
@@ -26,6 +30,7 @@ class ToolRunEvents {
 
  private:
   EventBus* events_;
+  std::vector<TraceContext> spans_;
   std::vector<ToolStartedEvent> started_;
 };
 

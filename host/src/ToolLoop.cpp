@@ -8,6 +8,7 @@
 #include "ToolRunner.hpp"
 #include "TraceIds.hpp"
 #include "agent/host/AgentRuntime.hpp"
+#include "agent/host/EventBus.hpp"
 
 namespace agent::host {
 namespace {
@@ -56,14 +57,16 @@ std::string toolMessageText(const ToolOutcome& outcome) {
 // the approved calls; a declined one answers that the user said no. Calls that cannot run at all
 // (unknown tool, unusable arguments) are not asked about: the runner explains them.
 std::vector<ToolOutcome> runApprovedCalls(
-    const std::vector<ToolCall>& calls, const std::vector<Tool>& tools,
-    const ToolLoopOptions& options, const std::shared_ptr<const CancellationToken>& cancellation,
-    CallPool& pool, std::vector<std::chrono::milliseconds>* durations) {
+    const std::vector<ToolCall>& calls, const std::vector<TraceContext>& spans,
+    const std::vector<Tool>& tools, const ToolLoopOptions& options,
+    const std::shared_ptr<const CancellationToken>& cancellation, CallPool& pool,
+    std::vector<std::chrono::milliseconds>* durations) {
   if (!options.approve) {
-    return runToolCalls(calls, tools, options.toolTimeout, cancellation, pool, durations);
+    return runToolCalls(calls, spans, tools, options.toolTimeout, cancellation, pool, durations);
   }
   std::vector<std::optional<ToolOutcome>> declined(calls.size());
   std::vector<ToolCall> approved;
+  std::vector<TraceContext> approvedSpans;
   for (std::size_t i = 0; i < calls.size(); ++i) {
     const Tool* tool = nullptr;
     for (const Tool& candidate : tools) {
@@ -78,10 +81,11 @@ std::vector<ToolOutcome> runApprovedCalls(
       continue;
     }
     approved.push_back(calls[i]);
+    approvedSpans.push_back(spans[i]);
   }
   std::vector<std::chrono::milliseconds> ranDurations;
-  std::vector<ToolOutcome> ran =
-      runToolCalls(approved, tools, options.toolTimeout, cancellation, pool, &ranDurations);
+  std::vector<ToolOutcome> ran = runToolCalls(approved, approvedSpans, tools, options.toolTimeout,
+                                              cancellation, pool, &ranDurations);
   std::vector<ToolOutcome> outcomes;
   if (durations != nullptr) durations->clear();
   std::size_t next = 0;
@@ -97,8 +101,11 @@ std::vector<ToolOutcome> runApprovedCalls(
 
 }  // namespace
 
-ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, GenerateTextParams params,
-                            const std::vector<Tool>& tools, const ToolLoopOptions& options) {
+// The loop itself; runWithTools wraps it in the run's events. `toolRuns` counts the tool calls
+// answered.
+ToolLoopResult runLoop(const AgentRuntime& runtime, ModelType type, GenerateTextParams params,
+                       const std::vector<Tool>& tools, const ToolLoopOptions& options,
+                       int& toolRuns) {
   ToolLoopResult loop;
   loop.transcript = startingMessages(params);
   params.system.reset();  // now part of the messages
@@ -111,8 +118,6 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
   std::vector<Tool> offered = tools;
   if (!params.cancellation) params.cancellation = std::make_shared<CancellationToken>();
   const std::shared_ptr<const CancellationToken> cancellation = params.cancellation;
-  // One trace per loop: the loop's span is the parent of its model calls and tool runs.
-  params.trace = spanUnder(params.trace);
 
   while (loop.steps < options.maxSteps) {
     if (cancellation->cancelled()) {
@@ -161,9 +166,10 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
     }
     ToolRunEvents runEvents(runtime.events(), params.trace, output.toolCalls, offered);
     std::vector<std::chrono::milliseconds> durations;
-    const auto outcomes = runApprovedCalls(output.toolCalls, offered, options, cancellation,
-                                           ToolPoolAccess::of(runtime), &durations);
+    const auto outcomes = runApprovedCalls(output.toolCalls, runEvents.spans(), offered, options,
+                                           cancellation, ToolPoolAccess::of(runtime), &durations);
     runEvents.ended(outcomes, durations);
+    toolRuns += static_cast<int>(outcomes.size());
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (options.onToolResult) options.onToolResult(output.toolCalls[i], outcomes[i]);
       ChatMessage message("tool", toolMessageText(outcomes[i]));
@@ -176,6 +182,42 @@ ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, Generat
       makeError(ErrorKind::BadResponse,
                 "the model still asked for tools after " + std::to_string(options.maxSteps) +
                     " steps; raise the step limit or check what the tools answer");
+  return loop;
+}
+
+ToolLoopResult runWithTools(const AgentRuntime& runtime, ModelType type, GenerateTextParams params,
+                            const std::vector<Tool>& tools, const ToolLoopOptions& options) {
+  // One trace per run: the run's span is the parent of its model calls and tool runs.
+  params.trace = spanUnder(params.trace);
+  EventBus* events = runtime.events();
+  const auto started = std::chrono::steady_clock::now();
+  RunStartedEvent start;
+  if (events != nullptr) {
+    start.agent = runtime.agentName();
+    start.type = type;
+    start.startTime = std::chrono::system_clock::now();
+    start.trace = params.trace;
+    events->emit(start);
+  }
+  int toolRuns = 0;
+  ToolLoopResult loop = runLoop(runtime, type, std::move(params), tools, options, toolRuns);
+  if (events != nullptr) {
+    RunEndedEvent end;
+    end.agent = std::move(start.agent);
+    end.type = type;
+    end.startTime = start.startTime;
+    end.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    end.steps = loop.steps;
+    end.toolRuns = toolRuns;
+    end.provider = loop.info.provider;
+    if (!loop.result.ok()) {
+      end.error = loop.result.error().kind;
+      end.errorMessage = loop.result.error().message;
+    }
+    end.trace = start.trace;
+    events->emit(end);
+  }
   return loop;
 }
 

@@ -92,6 +92,7 @@ std::optional<ToolOutcome> refuse(const ToolCall& call, const Tool* tool,
 }  // namespace
 
 std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
+                                      const std::vector<TraceContext>& spans,
                                       const std::vector<Tool>& tools,
                                       std::chrono::milliseconds timeout,
                                       const std::shared_ptr<const CancellationToken>& cancellation,
@@ -114,7 +115,9 @@ std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
     slots.push_back(slot);
     CallPool::Job job;
     job.run = [slot, run = tool->run, arguments = calls[i].arguments,
-               context = ToolContext{deadline, cancellation}, name = calls[i].name] {
+               context = ToolContext{deadline, cancellation,
+                                     i < spans.size() ? spans[i] : TraceContext{}},
+               name = calls[i].name] {
       // Past its time or cancelled while it waited for a thread: the loop has moved on.
       if (std::chrono::steady_clock::now() >= context.deadline ||
           (context.cancellation && context.cancellation->cancelled())) {

@@ -17,6 +17,7 @@
 
 #include "agent/Cancellation.hpp"
 #include "agent/ToolCall.hpp"
+#include "agent/TraceContext.hpp"
 #include "agent/host/Tool.hpp"
 
 namespace agent::host {
@@ -32,9 +33,11 @@ struct ToolPoolAccess {
 /// The note added to a tool's text whose invalid UTF-8 was replaced.
 extern const std::string kRepairedUtf8Note;
 
-/// One outcome per call, in the order of `calls`. With `durations`, also how long each run took
-/// (the time limit for one that overran; zero for a call that was refused without running).
+/// One outcome per call, in the order of `calls`; `spans` holds each call's span (same order). With
+/// `durations`, also how long each run took (the time limit for one that overran; zero for a call
+/// that was refused without running).
 std::vector<ToolOutcome> runToolCalls(const std::vector<ToolCall>& calls,
+                                      const std::vector<TraceContext>& spans,
                                       const std::vector<Tool>& tools,
                                       std::chrono::milliseconds timeout,
                                       const std::shared_ptr<const CancellationToken>& cancellation,

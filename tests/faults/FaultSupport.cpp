@@ -59,10 +59,7 @@ std::string cleanEndProblems(const ModelResult& result, const std::set<ErrorKind
 // --- FaultTest ---------------------------------------------------------------------------------
 
 void FaultTest::SetUp() {
-  // The loader follows no symbolic link: a hard link (the same file), or a copy across devices.
-  std::error_code ec;
-  std::filesystem::create_hard_link(BITROUTER_PLUGIN_FILE, pluginsDir_.path() / "bitrouter.so", ec);
-  if (ec) pluginsDir_.copy(BITROUTER_PLUGIN_FILE, "bitrouter.so");
+  pluginsDir_.addPlugin(BITROUTER_PLUGIN_FILE, "bitrouter.so");
   restartStandin({});
 }
 

@@ -13,6 +13,7 @@
 
 #include "agent/host/AgentHost.hpp"
 #include "agent/host/ToolLoop.hpp"
+#include "agent/testing/LoadPluginForTest.hpp"
 #include "support/TestSupport.hpp"
 
 namespace agent::host {
@@ -45,19 +46,30 @@ class Recorder final : public EventObserver {
     std::lock_guard lock(mutex_);
     ended.push_back(e);
   }
+  void onRunStarted(const RunStartedEvent& e) noexcept override {
+    std::lock_guard lock(mutex_);
+    runsStarted.push_back(e);
+  }
+  void onRunEnded(const RunEndedEvent& e) noexcept override {
+    std::lock_guard lock(mutex_);
+    runsEnded.push_back(e);
+  }
 
   std::mutex mutex_;
   std::vector<ModelRegisteredEvent> registered;
   std::vector<ModelUsedEvent> used;
   std::vector<ToolStartedEvent> started;
   std::vector<ToolEndedEvent> ended;
+  std::vector<RunStartedEvent> runsStarted;
+  std::vector<RunEndedEvent> runsEnded;
 };
 
 class ObserverTest : public ::testing::Test {
  protected:
-  std::unique_ptr<AgentHost> make(test::EnvMap env) {
+  std::unique_ptr<AgentHost> make(test::EnvMap env, std::string characterName = "") {
     env.emplace("WATCHER_EVENTS_FILE", eventsFile().string());
     HostOptions options;
+    options.character.name = std::move(characterName);
     options.pluginsDirectory = plugins_.path();
     options.environment = test::mapEnvironment(std::move(env));
     options.logStream = &log_;
@@ -193,8 +205,12 @@ TEST_F(ObserverTest, AToolLoopIsOneTraceWithModelCallsAndToolRunsAsChildren) {
   auto host = make({{"ALPHA_CALLS_TOOL", "lookup"}, {"ALPHA_PRIORITY", "1"}});
   auto recorder = std::make_shared<Recorder>();
   host->events().addObserver(recorder);
+  TraceContext toolSaw;  // what the tool's context carried
   Tool lookup{{"lookup", "looks up", R"({"type":"object"})", {}},
-              [](std::string_view, const ToolContext&) { return ToolOutcome::success("found"); },
+              [&toolSaw](std::string_view, const ToolContext& context) {
+                toolSaw = context.trace;
+                return ToolOutcome::success("found");
+              },
               false,
               "weather-mcp"};
   Tool broken{{"broken", "fails", R"({"type":"object"})", {}},
@@ -229,6 +245,24 @@ TEST_F(ObserverTest, AToolLoopIsOneTraceWithModelCallsAndToolRunsAsChildren) {
   EXPECT_FALSE(ended.failed);
   EXPECT_EQ(ended.trace.spanId, started.trace.spanId);
   EXPECT_GE(ended.duration.count(), 0);
+  // The tool itself got its run's span, to forward (an MCP server's params._meta).
+  EXPECT_EQ(toolSaw.traceparent(), started.trace.traceparent());
+
+  // The run's span is the parent of all of them, and the root of the trace.
+  ASSERT_EQ(recorder->runsStarted.size(), 1u);
+  ASSERT_EQ(recorder->runsEnded.size(), 1u);
+  const RunStartedEvent& runStart = recorder->runsStarted[0];
+  const RunEndedEvent& runEnd = recorder->runsEnded[0];
+  EXPECT_EQ(runStart.trace.traceId, first.traceId);
+  EXPECT_EQ(runStart.trace.spanId, first.parentSpanId);
+  EXPECT_FALSE(runStart.trace.hasParent());
+  EXPECT_EQ(runEnd.trace.spanId, runStart.trace.spanId);
+  EXPECT_EQ(runEnd.type, TextSmall);
+  EXPECT_EQ(runEnd.steps, 2);
+  EXPECT_EQ(runEnd.toolRuns, 1);
+  EXPECT_EQ(runEnd.provider, "alpha");
+  EXPECT_FALSE(runEnd.error.has_value());
+  EXPECT_EQ(runEnd.startTime, runStart.startTime);
 
   // The observer plugin saw the same run.
   const auto toolLines = linesStartingWith("tool-");
@@ -255,6 +289,46 @@ TEST_F(ObserverTest, AFailedToolRunIsReportedAsFailed) {
   EXPECT_TRUE(recorder->ended[0].failed);
   EXPECT_NE(recorder->ended[0].error.find("disk on fire"), std::string::npos);
   EXPECT_TRUE(recorder->ended[0].source.empty());
+}
+
+// The test kit keeps what a plugin lends besides model handlers, so an author can drive an
+// observer by hand.
+TEST_F(ObserverTest, TheTestKitHandsOutThePluginsObserver) {
+  const auto plugin = testing::loadPluginForTest(TEST_PLUGIN_WATCHER,
+                                                 {{"WATCHER_EVENTS_FILE", eventsFile().string()}});
+  ASSERT_TRUE(plugin->loaded()) << plugin->report.reason;
+  ASSERT_NE(plugin->observer(), nullptr);
+  EXPECT_EQ(plugin->tools(), nullptr);
+  ToolEndedEvent ended;
+  ended.tool = "lookup";
+  ended.callId = "call-9";
+  plugin->observer()->onToolEnded(ended);
+  EXPECT_EQ(linesStartingWith("tool-ended lookup call-9 failed=0").size(), 1u);
+}
+
+TEST_F(ObserverTest, ARunThatFailsEndsWithItsErrorAndTheCharactersName) {
+  plugins_.copy(TEST_PLUGIN_ALPHA, "alpha.so");
+  auto host = make({{"ALPHA_CALLS_TOOL", "lookup"}}, "Ada");
+  auto recorder = std::make_shared<Recorder>();
+  host->events().addObserver(recorder);
+  Tool lookup{{"lookup", "looks up", R"({"type":"object"})", {}},
+              [](std::string_view, const ToolContext&) { return ToolOutcome::success("found"); }};
+  ToolLoopOptions options;
+  options.maxSteps = 1;  // the model asks for the tool again: the run fails
+  const ToolLoopResult loop =
+      runWithTools(host->runtime(), TextLarge, test::withPrompt("go"), {lookup}, options);
+  ASSERT_FALSE(loop.result.ok());
+  host->events().flush();
+  ASSERT_EQ(recorder->runsEnded.size(), 1u);
+  const RunEndedEvent& end = recorder->runsEnded[0];
+  EXPECT_EQ(end.error, ErrorKind::BadResponse);
+  EXPECT_EQ(end.errorMessage, loop.result.error().message);
+  EXPECT_EQ(end.steps, 1);
+  EXPECT_EQ(end.toolRuns, 0);
+  EXPECT_EQ(end.type, TextLarge);
+  EXPECT_EQ(end.agent, "Ada");
+  ASSERT_EQ(recorder->runsStarted.size(), 1u);
+  EXPECT_EQ(recorder->runsStarted[0].agent, "Ada");
 }
 
 // An observer that blocks in onModelUsed until released.

@@ -17,16 +17,14 @@ using agent::test::ProcessResult;
 class McpCliTest : public ::testing::Test {
  protected:
   McpCliTest() {
-    std::filesystem::copy_file(MCP_PLUGIN_FILE,
-                               plugins_.path() / "mcp.so");  // the loader follows no symbolic link
-    std::filesystem::copy_file(
-        BITROUTER_PLUGIN_FILE,
-        plugins_.path() / "bitrouter.so");  // the loader follows no symbolic link
+    plugins_.addPlugin(MCP_PLUGIN_FILE, "mcp.so");
+    plugins_.addPlugin(BITROUTER_PLUGIN_FILE, "bitrouter.so");
   }
 
-  ProcessResult run(std::vector<std::string> args, agent::test::EnvMap env = {}) {
+  ProcessResult run(std::vector<std::string> args, agent::test::EnvMap env = {},
+                    const std::string& input = "") {
     args.insert(args.begin(), {"--plugins-dir", plugins_.path().string()});
-    return agent::test::runProcess(AGENT_HOST_EXE, args, env);
+    return agent::test::runProcess(AGENT_HOST_EXE, args, env, input);
   }
 
   std::string fsConfig() const {
@@ -123,6 +121,30 @@ TEST_F(McpCliTest, TheModelCallsAnMcpToolAndReadsItsResultInTheLoop) {
   ASSERT_EQ(bare.exitCode, 0) << bare.err;
   EXPECT_FALSE(contains(standin.requests().back().body, "filesystem__"))
       << standin.requests().back().body;
+}
+
+// chat asks the servers for their tools before each model call, as generate's loop does: a tool
+// a server adds mid-conversation (notifications/tools/list_changed) is offered from then on.
+TEST_F(McpCliTest, ChatSeesAToolAServerAddsDuringTheConversation) {
+  BitRouterStandin standin;
+  standin.start();
+  standin.script({.toolCalls = {{"call_1", "scripted__grow", "{}"}}});
+  standin.script({.content = "It grew."});
+  standin.script({.content = "Now there is more."});
+  const std::string servers = R"({"servers": {"scripted": )" + scriptedCommand("changing") + "}}";
+  const ProcessResult result =
+      run({"chat", "--yes"}, {{"MCP_SERVERS", servers}, {"BITROUTER_BASE_URL", standin.baseUrl()}},
+          "grow please\n/tools\nand now?\n");
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "It grew.")) << result.out;
+  EXPECT_TRUE(contains(result.out + result.err, "scripted__extra")) << result.out << result.err;
+  std::vector<std::string> bodies;
+  for (const auto& request : standin.requests()) {
+    if (contains(request.path, "/chat/completions")) bodies.push_back(request.body);
+  }
+  ASSERT_EQ(bodies.size(), 3u);
+  EXPECT_FALSE(contains(bodies[0], "scripted__extra")) << bodies[0].substr(0, 400);
+  EXPECT_TRUE(contains(bodies[2], "\"name\":\"scripted__extra\"")) << bodies[2].substr(0, 400);
 }
 
 }  // namespace

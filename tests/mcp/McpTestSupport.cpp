@@ -50,12 +50,8 @@ std::string stdioServer(const std::vector<std::string>& argv, const std::string&
 }
 
 McpHost::McpHost(const std::string& config, agent::test::EnvMap env, bool withBitRouter) {
-  std::filesystem::copy_file(MCP_PLUGIN_FILE,
-                             plugins_.path() / "mcp.so");  // the loader follows no symbolic link
-  if (withBitRouter)
-    std::filesystem::copy_file(
-        BITROUTER_PLUGIN_FILE,
-        plugins_.path() / "bitrouter.so");  // the loader follows no symbolic link
+  plugins_.addPlugin(MCP_PLUGIN_FILE, "mcp.so");
+  if (withBitRouter) plugins_.addPlugin(BITROUTER_PLUGIN_FILE, "bitrouter.so");
   env["MCP_SERVERS"] = config;
   if (const char* path = std::getenv("PATH")) env.emplace("PATH", path);
   if (const char* home = std::getenv("HOME")) env.emplace("HOME", home);

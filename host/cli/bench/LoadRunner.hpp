@@ -33,7 +33,7 @@ struct LoadOptions {
 /// it writes one line saying why into `error`.
 using CallFunction = std::function<bool(std::size_t worker, std::string& error)>;
 
-struct LoadResult {
+struct [[nodiscard]] LoadResult {
   std::vector<std::int64_t> latenciesNs;  // one per successful measured call, unsorted
   std::size_t ok = 0;
   std::size_t errors = 0;        // failed measured calls

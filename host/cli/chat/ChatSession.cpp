@@ -1,5 +1,6 @@
 #include "chat/ChatSession.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <utility>
@@ -185,13 +186,26 @@ void ChatSession::showUsage() {
           << std::flush;
 }
 
+std::vector<Tool> ChatSession::currentTools() const {
+  std::vector<Tool> tools = options_.tools;
+  if (!options_.moreTools) return tools;
+  for (Tool& tool : options_.moreTools()) {
+    const bool taken = std::any_of(tools.begin(), tools.end(), [&tool](const Tool& own) {
+      return own.definition.name == tool.definition.name;
+    });
+    if (!taken) tools.push_back(std::move(tool));
+  }
+  return tools;
+}
+
 void ChatSession::showTools() {
-  if (options_.tools.empty()) {
+  const std::vector<Tool> tools = currentTools();
+  if (tools.empty()) {
     notes() << "(no tools: offer some with --tools and run them with --tool-command)\n"
             << std::flush;
     return;
   }
-  for (const Tool& tool : options_.tools) {
+  for (const Tool& tool : tools) {
     notes() << "  " << tool.definition.name;
     if (!tool.definition.description.empty()) {
       notes() << "  " << forDisplay(notes(), firstLine(tool.definition.description));
@@ -287,6 +301,7 @@ ToolLoopOptions ChatSession::loopOptions(Streamed& streamed) {
             << std::flush;
   };
   loop.approve = [this](const ToolCall& call, const Tool& tool) { return approve(call, tool); };
+  loop.moreTools = options_.moreTools;
   return loop;
 }
 
@@ -314,7 +329,7 @@ void ChatSession::reply(std::string_view userText) {
   ModelResult result = ModelOutput{};
   CallInfo info;
   std::vector<ChatMessage> added;  // what this turn adds after the user message
-  if (options_.tools.empty()) {
+  if (options_.tools.empty() && !options_.moreTools) {
     result = runtime_.useModel(options_.type, std::move(params), options_.provider, &info);
     if (result.ok()) added.emplace_back("assistant", result.output().text);
   } else {

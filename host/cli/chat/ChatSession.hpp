@@ -42,6 +42,9 @@ struct ChatOptions {
   std::string systemPrompt;
   std::string agentName = "agent";
   std::vector<Tool> tools;  // a tool without a function is offered but cannot run
+  /// Tools asked for again before each model call (the MCP servers', whose lists change), as
+  /// ToolLoopOptions::moreTools; unset: none.
+  std::function<std::vector<Tool>()> moreTools;
   int maxSteps = 8;
   std::chrono::milliseconds toolTimeout{30000};
   std::size_t maxHistoryTokens = 0;  // 0: no limit
@@ -93,6 +96,8 @@ class ChatSession {
   GenerateTextParams turnParams(const std::shared_ptr<CancellationToken>& cancellation,
                                 Streamed& streamed);
   ToolLoopOptions loopOptions(Streamed& streamed);
+  /// The tools offered now: the session's own, then those moreTools lends under other names.
+  std::vector<Tool> currentTools() const;
   ToolApproval approve(const ToolCall& call, const Tool& tool);
   void showModel();
   void showUsage();

@@ -43,6 +43,7 @@ class LineBuffer {
  public:
   void append(std::string_view text) noexcept {
     const std::size_t n = std::min(text.size(), buffer_.size() - 1 - size_);
+    if (n == 0) return;  // an empty view may hold a null pointer, which memcpy must not get
     std::memcpy(buffer_.data() + size_, text.data(), n);
     size_ += n;
   }
@@ -221,6 +222,14 @@ class GuardedObserver final : public EventObserver {
   void onToolEnded(const ToolEndedEvent& event) noexcept override {
     const PluginCallScope scope(plugin_.get(), "onToolEnded");
     inner_->onToolEnded(event);
+  }
+  void onRunStarted(const RunStartedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get(), "onRunStarted");
+    inner_->onRunStarted(event);
+  }
+  void onRunEnded(const RunEndedEvent& event) noexcept override {
+    const PluginCallScope scope(plugin_.get(), "onRunEnded");
+    inner_->onRunEnded(event);
   }
 
  private:

@@ -20,6 +20,8 @@ class AGENT_API_VISIBLE EventObserver {
   virtual void onModelFailed(const ModelFailedEvent&) noexcept {}
   virtual void onToolStarted(const ToolStartedEvent&) noexcept {}
   virtual void onToolEnded(const ToolEndedEvent&) noexcept {}
+  virtual void onRunStarted(const RunStartedEvent&) noexcept {}
+  virtual void onRunEnded(const RunEndedEvent&) noexcept {}
 };
 
 }  // namespace agent

@@ -1,8 +1,10 @@
-// Events: what the host tells observers (agent/EventObserver.hpp) about model calls and tool runs.
+// Events: what the host tells observers (agent/EventObserver.hpp) about model calls, tool runs
+// and the runs of the tool loop.
 //
-// elizaOS's MODEL_REGISTERED and MODEL_USED, plus MODEL_FAILED and the tool events, which an
-// operator needs to see failures and tool runs the agent's own code may swallow. Every event of
-// an operation carries its TraceContext and start time, so an observer can rebuild the trace.
+// elizaOS's MODEL_REGISTERED, MODEL_USED, RUN_STARTED and RUN_ENDED, plus MODEL_FAILED and the
+// tool events, which an operator needs to see failures and tool runs the agent's own code may
+// swallow. Every event of an operation carries its TraceContext and start time, so an observer can
+// rebuild the trace: a run's span is the root, its model calls and tool runs are its children.
 #pragma once
 
 #include <chrono>
@@ -92,13 +94,13 @@ struct ModelFailedEvent {
   std::vector<ProviderAttempt> attempts{};  // every registration tried, the last one included
 };
 
-/// A tool run started (the tool loop, or `agent-host mcp call`).
+/// A tool run started (the tool loop runs each tool call the model makes).
 struct ToolStartedEvent {
   std::string tool;    // the name the model called
   std::string callId;  // the model's id for the call; empty outside a model's turn
   std::string source;  // where the tool comes from, e.g. the MCP server; empty: the application
   std::chrono::system_clock::time_point startTime{};
-  TraceContext trace{};  // the run's span
+  TraceContext trace{};  // the tool run's own span, a child of the loop run's span
 };
 
 /// A tool run ended.
@@ -110,6 +112,29 @@ struct ToolEndedEvent {
   std::chrono::milliseconds duration{0};
   bool failed = false;
   std::string error{};  // one line, when failed
+  TraceContext trace{};
+};
+
+/// RUN_STARTED: a run of the tool loop (runWithTools) began. Its span is the root of the trace
+/// that holds the run's model calls and tool runs, unless the caller passed a span of its own.
+struct RunStartedEvent {
+  std::string agent;                      // the character's name; empty when it has none
+  ModelType type = ModelType::TextSmall;  // the model type the run asked for
+  std::chrono::system_clock::time_point startTime{};
+  TraceContext trace{};  // the run's span
+};
+
+/// RUN_ENDED: the run ended, with its answer or the error that ended it.
+struct RunEndedEvent {
+  std::string agent;
+  ModelType type = ModelType::TextSmall;
+  std::chrono::system_clock::time_point startTime{};
+  std::chrono::milliseconds duration{0};
+  int steps = 0;           // model calls made
+  int toolRuns = 0;        // tool calls answered (run, refused or declined)
+  std::string provider{};  // the provider of the last model call; empty when none was found
+  std::optional<ErrorKind> error{};  // set when the run failed
+  std::string errorMessage{};        // one line, when it failed
   TraceContext trace{};
 };
 

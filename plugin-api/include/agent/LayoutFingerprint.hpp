@@ -431,6 +431,24 @@ constexpr std::uint64_t computeLayoutFingerprint() {
   AGENT_LAYOUT_FIELD(h, ToolEndedEvent, error);
   AGENT_LAYOUT_FIELD(h, ToolEndedEvent, trace);
 
+  h.type<RunStartedEvent>();
+  AGENT_LAYOUT_FIELD(h, RunStartedEvent, agent);
+  AGENT_LAYOUT_FIELD(h, RunStartedEvent, type);
+  AGENT_LAYOUT_FIELD(h, RunStartedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, RunStartedEvent, trace);
+
+  h.type<RunEndedEvent>();
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, agent);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, type);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, startTime);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, duration);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, steps);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, toolRuns);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, provider);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, error);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, errorMessage);
+  AGENT_LAYOUT_FIELD(h, RunEndedEvent, trace);
+
   h.type<ProvidedTool>();
   AGENT_LAYOUT_FIELD(h, ProvidedTool, definition);
   AGENT_LAYOUT_FIELD(h, ProvidedTool, source);

@@ -46,7 +46,7 @@ struct ToolCallContext {
 };
 
 /// What a tool run produced.
-struct ToolResult {
+struct [[nodiscard]] ToolResult {
   bool isError = false;  // the tool failed; `text` tells the model why
   std::string text;      // what the model reads
   std::string raw;       // the source's whole result as JSON text, when it has one

@@ -69,4 +69,12 @@ void OtelObserver::onToolEnded(const ToolEndedEvent& event) noexcept {
   }
 }
 
+void OtelObserver::onRunEnded(const RunEndedEvent& event) noexcept {
+  if (!exporter_ || !event.trace.sampled) return;
+  try {
+    queueSpan(runSpan(event), event.trace);
+  } catch (...) {
+  }
+}
+
 }  // namespace agent::otel

@@ -1,5 +1,5 @@
-// OtelObserver: the otel plugin: observes model calls and tool runs and exports them as
-// OpenTelemetry GenAI spans and metrics over OTLP/HTTP (JSON).
+// OtelObserver: the otel plugin: observes model calls, tool runs and runs of the tool loop, and
+// exports them as OpenTelemetry GenAI spans and metrics over OTLP/HTTP (JSON).
 //
 // Handlers run on the thread that delivers events: they build the span, update the histograms and
 // queue the span, all in memory; the network is the exporter thread's business.
@@ -28,6 +28,7 @@ class OtelObserver : public EventObserver {
   void onModelUsed(const ModelUsedEvent& event) noexcept override;
   void onModelFailed(const ModelFailedEvent& event) noexcept override;
   void onToolEnded(const ToolEndedEvent& event) noexcept override;
+  void onRunEnded(const RunEndedEvent& event) noexcept override;
 
  private:
   void queueSpan(SpanData span, const TraceContext& trace) noexcept;

@@ -152,15 +152,9 @@ host::AgentHost& BitRouterIntegrationTest::makeHostWithEnv(const EnvMap& env, Pl
 const std::filesystem::path& BitRouterIntegrationTest::preparePlugins(Plugins plugins) {
   // Only the plugins this test wants, under their real file names (load order = name order),
   // so that nothing else built into the plugins directory can change what a test sees.
-  // The loader follows no symbolic link: a hard link (the same file), or a copy across devices.
   pluginsDir_.clear();
-  const auto place = [this](const char* file, const char* name) {
-    std::error_code ec;
-    std::filesystem::create_hard_link(file, pluginsDir_.path() / name, ec);
-    if (ec) pluginsDir_.copy(file, name);
-  };
-  place(BITROUTER_PLUGIN_FILE, "bitrouter.so");
-  if (plugins == Plugins::BitRouterAndEcho) place(ECHO_PLUGIN_FILE, "echo.so");
+  pluginsDir_.addPlugin(BITROUTER_PLUGIN_FILE, "bitrouter.so");
+  if (plugins == Plugins::BitRouterAndEcho) pluginsDir_.addPlugin(ECHO_PLUGIN_FILE, "echo.so");
   return pluginsDir_.path();
 }
 

@@ -8,7 +8,7 @@ namespace {
 TEST(RequestHead, ChatRequestWithoutKeyHasNoAuthorization) {
   BitRouterConfig config;
   std::string head;
-  RequestHead(config).chat(head, "id-1", false, 42);
+  RequestHead(config).chat(head, "id-1", "", false, 42);
   EXPECT_EQ(head,
             "POST /v1/chat/completions HTTP/1.1\r\n"
             "Host: 127.0.0.1:4356\r\n"
@@ -28,16 +28,27 @@ TEST(RequestHead, ChatRequestWithKeySendsBearerAndOnlyTheChangingPartsChange) {
   config.baseUrl = BaseUrl::parse("http://h:1/gw/");
   const RequestHead heads(config);
   std::string head;
-  heads.chat(head, "id-2", true, 1);
+  heads.chat(head, "id-2", "", true, 1);
   EXPECT_EQ(head.rfind("POST /gw/v1/chat/completions HTTP/1.1\r\nHost: h:1\r\n", 0), 0u) << head;
   EXPECT_NE(head.find("Authorization: Bearer brvk_test\r\n"), std::string::npos);
   EXPECT_NE(head.find("Accept: text/event-stream\r\n"), std::string::npos);
   const std::size_t capacity = head.capacity();
-  heads.chat(head, "id-3", false, 123456);
+  heads.chat(head, "id-3", "", false, 123456);
   EXPECT_NE(head.find("x-bitrouter-request-id: id-3\r\nContent-Length: 123456\r\n\r\n"),
             std::string::npos)
       << head;
   EXPECT_EQ(head.capacity(), capacity);  // rewritten in place
+}
+
+TEST(RequestHead, TheCallsTraceparentGoesInItsOwnHeader) {
+  BitRouterConfig config;
+  std::string head;
+  const std::string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  RequestHead(config).chat(head, "id-4", traceparent, false, 2);
+  EXPECT_NE(head.find("x-bitrouter-request-id: id-4\r\ntraceparent: " + traceparent +
+                      "\r\nContent-Length: 2\r\n\r\n"),
+            std::string::npos)
+      << head;
 }
 
 TEST(RequestHead, HostHeaderOmitsTheDefaultPortAndBracketsIpv6) {

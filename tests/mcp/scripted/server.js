@@ -13,6 +13,7 @@
 //   changing  tools/call "grow" adds a tool and sends notifications/tools/list_changed
 //   asks      tools/call "ask" first sends the client sampling/createMessage and ping requests
 //   version   answers initialize with protocol version 1999-01-01
+//   traced    tools/call "trace" answers with the traceparent the call's params._meta carried
 'use strict';
 const mode = process.argv[2] || 'ok';
 if (mode === 'exit') {
@@ -28,6 +29,7 @@ if (mode === 'die') tools.push({name: 'crash', inputSchema: {type: 'object'}});
 if (mode === 'big') tools.push({name: 'big', inputSchema: {type: 'object'}});
 if (mode === 'changing') tools.push({name: 'grow', inputSchema: {type: 'object'}});
 if (mode === 'asks') tools.push({name: 'ask', inputSchema: {type: 'object'}});
+if (mode === 'traced') tools.push({name: 'trace', inputSchema: {type: 'object'}});
 if (mode === 'paged') tools.push({name: 'second'}, {name: 'third'});
 
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
@@ -78,6 +80,10 @@ function onMessage(message) {
   if (name === 'hello') {
     const note = cancelled.length ? ' (cancelled: ' + cancelled.join(',') + ')' : '';
     return answer(id, text('hello ' + params.arguments.name + note));
+  }
+  if (name === 'trace') {
+    const traceparent = params._meta && params._meta.traceparent;
+    return answer(id, text('traceparent ' + (traceparent || 'none')));
   }
   if (name === 'sleep' && mode === 'slow') return;  // never answers
   if (name === 'sleep') {

@@ -56,6 +56,14 @@ std::filesystem::path TempDir::copy(const std::filesystem::path& file,
   return target;
 }
 
+std::filesystem::path TempDir::addPlugin(const std::filesystem::path& file,
+                                         const std::string& name) const {
+  const auto target = path_ / name;
+  std::error_code ec;
+  std::filesystem::create_hard_link(file, target, ec);
+  return ec ? copy(file, name) : target;
+}
+
 void TempDir::clear() const {
   for (const auto& entry : std::filesystem::directory_iterator(path_)) {
     std::filesystem::remove_all(entry.path());

@@ -76,7 +76,10 @@ class AGENT_HOST_API AgentRuntime {
   /// its current provider emits); empty when it has left none.
   std::vector<ProviderAttempt> failedAttempts(const TraceContext& trace) const;
 
-  /// The bus the runtime publishes to (MODEL_FAILED; the tool loop's tool events), or null.
+  /// The character's name (the agent's, in events); empty when it has none.
+  const std::string& agentName() const noexcept;
+
+  /// The bus the runtime publishes to (MODEL_FAILED; the tool loop's run and tool events), or null.
   EventBus* events() const noexcept { return events_; }
 
   /// The params a handler would receive for `type` (settings merged, LLM_MODE applied to `type`).

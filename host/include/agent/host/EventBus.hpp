@@ -1,5 +1,6 @@
-// EventBus: delivers the host's events (MODEL_REGISTERED, MODEL_USED, MODEL_FAILED, tool runs) to
-// subscribers and to plugins that observe (agent/EventObserver.hpp).
+// EventBus: delivers the host's events (MODEL_REGISTERED, MODEL_USED, MODEL_FAILED, tool runs, the
+// tool loop's RUN_STARTED and RUN_ENDED) to subscribers and to plugins that observe
+// (agent/EventObserver.hpp).
 //
 // Delivery happens off the emitting thread: emit() puts the event on a bounded queue and returns;
 // one dispatcher thread delivers the events in the order they were emitted. So a slow or throwing
@@ -69,6 +70,8 @@ class AGENT_HOST_API EventBus {
   void emit(const ModelRegisteredEvent& event) noexcept;
   void emit(const ToolStartedEvent& event) noexcept;
   void emit(const ToolEndedEvent& event) noexcept;
+  void emit(const RunStartedEvent& event) noexcept;
+  void emit(const RunEndedEvent& event) noexcept;
 
   /// A plugin that observes every event; it first receives the registrations made so far.
   void addObserver(std::shared_ptr<EventObserver> observer);
@@ -87,7 +90,7 @@ class AGENT_HOST_API EventBus {
 
  private:
   using Event = std::variant<ModelUsedEvent, ModelFailedEvent, ModelRegisteredEvent,
-                             ToolStartedEvent, ToolEndedEvent>;
+                             ToolStartedEvent, ToolEndedEvent, RunStartedEvent, RunEndedEvent>;
   struct Delivery {
     Event event;
     std::shared_ptr<EventObserver> only;  // set: a replay meant for this observer alone

@@ -44,7 +44,7 @@ struct ModelRegistrationInfo {
 };
 
 /// A resolved handler: who serves, and which registered type (after fallback) it serves as.
-struct Resolution {
+struct [[nodiscard]] Resolution {
   ModelRegistration registration;
   ModelType servedAs;
 };

@@ -43,7 +43,7 @@ struct PluginSetting {
   bool secret = false;
 };
 
-struct PluginReport {
+struct [[nodiscard]] PluginReport {
   enum class Status { Loaded, Disabled, Skipped };
 
   std::filesystem::path path;

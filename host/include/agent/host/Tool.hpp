@@ -15,6 +15,7 @@
 
 #include "agent/Cancellation.hpp"
 #include "agent/ToolCall.hpp"
+#include "agent/TraceContext.hpp"
 
 namespace agent::host {
 
@@ -27,10 +28,12 @@ struct [[nodiscard]] ToolOutcome {
   static ToolOutcome failure(std::string message) { return {false, std::move(message)}; }
 };
 
-/// What a running tool may check: when its time is up, and whether the loop was cancelled.
+/// What a running tool may check: when its time is up, and whether the loop was cancelled; and
+/// its span, to forward where its protocol carries one (an MCP server's params._meta).
 struct ToolContext {
   std::chrono::steady_clock::time_point deadline;
   std::shared_ptr<const CancellationToken> cancellation;  // never null
+  TraceContext trace{};
 };
 
 /// Runs a tool. `arguments` is the JSON object text the model wrote, already checked against

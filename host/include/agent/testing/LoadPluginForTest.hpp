@@ -7,7 +7,7 @@
 //   auto result = plugin->generate(agent::ModelType::TextSmall, params);
 //   plugin->services.events();  // what it emitted
 //
-// Header-only on top of the installed host library (libagent_host.a): with
+// Header-only on top of the installed host library (libagent-host.so): with
 // find_package(AgentPluginApi COMPONENTS TestKit), link Agent::PluginTestKit.
 #pragma once
 
@@ -26,12 +26,14 @@
 namespace agent::testing {
 
 /// A plugin loaded for a test. Keep it alive while calling the provider; destroying it destroys
-/// the provider (the library stays loaded: the host never unloads a plugin).
+/// the provider (the library stays loaded: the host never unloads a plugin). A plugin that only
+/// observes or only lends tools is kept too: `lent` holds its observer and tool provider.
 struct LoadedPlugin {
   FakeHostServices services;  // the settings given, and every log line and event captured
   host::Settings settings;
   std::unique_ptr<host::ModelRegistry> registry = std::make_unique<host::ModelRegistry>();
   host::PluginReport report;
+  host::PluginContributions lent;  // what it lends besides model handlers (destroyed first)
 
   explicit LoadedPlugin(const FakeHostServices::SettingMap& values)
       : services(values),
@@ -42,6 +44,15 @@ struct LoadedPlugin {
         }) {}
 
   bool loaded() const { return report.status == host::PluginReport::Status::Loaded; }
+
+  /// The plugin's observer, or null when it observes nothing.
+  std::shared_ptr<EventObserver> observer() const {
+    return lent.observers.empty() ? nullptr : lent.observers.front().observer;
+  }
+  /// The plugin's tool provider, or null when it lends no tools.
+  std::shared_ptr<ToolProvider> tools() const {
+    return lent.tools.empty() ? nullptr : lent.tools.front().provider;
+  }
 
   /// The provider registered for `type` (after the host's fallback chain), or null.
   std::shared_ptr<ModelProvider> provider(ModelType type) const {
@@ -66,6 +77,7 @@ inline std::unique_ptr<LoadedPlugin> loadPluginForTest(const std::filesystem::pa
   auto plugin = std::make_unique<LoadedPlugin>(std::move(settings));
   host::PluginLoader loader(plugin->services, plugin->settings, *plugin->registry);
   plugin->report = loader.loadFile(file);
+  plugin->lent = loader.contributions();
   return plugin;
 }
 

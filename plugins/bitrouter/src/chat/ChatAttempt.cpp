@@ -58,9 +58,10 @@ ChatAttempt::Outcome ChatAttempt::run() {
     return CallFailure::make(ErrorKind::BadRequest, *problem, "no request was sent");
   }
   const std::string_view json(body.GetString(), body.GetSize());
+  const std::string traceparent = params_.trace.traceparent();
   sent_ = std::chrono::steady_clock::now();
   Expected<ResponseHead, CallFailure> head =
-      transport_.send({CallTransport::Method::ChatCompletion, stream_, json});
+      transport_.send({CallTransport::Method::ChatCompletion, stream_, json, traceparent});
   if (!head) return fail(std::move(head).error(), 0);
   reusable_ = false;
   Outcome outcome = handleResponse(head.value());

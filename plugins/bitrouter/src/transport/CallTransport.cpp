@@ -167,7 +167,7 @@ Expected<ResponseHead, CallFailure> CallTransport::sendOnce(const Request& reque
   responded_ = false;
   ConnectionPool::Slot& slot = lease_->slot();
   if (request.method == Method::ChatCompletion) {
-    heads_.chat(slot.head, requestId_, request.stream, request.body.size());
+    heads_.chat(slot.head, requestId_, request.traceparent, request.stream, request.body.size());
   } else {
     heads_.models(slot.head, requestId_);
   }

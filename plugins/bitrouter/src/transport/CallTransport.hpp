@@ -86,8 +86,9 @@ class CallTransport {
 
   struct Request {
     Method method = Method::ChatCompletion;
-    bool stream = false;    // asks for text/event-stream
-    std::string_view body;  // POST body (ChatCompletion)
+    bool stream = false;             // asks for text/event-stream
+    std::string_view body;           // POST body (ChatCompletion)
+    std::string_view traceparent{};  // the call's W3C traceparent; empty: no header
   };
 
   /// Registers with `cancellation` (when given) until the transport is destroyed.

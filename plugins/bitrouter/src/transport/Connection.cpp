@@ -14,7 +14,7 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
-#include "transport/SigpipeBlock.hpp"
+#include "agent/support/SigpipeBlock.hpp"
 #include "transport/TlsContext.hpp"
 
 namespace agent::bitrouter {

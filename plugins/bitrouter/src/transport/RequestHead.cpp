@@ -41,11 +41,12 @@ std::string_view RequestHead::userAgent() noexcept {
   return "agent-host-bitrouter/" AGENT_BITROUTER_VERSION;
 }
 
-void RequestHead::chat(std::string& out, std::string_view requestId, bool stream,
-                       std::size_t contentLength) const {
+void RequestHead::chat(std::string& out, std::string_view requestId, std::string_view traceparent,
+                       bool stream, std::size_t contentLength) const {
   out.assign(chat_);
   out.append(stream ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n");
   appendId(out, requestId);
+  if (!traceparent.empty()) out.append("traceparent: ").append(traceparent).append("\r\n");
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, contentLength).ptr;
   out.append("Content-Length: ").append(digits, end).append("\r\n\r\n");

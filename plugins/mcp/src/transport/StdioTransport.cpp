@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "agent/support/SigpipeBlock.hpp"
 #include "agent/support/Text.hpp"
 
 namespace agent::mcp {
@@ -15,29 +16,6 @@ namespace {
 // A line longer than this is not a message we can hold: it is dropped with a warning.
 constexpr std::size_t kMaxLineBytes = 64u << 20;
 constexpr std::chrono::milliseconds kStopGrace{1000};
-
-// Blocks SIGPIPE on this thread while writing: a server that died must not kill the agent. A
-// SIGPIPE raised meanwhile is consumed before the mask is restored.
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&pipeOnly_);
-    sigaddset(&pipeOnly_, SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &pipeOnly_, &previous_);
-  }
-  ~SigpipeBlock() {
-    const timespec zero{0, 0};
-    while (::sigtimedwait(&pipeOnly_, nullptr, &zero) > 0) {
-    }
-    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  sigset_t pipeOnly_;
-  sigset_t previous_;
-};
 
 }  // namespace
 

@@ -26,6 +26,7 @@ inline constexpr std::string_view kResponseModel = "gen_ai.response.model";
 inline constexpr std::string_view kResponseFinishReasons = "gen_ai.response.finish_reasons";
 inline constexpr std::string_view kUsageInputTokens = "gen_ai.usage.input_tokens";
 inline constexpr std::string_view kUsageOutputTokens = "gen_ai.usage.output_tokens";
+inline constexpr std::string_view kAgentName = "gen_ai.agent.name";
 inline constexpr std::string_view kToolName = "gen_ai.tool.name";
 inline constexpr std::string_view kToolCallId = "gen_ai.tool.call.id";
 inline constexpr std::string_view kTokenType = "gen_ai.token.type";
@@ -50,10 +51,13 @@ inline constexpr std::string_view kInputMessages = "gen_ai.input.messages";
 inline constexpr std::string_view kAttempts = "agent_host.attempts";
 inline constexpr std::string_view kModelType = "agent_host.model_type";
 inline constexpr std::string_view kToolSource = "agent_host.tool.source";
+inline constexpr std::string_view kRunSteps = "agent_host.run.steps";
+inline constexpr std::string_view kRunToolRuns = "agent_host.run.tool_runs";
 inline constexpr std::string_view kFailoverEvent = "agent_host.failover";
 
 inline constexpr std::string_view kOperationChat = "chat";
 inline constexpr std::string_view kOperationExecuteTool = "execute_tool";
+inline constexpr std::string_view kOperationInvokeAgent = "invoke_agent";
 
 inline constexpr std::string_view kTokenUsageMetric = "gen_ai.client.token.usage";
 inline constexpr std::string_view kOperationDurationMetric = "gen_ai.client.operation.duration";

@@ -185,4 +185,24 @@ SpanData toolSpan(const ToolEndedEvent& event) {
   return span;
 }
 
+SpanData runSpan(const RunEndedEvent& event) {
+  SpanData span;
+  span.name = spanName(conv::kOperationInvokeAgent, event.agent);
+  span.kind = SpanKind::Internal;
+  setTimes(span, event.startTime, event.duration);
+  Attributes& a = span.attributes;
+  add(a, conv::kOperationName, std::string(conv::kOperationInvokeAgent));
+  if (!event.provider.empty()) add(a, conv::kProviderName, event.provider);
+  if (!event.agent.empty()) add(a, conv::kAgentName, event.agent);
+  add(a, conv::kModelType, std::string(toString(event.type)));
+  add(a, conv::kRunSteps, static_cast<std::int64_t>(event.steps));
+  add(a, conv::kRunToolRuns, static_cast<std::int64_t>(event.toolRuns));
+  if (event.error) {
+    span.failed = true;
+    span.statusMessage = event.errorMessage;
+    add(a, conv::kErrorType, std::string(toString(*event.error)));
+  }
+  return span;
+}
+
 }  // namespace agent::otel

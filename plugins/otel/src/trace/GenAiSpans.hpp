@@ -1,6 +1,7 @@
 // GenAiSpans: turns the host's events into spans named and attributed as the GenAI semantic
-// conventions say (trace/GenAiConventions.hpp): `chat {model}` (CLIENT) for a model call, and
-// `execute_tool {name}` (INTERNAL) for a tool run.
+// conventions say (trace/GenAiConventions.hpp): `chat {model}` (CLIENT) for a model call,
+// `execute_tool {name}` (INTERNAL) for a tool run, and `invoke_agent {agent}` (INTERNAL: the agent
+// runs in this process) for a run of the tool loop, the parent of its model calls and tool runs.
 #pragma once
 
 #include "agent/Events.hpp"
@@ -21,5 +22,8 @@ SpanData failedChatSpan(const ModelFailedEvent& event);
 
 /// The span of a finished tool run.
 SpanData toolSpan(const ToolEndedEvent& event);
+
+/// The span of a finished run of the tool loop.
+SpanData runSpan(const RunEndedEvent& event);
 
 }  // namespace agent::otel

@@ -19,6 +19,10 @@ class TempDir {
   std::filesystem::path write(const std::string& name, const std::string& content) const;
   /// Copies `file` into the directory as `name` (a real copy, so it can be altered).
   std::filesystem::path copy(const std::filesystem::path& file, const std::string& name) const;
+  /// Puts the built plugin `file` into the directory as `name`, unaltered: a hard link (the same
+  /// file, no copy of a large .so per test), or a copy across devices; never a symbolic link,
+  /// which the loader refuses.
+  std::filesystem::path addPlugin(const std::filesystem::path& file, const std::string& name) const;
   /// Empties the directory (the directory itself stays).
   void clear() const;
 
