@@ -6,8 +6,8 @@
 #include <string>
 
 #include "MicroSupport.hpp"
-#include "chat/SseParser.hpp"
 #include "chat/StreamAccumulator.hpp"
+#include "transport/SseParser.hpp"
 
 namespace agent::bench::micro {
 namespace {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "FuzzSupport.hpp"
-#include "chat/SseParser.hpp"
 #include "chat/StreamAccumulator.hpp"
+#include "transport/SseParser.hpp"
 
 namespace {
 

@@ -7,12 +7,12 @@
 #include <utility>
 #include <variant>
 
-#include "chat/CallFailure.hpp"
 #include "chat/ChatAttempt.hpp"
 #include "chat/ChatRequestBuilder.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
 #include "chat/RetryPolicy.hpp"
 #include "config/Redactor.hpp"
+#include "errors/CallFailure.hpp"
 #include "schema/SchemaCache.hpp"
 #include "transport/CallTransport.hpp"
 #include "transport/ConnectionPool.hpp"

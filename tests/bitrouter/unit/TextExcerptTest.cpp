@@ -1,4 +1,4 @@
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 #include <gtest/gtest.h>
 

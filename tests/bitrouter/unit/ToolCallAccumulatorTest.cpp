@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "chat/SseParser.hpp"
 #include "chat/StreamAccumulator.hpp"
+#include "transport/SseParser.hpp"
 
 namespace agent::bitrouter {
 namespace {

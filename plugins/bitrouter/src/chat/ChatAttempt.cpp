@@ -10,7 +10,7 @@
 #include "chat/ErrorEnvelopeParser.hpp"
 #include "chat/HttpErrorMapper.hpp"
 #include "chat/StreamMismatch.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/StructuredOutput.hpp"
 
 namespace agent::bitrouter {
@@ -137,13 +137,12 @@ std::optional<CallFailure> ChatAttempt::deliverWhole(const ChatCompletion& reply
 }
 
 ChatAttempt::Outcome ChatAttempt::readStream() {
-  CallBuffers& buffers = transport_.buffers();
-  ChatStreamReader streamReader(transport_, buffers,
+  ChatStreamReader streamReader(transport_, transport_.buffers(),
                                 {config_.streamIdleTimeout, config_.maxResponseBytes}, redactor_);
   const ChatStreamReader::Result result = streamReader.run(params_, toolCheck_);
   reusable_ = result.clean;
 
-  StreamAccumulator& stream = buffers.stream;
+  StreamAccumulator& stream = streamReader.stream();
   using End = ChatStreamReader::End;
   if (result.end == End::Finished) {
     ChatCompletion reply;

@@ -12,8 +12,8 @@
 
 #include <rapidjson/document.h>
 
-#include "Expected.hpp"
 #include "agent/ModelResult.hpp"
+#include "errors/Expected.hpp"
 
 namespace agent::bitrouter {
 

@@ -1,9 +1,10 @@
 #include "chat/ChatStreamReader.hpp"
 
 #include <algorithm>
+#include <any>
 #include <exception>
 
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -12,6 +13,11 @@ constexpr std::chrono::milliseconds kDrainTimeout{2000};
 constexpr std::size_t kDrainLimit = 64 * 1024;
 
 }  // namespace
+
+StreamAccumulator& ChatStreamReader::accumulatorIn(CallBuffers& buffers) {
+  if (auto* kept = std::any_cast<StreamAccumulator>(&buffers.protocol)) return *kept;
+  return buffers.protocol.emplace<StreamAccumulator>();
+}
 
 bool ChatStreamReader::drain() {
   std::size_t drained = 0;
@@ -26,19 +32,17 @@ bool ChatStreamReader::drain() {
 
 ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
                                                const ToolArgumentCheck& toolCheck) {
-  SseParser& parser = buffers_.sse;
-  StreamAccumulator& stream = buffers_.stream;
-  parser.reset();
-  stream.reset();
+  parser_.reset();
+  stream_.reset();
 
   Result result;
   bool stop = false;
   auto onEvent = [&](const SseEvent& event) {
-    switch (stream.onData(event.data, redactor_)) {
+    switch (stream_.onData(event.data, redactor_)) {
       case StreamAccumulator::Step::Continue:
         return true;
       case StreamAccumulator::Step::Done:
-        result.end = stream.finished() ? End::Finished : End::Truncated;
+        result.end = stream_.finished() ? End::Finished : End::Truncated;
         stop = true;
         return false;
       case StreamAccumulator::Step::Error:
@@ -52,27 +56,27 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
       case StreamAccumulator::Step::Content:
         break;
     }
-    if (stream.outputBytes() > limits_.maxBytes) {
+    if (stream_.outputBytes() > limits_.maxBytes) {
       result.end = End::TooLarge;
       stop = true;
       return false;
     }
     try {
       bool keepGoing = true;
-      const std::string_view reasoning = stream.lastReasoning();
-      if (!result.firstChunk && (!reasoning.empty() || !stream.lastContent().empty())) {
+      const std::string_view reasoning = stream_.lastReasoning();
+      if (!result.firstChunk && (!reasoning.empty() || !stream_.lastContent().empty())) {
         result.firstChunk = std::chrono::steady_clock::now();
       }
       if (!reasoning.empty() && params.onReasoningChunk) {
         keepGoing = params.onReasoningChunk(reasoning);
       }
-      const std::string_view content = stream.lastContent();
+      const std::string_view content = stream_.lastContent();
       if (keepGoing && !content.empty()) {
         keepGoing = !params.onChunk || params.onChunk(content);
-        result.delivered = stream.deliveredText();
+        result.delivered = stream_.deliveredText();
       }
       while (keepGoing) {
-        ToolCall* call = stream.toolCalls().nextComplete();
+        ToolCall* call = stream_.toolCalls().nextComplete();
         if (call == nullptr) break;
         toolCheck.check(*call);
         if (params.onToolCall) keepGoing = params.onToolCall(*call);
@@ -97,7 +101,7 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
         break;
       case ReadResult::Status::End:
         // The end of the body, or a connection cut before it: only a finish_reason is success.
-        result.end = stream.finished() ? End::Finished : End::Truncated;
+        result.end = stream_.finished() ? End::Finished : End::Truncated;
         return result;
       case ReadResult::Status::IdleTimeout:
         result.end = End::IdleTimeout;
@@ -110,13 +114,13 @@ ChatStreamReader::Result ChatStreamReader::run(const GenerateTextParams& params,
         result.detail = read.detail;
         return result;
     }
-    parser.feed(read.data, onEvent);
-    if (!stop && parser.pendingBytes() > limits_.maxBytes) {
+    parser_.feed(read.data, onEvent);
+    if (!stop && parser_.pendingBytes() > limits_.maxBytes) {
       result.end = End::TooLarge;
       return result;
     }
   }
-  if (stream.sawDone()) result.clean = drain();
+  if (stream_.sawDone()) result.clean = drain();
   return result;
 }
 

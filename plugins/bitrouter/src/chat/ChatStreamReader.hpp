@@ -7,6 +7,11 @@
 // mid-stream and BitRouter may send [DONE] without a finish chunk. Two
 // clocks apply between reads: the idle allowance (BITROUTER_STREAM_IDLE_TIMEOUT_MS, longer than
 // BitRouter's 30 s keepalive) and the call's deadline, which the transport holds.
+//
+// The SSE parser and the StreamAccumulator both come from the connection's CallBuffers, so a
+// streamed call on a warm connection allocates nothing for them. The transport keeps the
+// accumulator as an opaque std::any (it may not name chat's types); the reader puts one there on
+// the connection's first stream and finds it there on every later one.
 #pragma once
 
 #include <chrono>
@@ -15,10 +20,12 @@
 #include <string>
 
 #include "agent/GenerateTextParams.hpp"
+#include "chat/StreamAccumulator.hpp"
 #include "chat/ToolArgumentCheck.hpp"
 #include "config/Redactor.hpp"
 #include "transport/CallBuffers.hpp"
 #include "transport/CallTransport.hpp"
+#include "transport/SseParser.hpp"
 
 namespace agent::bitrouter {
 
@@ -27,12 +34,12 @@ class ChatStreamReader {
   enum class End {
     Finished,        // a finish_reason arrived (with or without [DONE])
     Truncated,       // the body ended, or [DONE] came, without a finish_reason
-    ErrorFrame,      // data: {"error": ...}; see buffers.stream.error()
+    ErrorFrame,      // data: {"error": ...}; see stream().error()
     Cancelled,       // a callback returned false
     IdleTimeout,     // nothing arrived within the idle allowance
     Stopped,         // the call's deadline passed or the caller cancelled it
     TooLarge,        // the text (or a pending event) passed the response limit
-    Malformed,       // a frame that is not a JSON object; see buffers.stream.problem()
+    Malformed,       // a frame that is not a JSON object; see stream().problem()
     ReadFailed,      // the connection failed; see detail
     CallbackFailed,  // a callback threw; see detail
   };
@@ -52,18 +59,29 @@ class ChatStreamReader {
   };
 
   ChatStreamReader(CallTransport& transport, CallBuffers& buffers, Limits limits,
-                   const Redactor& redactor) noexcept
-      : transport_(transport), buffers_(buffers), limits_(limits), redactor_(redactor) {}
+                   const Redactor& redactor)
+      : transport_(transport),
+        parser_(buffers.sse),
+        stream_(accumulatorIn(buffers)),
+        limits_(limits),
+        redactor_(redactor) {}
 
   /// Reads the stream, calling params' onChunk, onReasoningChunk and onToolCall.
   Result run(const GenerateTextParams& params, const ToolArgumentCheck& toolCheck);
 
+  /// What the stream carried (text, tool calls, finish reason, usage, an error frame); it lives
+  /// with the connection, so it is valid until the transport releases it.
+  StreamAccumulator& stream() noexcept { return stream_; }
+
  private:
+  // The accumulator kept in `buffers`, made there on the connection's first stream.
+  static StreamAccumulator& accumulatorIn(CallBuffers& buffers);
   // Reads what is left after [DONE] (normally just the chunked terminator). True at a clean end.
   bool drain();
 
   CallTransport& transport_;
-  CallBuffers& buffers_;
+  SseParser& parser_;
+  StreamAccumulator& stream_;
   Limits limits_;
   const Redactor& redactor_;
 };

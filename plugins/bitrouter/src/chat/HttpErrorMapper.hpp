@@ -15,8 +15,8 @@
 
 #include "agent/bitrouter/BaseUrl.hpp"
 #include "agent/bitrouter/ModelTiers.hpp"
-#include "chat/CallFailure.hpp"
 #include "chat/ErrorEnvelopeParser.hpp"
+#include "errors/CallFailure.hpp"
 
 namespace agent::bitrouter {
 

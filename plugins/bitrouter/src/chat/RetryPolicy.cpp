@@ -1,12 +1,8 @@
 #include "chat/RetryPolicy.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <random>
-
-#include "agent/support/Text.hpp"
-#include "transport/HttpDate.hpp"
 
 namespace agent::bitrouter {
 namespace {
@@ -14,11 +10,6 @@ namespace {
 double unitRandom() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
-
-bool allDigits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -83,22 +74,6 @@ RetryPolicy::Plan RetryPolicy::plan(int attempts, bool retryable,
   }
   plan.retry = true;
   return plan;
-}
-
-std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(
-    std::string_view value, std::chrono::system_clock::time_point now) {
-  const std::string_view text = text::trim(value);
-  if (allDigits(text)) {
-    std::uint64_t seconds = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    constexpr std::uint64_t kMaxSeconds = 7ull * 24 * 3600;  // beyond any sane hint
-    return Milliseconds(static_cast<std::int64_t>(std::min(seconds, kMaxSeconds) * 1000));
-  }
-  const auto date = parseHttpDate(text);
-  if (!date) return std::nullopt;
-  const auto wait = std::chrono::duration_cast<Milliseconds>(*date - now);
-  return std::max(wait, Milliseconds::zero());
 }
 
 }  // namespace agent::bitrouter

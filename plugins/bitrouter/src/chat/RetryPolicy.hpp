@@ -2,16 +2,17 @@
 //
 // BitRouter already walks every upstream route before it answers, so the plugin
 // retries sparingly: 429, 503, 504, 502 upstream_invalid_response and failures to connect, at
-// most BITROUTER_MAX_RETRIES times. The wait honours Retry-After (delta-seconds or HTTP-date);
-// otherwise it is exponential (base x 2^n, capped) with jitter so that many agents throttled
-// at once do not come back in step. A wait that would pass the call's deadline ends the call.
+// most BITROUTER_MAX_RETRIES times. The wait honours the server's Retry-After (read with the
+// response head: transport/RetryAfter); otherwise it is exponential (base x 2^n, capped) with
+// jitter so that many agents throttled at once do not come back in step. A wait that would pass
+// the call's deadline ends the call.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string_view>
 
-#include "chat/CallFailure.hpp"
+#include "errors/CallFailure.hpp"
 
 namespace agent::bitrouter {
 
@@ -48,12 +49,6 @@ class RetryPolicy {
             Milliseconds remaining) const;
 
   int maxRetries() const noexcept { return maxRetries_; }
-
-  /// A Retry-After value: delta-seconds ("7") or an HTTP-date (IMF-fixdate, RFC 850 or asctime),
-  /// as a wait from `now` (0 for a date in the past). nullopt for anything else.
-  static std::optional<Milliseconds> parseRetryAfter(
-      std::string_view value,
-      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
  private:
   int maxRetries_;

@@ -6,7 +6,7 @@
 #include "agent/support/Text.hpp"
 #include "chat/ChatResponseParser.hpp"
 #include "chat/SplitSurrogates.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 namespace {

@@ -1,7 +1,7 @@
 #include "chat/StreamMismatch.hpp"
 
 #include "agent/support/Text.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 

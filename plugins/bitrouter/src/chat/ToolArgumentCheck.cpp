@@ -2,8 +2,8 @@
 
 #include <string_view>
 
-#include "chat/TextExcerpt.hpp"
 #include "chat/ToolsJson.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/StructuredOutput.hpp"
 
 namespace agent::bitrouter {

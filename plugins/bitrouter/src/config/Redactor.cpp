@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "agent/support/Text.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 

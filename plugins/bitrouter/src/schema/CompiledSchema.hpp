@@ -15,7 +15,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
 
-#include "Expected.hpp"
+#include "errors/Expected.hpp"
 
 namespace agent::bitrouter {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/SchemaWalk.hpp"
 
 namespace agent::bitrouter {

@@ -5,7 +5,7 @@
 
 #include <rapidjson/pointer.h>
 
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/EcmaPattern.hpp"
 #include "schema/SchemaWalk.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/SchemaWalk.hpp"
 
 namespace agent::bitrouter {

@@ -9,7 +9,7 @@
 #include <rapidjson/writer.h>
 
 #include "agent/support/Text.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "schema/CappedValidation.hpp"
 #include "schema/JsonNumber.hpp"
 #include "schema/JsonText.hpp"

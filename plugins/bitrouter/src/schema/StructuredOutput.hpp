@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "Expected.hpp"
+#include "errors/Expected.hpp"
 #include "schema/CompiledSchema.hpp"
 
 namespace agent::bitrouter {

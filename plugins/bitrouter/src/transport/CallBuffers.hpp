@@ -1,17 +1,22 @@
 // CallBuffers: the scratch memory one call needs, kept with a pooled connection.
 //
 // A call borrows a connection and its buffers together, so the request body, the response body
-// and the stream parser's buffers keep their capacity from call to call instead of being
-// allocated anew each time. (The bytes read from the socket live in the connection's
-// ResponseReader.)
+// and the stream's buffers keep their capacity from call to call instead of being allocated anew
+// each time. (The bytes read from the socket live in the connection's ResponseReader.)
+//
+// The event-stream framing (SseParser) is HTTP's and lives here by name. What the protocol above
+// makes of each event - chat/'s StreamAccumulator - is kept warm the same way, but in `protocol`,
+// a std::any: the transport holds it without knowing its type, so it never includes the layer
+// above it. The protocol layer puts its object there on the slot's first streamed call and finds
+// it there on every later one (see ChatStreamReader).
 #pragma once
 
+#include <any>
 #include <string>
 
 #include <rapidjson/stringbuffer.h>
 
-#include "chat/SseParser.hpp"
-#include "chat/StreamAccumulator.hpp"
+#include "transport/SseParser.hpp"
 
 namespace agent::bitrouter {
 
@@ -22,7 +27,7 @@ struct CallBuffers {
   rapidjson::StringBuffer request;
   std::string response;
   SseParser sse;
-  StreamAccumulator stream;
+  std::any protocol;  // the protocol layer's own per-call state; opaque here
 
   /// Drops oversized buffers after a call.
   void trim() {

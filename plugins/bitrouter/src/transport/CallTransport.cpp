@@ -8,9 +8,9 @@
 #include <utility>
 
 #include "agent/support/Text.hpp"
-#include "chat/RetryPolicy.hpp"
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 #include "transport/RequestId.hpp"
+#include "transport/RetryAfter.hpp"
 #include "transport/TlsContext.hpp"
 
 namespace agent::bitrouter {
@@ -29,7 +29,7 @@ std::optional<milliseconds> retryAfterFrom(const HttpHead& head) {
     return milliseconds(static_cast<std::int64_t>(std::min<std::uint64_t>(millis, 604'800'000)));
   }
   if (head.retryAfter.empty()) return std::nullopt;
-  return RetryPolicy::parseRetryAfter(head.retryAfter);
+  return parseRetryAfter(head.retryAfter);
 }
 
 }  // namespace

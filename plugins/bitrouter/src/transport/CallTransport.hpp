@@ -27,11 +27,11 @@
 #include <string>
 #include <string_view>
 
-#include "Expected.hpp"
 #include "agent/Cancellation.hpp"
 #include "agent/HostServices.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
-#include "chat/CallFailure.hpp"
+#include "errors/CallFailure.hpp"
+#include "errors/Expected.hpp"
 #include "transport/ConnectionPool.hpp"
 #include "transport/Deadline.hpp"
 #include "transport/DeadlineWatchdog.hpp"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "agent/bitrouter/BaseUrl.hpp"
-#include "agent/bitrouter/BitRouterClient.hpp"
+#include "agent/bitrouter/ConnectionPoolOptions.hpp"
 #include "agent/support/ThreadSafety.hpp"
 #include "transport/CallBuffers.hpp"
 #include "transport/Connection.hpp"

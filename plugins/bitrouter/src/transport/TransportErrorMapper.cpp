@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "chat/TextExcerpt.hpp"
+#include "errors/TextExcerpt.hpp"
 
 namespace agent::bitrouter {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "agent/bitrouter/BaseUrl.hpp"
-#include "chat/CallFailure.hpp"
+#include "errors/CallFailure.hpp"
 #include "transport/Deadline.hpp"
 
 namespace agent::bitrouter {

@@ -19,15 +19,10 @@
 #include "agent/HostServices.hpp"
 #include "agent/ModelResult.hpp"
 #include "agent/bitrouter/BitRouterConfig.hpp"
+#include "agent/bitrouter/ConnectionPoolOptions.hpp"
 #include "agent/bitrouter/ModelsProbe.hpp"
 
 namespace agent::bitrouter {
-
-/// How many connections the client keeps alive, and for how long.
-struct ConnectionPoolOptions {
-  std::size_t maxIdle = 16;
-  std::chrono::milliseconds idleTimeout{4000};
-};
 
 struct ClientOptions {
   /// Receives the client's own log lines (retries, keep-alive reconnects). Never sees the key.
@@ -35,6 +30,7 @@ struct ClientOptions {
   /// Waits between attempts; defaults to sleeping (and waking at once at a cancellation). Tests
   /// may record instead; a cancellation is then seen when the wait returns.
   std::function<void(std::chrono::milliseconds)> sleep;
+  /// How many connections the client keeps alive, and for how long.
   ConnectionPoolOptions pool;
 };
 

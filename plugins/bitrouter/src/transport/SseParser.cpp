@@ -1,4 +1,4 @@
-#include "chat/SseParser.hpp"
+#include "transport/SseParser.hpp"
 
 namespace agent::bitrouter {
 

@@ -1,4 +1,4 @@
-#include "chat/CallFailure.hpp"
+#include "errors/CallFailure.hpp"
 
 #include <utility>
 

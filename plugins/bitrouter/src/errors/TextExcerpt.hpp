@@ -4,6 +4,9 @@
 // must stay one line and short, so control characters become spaces, runs of whitespace
 // collapse, HTML is reduced to its <title> (or its text), and the result is cut at a UTF-8
 // character boundary.
+//
+// Every module quotes untrusted text with it (the redactor, transport errors, schema messages,
+// chat errors), so it lives in errors/, below them all.
 #pragma once
 
 #include <cstddef>

@@ -4,6 +4,9 @@
 // then is it known how many attempts were made:
 //   BitRouter returned 429 (upstream rate limited) for model 'gpt-4o-mini' after 3 attempts
 //   [request 1b2c...]: retry later
+//
+// Both the transport (a failed exchange) and chat/ (an error reply) make them, so the type lives
+// in errors/, below both.
 #pragma once
 
 #include <string>

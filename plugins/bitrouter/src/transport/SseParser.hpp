@@ -1,4 +1,7 @@
-// SseParser: Server-Sent Events framing, fed arbitrary byte chunks, transport-free.
+// SseParser: Server-Sent Events framing of a text/event-stream body, fed arbitrary byte chunks.
+//
+// It is HTTP body framing, so it sits with the transport, below the chat protocol that reads the
+// events' data; it holds no socket and can be fed from anywhere (tests, fuzzing, benchmarks).
 //
 // Follows the WHATWG event-stream rules: lines end in LF, CRLF or CR (a CR LF pair may be split
 // across chunks); a blank line dispatches the event; lines starting with ':' are comments
