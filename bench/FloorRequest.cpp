@@ -7,6 +7,8 @@ namespace agent::bench {
 namespace {
 
 constexpr std::string_view kIdTemplate = "00000000-0000-4000-8000-000000000000";
+// The plugin sends each call's W3C trace context; the floor sends one of the same length.
+constexpr std::string_view kTraceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
 void writeHex(char* out, std::uint64_t value, int digits) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -50,6 +52,7 @@ FloorRequest::FloorRequest(std::string_view target, std::string_view host, std::
   bytes_.append("x-bitrouter-request-id: ");
   idOffset_ = bytes_.size();
   bytes_.append(kIdTemplate).append("\r\n");
+  bytes_.append("traceparent: ").append(kTraceparent).append("\r\n");
   bytes_.append("Content-Type: application/json\r\n");
   bytes_.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   bytes_.append("Accept: ")
