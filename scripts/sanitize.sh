@@ -3,7 +3,8 @@
 #
 #   scripts/sanitize.sh          both passes
 #   scripts/sanitize.sh asan     AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer):
-#                                builds into build-asan and runs the whole ctest suite
+#                                builds into build-asan (no benchmarks) and runs the whole ctest
+#                                suite
 #   scripts/sanitize.sh tsan     ThreadSanitizer: builds into build-tsan (no benchmarks) and runs
 #                                the whole ctest suite too
 #
@@ -43,7 +44,7 @@ configure_and_build() {
 run_asan() {
   local build="${ASAN_BUILD_DIR:-$root/build-asan}"
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer: $build"
-  configure_and_build "$build" "address;undefined"
+  configure_and_build "$build" "address;undefined" -DAGENT_BUILD_BENCH=OFF
   # halt_on_error: the first report ends the test (with -fno-sanitize-recover=all for UBSan too).
   # detect_leaks: LeakSanitizer runs when each test process exits.
   # detect_stack_use_after_return / check_initialization_order: the optional checks that cost
