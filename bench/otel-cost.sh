@@ -76,9 +76,11 @@ COLLECTOR_URL=$(sed -n 's/.*listening on //p' "$WORK/collector.out")
 for pid in "${PIDS[@]}"; do taskset -a -p -c 0 "$pid" >/dev/null; done
 
 mkdir -p "$WORK/absent" "$WORK/present"
-ln -s "$PLUGINS/bitrouter.so" "$WORK/absent/bitrouter.so"
-ln -s "$PLUGINS/bitrouter.so" "$WORK/present/bitrouter.so"
-ln -s "$PLUGINS/otel.so" "$WORK/present/otel.so"
+# The loader follows no symbolic link: a hard link (the same file), or a copy across devices.
+place() { ln "$1" "$2" 2>/dev/null || cp "$1" "$2"; }
+place "$PLUGINS/bitrouter.so" "$WORK/absent/bitrouter.so"
+place "$PLUGINS/bitrouter.so" "$WORK/present/bitrouter.so"
+place "$PLUGINS/otel.so" "$WORK/present/otel.so"
 unset BITROUTER_API_KEY ECHO_PROVIDER LLM_MODE MODEL_FAILOVER OTEL_SDK_DISABLED
 unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT
 export BITROUTER_BASE_URL=$STANDIN_URL

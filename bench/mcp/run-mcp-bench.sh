@@ -14,7 +14,8 @@ server="$servers/node_modules/.bin/mcp-server-everything"
 cmake --build "$build" --target mcp-bench mcp_plugin >/dev/null
 plugins="$(mktemp -d)"
 trap 'rm -rf "$plugins"' EXIT
-ln -s "$build/plugins/mcp.so" "$plugins/mcp.so"
+# The loader follows no symbolic link: a hard link (the same file), or a copy across devices.
+ln "$build/plugins/mcp.so" "$plugins/mcp.so" 2>/dev/null || cp "$build/plugins/mcp.so" "$plugins/mcp.so"
 echo "server: $server stdio; $rounds rounds, $calls calls each; node $(node --version)"
 # Alternate the order, so neither client always runs on a warmer machine.
 "$build/bin/mcp-bench" "$plugins" "$rounds" "$calls" "$server" stdio

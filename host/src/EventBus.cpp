@@ -90,13 +90,16 @@ void EventBus::enqueueLocked(Delivery delivery) {
     ++dropped_;
     return;
   }
+  const bool wasEmpty = queue_.empty();
   queue_.push_back(std::move(delivery));
   ++enqueued_;
   if (!dispatcher_.joinable()) {
     dispatcher_ = std::thread([this] { run(); });
     dispatcherId_ = dispatcher_.get_id();
   }
-  wake_.notify_one();
+  // The first event wakes the dispatcher, which then gathers for kGatherDelay; a queue filling up
+  // ends the gathering early, so a burst is not dropped.
+  if (wasEmpty || queue_.size() == capacity_ / 2) wake_.notify_one();
 }
 
 void EventBus::emit(const ModelUsedEvent& event) noexcept {
@@ -158,7 +161,10 @@ void EventBus::flush() {
   std::unique_lock lock(mutex_);
   if (std::this_thread::get_id() == dispatcherId_) return;  // would wait for itself
   const std::uint64_t target = enqueued_;
+  ++flushWaiters_;
+  wake_.notify_one();  // no gathering while someone waits
   delivered_.wait(lock, [&] { return done_ >= target || stopped_; });
+  --flushWaiters_;
 }
 
 void EventBus::stop() {
@@ -216,13 +222,18 @@ void EventBus::run() {
   for (;;) {
     wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
     if (queue_.empty()) return;  // stopping, and everything queued was delivered
-    Delivery delivery = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    deliver(delivery);
-    lock.lock();
-    ++done_;
-    delivered_.notify_all();
+    wake_.wait_for(lock, kGatherDelay, [&] {
+      return stopping_ || flushWaiters_ > 0 || queue_.size() >= capacity_ / 2;
+    });
+    while (!queue_.empty()) {
+      Delivery delivery = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      deliver(delivery);
+      lock.lock();
+      ++done_;
+      delivered_.notify_all();
+    }
   }
 }
 

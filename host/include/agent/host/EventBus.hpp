@@ -3,7 +3,8 @@
 // (agent/EventObserver.hpp).
 //
 // Delivery happens off the emitting thread: emit() puts the event on a bounded queue and returns;
-// one dispatcher thread delivers the events in the order they were emitted. So a slow or throwing
+// one dispatcher thread delivers the events in the order they were emitted, in batches at most
+// kGatherDelay after the first of a batch was emitted. So a slow or throwing
 // handler never delays or breaks a model call. When the queue is full the event is dropped,
 // counted (dropped()) and reported by a warning at most every few seconds. A handler that throws
 // is logged and the others still run (elizaOS crashes the process in that case; we do not).
@@ -53,6 +54,11 @@ class AGENT_HOST_API EventBus {
   static constexpr std::size_t kDefaultQueueCapacity = 1024;
   /// The least time between two warnings about dropped events.
   static constexpr std::chrono::seconds kDropWarningInterval{10};
+  /// How long the dispatcher, once woken by an event, gathers more before delivering. Events come
+  /// one per call; waking a thread for each one costs a call more than the handlers do (two
+  /// context switches), so they are delivered in batches at most this late. flush() and stop()
+  /// do not wait for it.
+  static constexpr std::chrono::milliseconds kGatherDelay{2};
 
   explicit EventBus(Logger& logger, std::size_t queueCapacity = kDefaultQueueCapacity);
   /// stop().
@@ -128,6 +134,7 @@ class AGENT_HOST_API EventBus {
   std::uint64_t done_ = 0;        // events delivered so far
   SubscriptionId running_ = 0;    // the subscriber being called; 0: none
   bool observing_ = false;        // an observer is being called
+  int flushWaiters_ = 0;          // flush() calls waiting: the dispatcher delivers at once
   std::thread::id dispatcherId_;  // the dispatcher thread's id, once started
   std::uint64_t dropped_ = 0;
   std::uint64_t droppedReported_ = 0;

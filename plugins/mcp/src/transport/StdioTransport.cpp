@@ -30,14 +30,23 @@ Expected<Done, std::string> StdioTransport::open(TransportHandlers handlers) {
   handlers_ = std::move(handlers);
   auto started = host_.startProcess(spec_);
   if (!started) return started.error();
-  child_ = std::move(started).value();
+  {
+    std::lock_guard lock(childMutex_);
+    child_ = std::move(started).value();
+  }
   reader_ = std::thread([this] { readLoop(); });
   return Done{};
 }
 
+std::shared_ptr<ChildProcess> StdioTransport::child() const {
+  std::lock_guard lock(childMutex_);
+  return child_;
+}
+
 Expected<Done, std::string> StdioTransport::send(std::string_view message) {
   std::lock_guard lock(writeMutex_);
-  const int fd = child_ ? child_->stdinFd() : -1;
+  const std::shared_ptr<ChildProcess> server = child();
+  const int fd = server ? server->stdinFd() : -1;
   if (fd < 0) return std::string("the server's stdin is closed");
   std::string line(message);
   line += '\n';
@@ -53,20 +62,22 @@ Expected<Done, std::string> StdioTransport::send(std::string_view message) {
 }
 
 std::string StdioTransport::recentLog() const {
-  return child_ ? child_->stderrTail(5) : std::string();
+  const std::shared_ptr<ChildProcess> server = child();
+  return server ? server->stderrTail(5) : std::string();
 }
 
 std::string StdioTransport::exitDescription() {
   // The reader saw EOF a moment before the process is reaped.
-  for (int i = 0; i < 50 && child_; ++i) {
-    if (auto exit = child_->exitStatus()) return "the server exited (" + exit->describe() + ")";
+  const std::shared_ptr<ChildProcess> server = child();
+  for (int i = 0; i < 50 && server; ++i) {
+    if (auto exit = server->exitStatus()) return "the server exited (" + exit->describe() + ")";
     ::usleep(10000);
   }
   return "the server closed its stdout";
 }
 
 void StdioTransport::readLoop() {
-  const int fd = child_->stdoutFd();
+  const int fd = child()->stdoutFd();
   std::string pending;
   char buffer[65536];
   bool skipping = false;  // inside a line too long to keep
@@ -106,7 +117,7 @@ void StdioTransport::readLoop() {
 void StdioTransport::close() {
   std::lock_guard lock(closeMutex_);
   closing_ = true;
-  if (child_) child_->stop(kStopGrace);
+  if (const std::shared_ptr<ChildProcess> server = child()) server->stop(kStopGrace);
   if (reader_.joinable()) reader_.join();
 }
 

@@ -28,11 +28,15 @@ class StdioTransport final : public Transport {
  private:
   void readLoop();
   std::string exitDescription();
+  /// The running server, or null before open(): recentLog() asks from other threads while the
+  /// supervising thread opens, so the pointer is shared under its own lock.
+  std::shared_ptr<ChildProcess> child() const;
 
   const HostServices& host_;
   const ProcessSpec spec_;
   TransportHandlers handlers_;
-  std::unique_ptr<ChildProcess> child_;
+  mutable std::mutex childMutex_;
+  std::shared_ptr<ChildProcess> child_;  // set once, by open()
   std::mutex writeMutex_;
   std::mutex closeMutex_;
   std::thread reader_;

@@ -9,6 +9,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include "agent/support/SigpipeBlock.hpp"
 #include "agent/support/Text.hpp"
 
 namespace agent::otel {
@@ -55,6 +56,9 @@ void OtlpHttpClient::abort() noexcept {
 Expected<Done, std::string> OtlpHttpClient::post(const OtlpEndpoint& endpoint,
                                                  const std::string& body,
                                                  std::chrono::milliseconds timeout) {
+  // Poco writes without MSG_NOSIGNAL: a collector that closes while the batch is being written
+  // must cost a warning, not the process (an embedding application may keep SIGPIPE's default).
+  const SigpipeBlock noSigpipe;
   try {
     Poco::Net::StreamSocket socket;
     socket.connect(Poco::Net::SocketAddress(endpoint.host, endpoint.port), timespan(timeout));
