@@ -41,13 +41,6 @@ std::string describeCalls(const std::vector<ToolCall>& calls) {
   return text;
 }
 
-bool hasTool(const std::vector<Tool>& tools, std::string_view name) {
-  for (const Tool& tool : tools) {
-    if (tool.definition.name == name) return true;
-  }
-  return false;
-}
-
 // What the model reads as the tool's answer: the result, or the error marked as one.
 std::string toolMessageText(const ToolOutcome& outcome) {
   return outcome.ok ? outcome.text : "error: " + outcome.text;
@@ -125,13 +118,10 @@ ToolLoopResult runLoop(const AgentRuntime& runtime, ModelType type, GenerateText
       return loop;
     }
     if (options.moreTools) {
-      offered = tools;
+      offered = withLentTools(tools, options.moreTools());
       params.tools = ownDefinitions;
-      for (Tool& tool : options.moreTools()) {
-        if (hasTool(offered, tool.definition.name)) continue;
-        params.tools.push_back(tool.definition);
-        offered.push_back(std::move(tool));
-      }
+      for (std::size_t i = tools.size(); i < offered.size(); ++i)
+        params.tools.push_back(offered[i].definition);
     }
     params.messages = loop.transcript;
     ++loop.steps;

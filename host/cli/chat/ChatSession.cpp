@@ -1,6 +1,5 @@
 #include "chat/ChatSession.hpp"
 
-#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <utility>
@@ -187,15 +186,8 @@ void ChatSession::showUsage() {
 }
 
 std::vector<Tool> ChatSession::currentTools() const {
-  std::vector<Tool> tools = options_.tools;
-  if (!options_.moreTools) return tools;
-  for (Tool& tool : options_.moreTools()) {
-    const bool taken = std::any_of(tools.begin(), tools.end(), [&tool](const Tool& own) {
-      return own.definition.name == tool.definition.name;
-    });
-    if (!taken) tools.push_back(std::move(tool));
-  }
-  return tools;
+  if (!options_.moreTools) return options_.tools;
+  return withLentTools(options_.tools, options_.moreTools());
 }
 
 void ChatSession::showTools() {

@@ -7,11 +7,13 @@
 //       }};
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "agent/Cancellation.hpp"
 #include "agent/ToolCall.hpp"
@@ -47,5 +49,17 @@ struct Tool {
   bool readOnly = false;
   std::string source{};  // where it comes from, e.g. the MCP server's name; empty: the application
 };
+
+/// The tools offered for one model call: `own`, then each of `lent` (e.g. an MCP server's) whose
+/// name is not taken yet. The tool loop and chat's /tools both offer what this returns.
+inline std::vector<Tool> withLentTools(std::vector<Tool> own, std::vector<Tool> lent) {
+  for (Tool& tool : lent) {
+    const bool taken = std::any_of(own.begin(), own.end(), [&tool](const Tool& offered) {
+      return offered.definition.name == tool.definition.name;
+    });
+    if (!taken) own.push_back(std::move(tool));
+  }
+  return own;
+}
 
 }  // namespace agent::host

@@ -52,6 +52,18 @@ void setTimes(SpanData& span, system_clock::time_point start, milliseconds durat
       span.startUnixNano + static_cast<std::uint64_t>(duration_cast<nanoseconds>(duration).count());
 }
 
+// A span of `operation` on `subject` (the span name the conventions give, e.g. "chat gpt-4o"),
+// timed, with its gen_ai.operation.name: what every span of this plugin starts with.
+SpanData openSpan(std::string_view operation, std::string_view subject, SpanKind kind,
+                  system_clock::time_point start, milliseconds duration) {
+  SpanData span;
+  span.name = spanName(operation, subject);
+  span.kind = kind;
+  setTimes(span, start, duration);
+  add(span.attributes, conv::kOperationName, std::string(operation));
+  return span;
+}
+
 // The prompt as gen_ai.input.messages: one user message with one text part, as JSON text.
 std::string inputMessagesJson(const std::string& prompt) {
   rapidjson::StringBuffer buffer;
@@ -99,13 +111,10 @@ std::uint64_t startUnixNano(system_clock::time_point start, milliseconds duratio
 }
 
 SpanData chatSpan(const ModelUsedEvent& event, bool captureContent) {
-  SpanData span;
-  span.name = spanName(conv::kOperationChat, event.model);
-  span.kind = SpanKind::Client;
-  setTimes(span, event.startTime, event.duration);
+  SpanData span = openSpan(conv::kOperationChat, event.model, SpanKind::Client, event.startTime,
+                           event.duration);
   Attributes& a = span.attributes;
   a.reserve(24);
-  add(a, conv::kOperationName, std::string(conv::kOperationChat));
   add(a, conv::kProviderName, event.provider);
   if (!event.model.empty()) add(a, conv::kRequestModel, event.model);
   addRequest(a, event.request);
@@ -141,14 +150,11 @@ SpanData chatSpan(const ModelUsedEvent& event, bool captureContent) {
 }
 
 SpanData failedChatSpan(const ModelFailedEvent& event) {
-  SpanData span;
-  span.name = spanName(conv::kOperationChat, event.model);
-  span.kind = SpanKind::Client;
-  setTimes(span, event.startTime, event.duration);
+  SpanData span = openSpan(conv::kOperationChat, event.model, SpanKind::Client, event.startTime,
+                           event.duration);
   span.failed = true;
   span.statusMessage = event.message;
   Attributes& a = span.attributes;
-  add(a, conv::kOperationName, std::string(conv::kOperationChat));
   add(a, conv::kProviderName, event.provider);
   if (!event.model.empty()) add(a, conv::kRequestModel, event.model);
   addRequest(a, event.request);
@@ -168,12 +174,9 @@ SpanData failedChatSpan(const ModelFailedEvent& event) {
 }
 
 SpanData toolSpan(const ToolEndedEvent& event) {
-  SpanData span;
-  span.name = spanName(conv::kOperationExecuteTool, event.tool);
-  span.kind = SpanKind::Internal;
-  setTimes(span, event.startTime, event.duration);
+  SpanData span = openSpan(conv::kOperationExecuteTool, event.tool, SpanKind::Internal,
+                           event.startTime, event.duration);
   Attributes& a = span.attributes;
-  add(a, conv::kOperationName, std::string(conv::kOperationExecuteTool));
   add(a, conv::kToolName, event.tool);
   if (!event.callId.empty()) add(a, conv::kToolCallId, event.callId);
   if (!event.source.empty()) add(a, conv::kToolSource, event.source);
@@ -186,12 +189,9 @@ SpanData toolSpan(const ToolEndedEvent& event) {
 }
 
 SpanData runSpan(const RunEndedEvent& event) {
-  SpanData span;
-  span.name = spanName(conv::kOperationInvokeAgent, event.agent);
-  span.kind = SpanKind::Internal;
-  setTimes(span, event.startTime, event.duration);
+  SpanData span = openSpan(conv::kOperationInvokeAgent, event.agent, SpanKind::Internal,
+                           event.startTime, event.duration);
   Attributes& a = span.attributes;
-  add(a, conv::kOperationName, std::string(conv::kOperationInvokeAgent));
   if (!event.provider.empty()) add(a, conv::kProviderName, event.provider);
   if (!event.agent.empty()) add(a, conv::kAgentName, event.agent);
   add(a, conv::kModelType, std::string(toString(event.type)));
