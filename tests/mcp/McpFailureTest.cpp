@@ -166,6 +166,39 @@ TEST(McpFailureTest, ABadConfigurationIsOneLineAndTheOtherServersStart) {
   EXPECT_TRUE(contains(log, "MCP server bad (MCP_SERVERS): command is missing")) << log;
 }
 
+TEST(McpFailureTest, OverHttpNothingIsSentBeforeTheServerAcceptedInitialized) {
+  // The server takes 300 ms to accept notifications/initialized and lists "late" only after it.
+  ScriptedHttpServer server("late");
+  McpHost host(servers("\"s\": " + server.entry()));
+  std::vector<std::string> names;
+  for (const ProvidedTool& tool : host.tools())
+    names.push_back(tool.definition.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"s__hello", "s__late"}));
+}
+
+TEST(McpFailureTest, AForgottenHttpSessionFailsTheCallInFlightAndANewSessionServesTheNext) {
+  ScriptedHttpServer server("forgets");
+  McpHost host(R"({"maxRetries": 1, "servers": {"s": )" + server.entry() + "}}");
+  ASSERT_EQ(host.tools().size(), 1u);
+  EXPECT_EQ(host.call("s__hello", R"({"name":"first"})").text, "hello first");
+  // The server forgot the session after that call: 404, one line, and a new session starts.
+  const ToolResult lost = host.call("s__hello", R"({"name":"second"})");
+  EXPECT_TRUE(lost.isError);
+  EXPECT_TRUE(contains(lost.text, "HTTP 404")) << lost.text;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(host.tools().size(), 1u);
+  EXPECT_EQ(host.call("s__hello", R"({"name":"third"})").text, "hello third");
+}
+
+TEST(McpFailureTest, AnEventStreamThatEndsBeforeTheAnswerIsResumedWithLastEventId) {
+  ScriptedHttpServer server("resumes");
+  McpHost host(servers("\"s\": " + server.entry()));
+  ASSERT_EQ(host.tools().size(), 1u);
+  const ToolResult result = host.call("s__hello", R"({"name":"there"})");
+  EXPECT_FALSE(result.isError) << result.text;
+  EXPECT_EQ(result.text, "hello there, resumed");
+}
+
 TEST(McpFailureTest, ShutdownLeavesNoServerProcessBehind) {
   {
     McpHost host(servers(scripted("s", "ok")));

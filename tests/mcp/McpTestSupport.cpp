@@ -132,6 +132,30 @@ BackgroundProcess::~BackgroundProcess() {
   ::waitpid(pid_, nullptr, 0);
 }
 
+ScriptedHttpServer::ScriptedHttpServer(const std::string& mode) : port_(freePort()) {
+  std::filesystem::path node = "node";
+  const char* path = std::getenv("PATH");
+  std::stringstream directories(path != nullptr ? path : "");
+  for (std::string directory; std::getline(directories, directory, ':');) {
+    if (std::filesystem::exists(std::filesystem::path(directory) / "node")) {
+      node = std::filesystem::path(directory) / "node";
+      break;
+    }
+  }
+  agent::test::EnvMap env{{"PATH", path != nullptr ? path : ""}};
+  process_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{node.string(), MCP_SCRIPTED_SERVER, mode,
+                               "http:" + std::to_string(port_)},
+      env);
+  if (!waitForPort(port_, std::chrono::seconds(20)))
+    ADD_FAILURE() << "the scripted HTTP server did not listen on port " << port_;
+}
+
+std::string ScriptedHttpServer::entry() const {
+  return R"({"type": "streamable-http", "url": "http://127.0.0.1:)" + std::to_string(port_) +
+         R"(/mcp"})";
+}
+
 int freePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};

@@ -59,6 +59,19 @@ class BackgroundProcess {
   int pid_ = -1;
 };
 
+/// The scripted server serving Streamable HTTP in `mode` on a loopback port of its own, until
+/// destroyed.
+class ScriptedHttpServer {
+ public:
+  explicit ScriptedHttpServer(const std::string& mode);
+  /// The server's entry for MCP_SERVERS: {"type": "streamable-http", "url": ...}.
+  std::string entry() const;
+
+ private:
+  int port_;
+  std::unique_ptr<BackgroundProcess> process_;
+};
+
 /// A loopback TCP port nobody listens on now.
 int freePort();
 /// Waits until something accepts connections on 127.0.0.1:port; false after `limit`.

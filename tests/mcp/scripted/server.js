@@ -14,6 +14,12 @@
 //   asks      tools/call "ask" first sends the client sampling/createMessage and ping requests
 //   version   answers initialize with protocol version 1999-01-01
 //   traced    tools/call "trace" answers with the traceparent the call's params._meta carried
+// With a second argument http:PORT it serves Streamable HTTP on 127.0.0.1:PORT instead of stdio
+// (a session id per initialize, JSON answers), and these modes are for that:
+//   late      accepts notifications/initialized only after 300 ms, and lists tool "late" from then
+//   forgets   answers 404 to a session after its first tools/call, as a restarted server would
+//   resumes   ends the SSE stream of tools/call "hello" before the answer; a GET with
+//             Last-Event-ID then gets it
 'use strict';
 const mode = process.argv[2] || 'ok';
 if (mode === 'exit') {
@@ -32,7 +38,7 @@ if (mode === 'asks') tools.push({name: 'ask', inputSchema: {type: 'object'}});
 if (mode === 'traced') tools.push({name: 'trace', inputSchema: {type: 'object'}});
 if (mode === 'paged') tools.push({name: 'second'}, {name: 'third'});
 
-const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
+let send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
 const answer = (id, result) => {
   if (mode === 'garbage') process.stdout.write('this is not JSON\n{"half": \n[1,2,3]\n');
   send({jsonrpc: '2.0', id, result});
@@ -52,6 +58,10 @@ function onMessage(message) {
     return;
   }
   const {id, method, params} = message;
+  if (method === 'notifications/initialized' && mode === 'late') {
+    tools.push({name: 'late', description: 'Listed once initialized', inputSchema: {type: 'object'}});
+    return;
+  }
   if (method === 'notifications/cancelled') {
     process.stderr.write('scripted server: cancelled ' + params.requestId + ' (' + params.reason + ')\n');
     cancelled.push(params.requestId);
@@ -124,15 +134,77 @@ function onMessage(message) {
   answer(id, {content: [{type: 'text', text: 'unknown tool ' + name}], isError: true});
 }
 
-let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  buffered += chunk;
-  let newline;
-  while ((newline = buffered.indexOf('\n')) >= 0) {
-    const line = buffered.slice(0, newline);
-    buffered = buffered.slice(newline + 1);
-    if (line.trim()) onMessage(JSON.parse(line));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+function serveStdio() {
+  let buffered = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.trim()) onMessage(JSON.parse(line));
+    }
+  });
+  process.stdin.on('end', () => process.exit(0));
+}
+
+function serveHttp(port) {
+  const http = require('http');
+  const replies = new Map();  // request id -> the HTTP response waiting for its answer
+  const forgotten = new Set();  // session ids answered with 404 from now on
+  let sessions = 0;
+  let heldAnswer = null;  // resumes: the answer a GET with Last-Event-ID collects
+  send = (message) => {
+    const reply = message.method === undefined ? replies.get(message.id) : undefined;
+    if (!reply) return;  // no stream to carry what the server says on its own
+    replies.delete(message.id);
+    reply.end(JSON.stringify(message));
+  };
+  http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const session = req.headers['mcp-session-id'];
+      if (session && forgotten.has(session)) return res.writeHead(404).end('unknown session');
+      if (req.method === 'DELETE') return res.writeHead(200).end();
+      if (req.method === 'GET') {
+        if (mode !== 'resumes' || req.headers['last-event-id'] !== '1' || !heldAnswer)
+          return res.writeHead(405).end();
+        process.stderr.write('scripted server: resumed after event 1\n');
+        res.writeHead(200, {'Content-Type': 'text/event-stream'});
+        res.end('id: 2\ndata: ' + JSON.stringify(heldAnswer) + '\n\n');
+        heldAnswer = null;
+        return;
+      }
+      const message = JSON.parse(body);
+      if (message.id === undefined || message.method === undefined) {  // notification or answer
+        const accept = () => {
+          onMessage(message);
+          res.writeHead(202).end();
+        };
+        if (mode === 'late' && message.method === 'notifications/initialized') setTimeout(accept, 300);
+        else accept();
+        return;
+      }
+      const headers = {'Content-Type': 'application/json'};
+      if (message.method === 'initialize') headers['Mcp-Session-Id'] = 'session-' + ++sessions;
+      if (message.method === 'tools/call' && mode === 'forgets') forgotten.add(session);
+      if (message.method === 'tools/call' && mode === 'resumes' && message.params.name === 'hello') {
+        heldAnswer = {jsonrpc: '2.0', id: message.id, result: text('hello ' + message.params.arguments.name + ', resumed')};
+        res.writeHead(200, {'Content-Type': 'text/event-stream'});
+        const note = {jsonrpc: '2.0', method: 'notifications/message', params: {level: 'info', data: 'working'}};
+        res.end('retry: 100\nid: 1\ndata: ' + JSON.stringify(note) + '\n\n');  // ends before the answer
+        return;
+      }
+      res.writeHead(200, headers);
+      replies.set(message.id, res);
+      onMessage(message);
+    });
+  }).listen(port, '127.0.0.1');
+}
+
+const listen = process.argv[3] || '';
+if (listen.startsWith('http:')) serveHttp(Number(listen.slice(5)));
+else serveStdio();

@@ -9,6 +9,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <future>
 #include <istream>
 #include <sstream>
 
@@ -115,10 +116,25 @@ Expected<Done, std::string> HttpTransport::send(std::string_view message) {
       ++it;
     }
   }
+  // A notification or an answer must reach the server before anything sent after it: the
+  // server may act on `notifications/initialized` (register tools, say) only once it has it.
+  // So each POST first waits until every earlier non-request POST was accepted. Requests do
+  // not wait for each other, so a long call never holds up the others.
+  const Incoming outgoing = parseMessage(message);
+  const bool isRequest = outgoing.kind == Incoming::Kind::Request;
+  std::shared_future<void> after = lastAccepted_;
+  std::shared_ptr<std::promise<void>> accepted;
+  if (!isRequest) {
+    accepted = std::make_shared<std::promise<void>>();
+    lastAccepted_ = accepted->get_future().share();
+  }
   auto worker = std::make_unique<Worker>();
   Worker* raw = worker.get();
-  raw->thread = std::thread([this, raw, text = std::string(message)]() mutable {
-    post(std::move(text));
+  raw->thread = std::thread([this, raw, after, accepted, text = std::string(message),
+                             awaitedId = isRequest ? outgoing.rawId : std::string()]() {
+    if (after.valid()) after.wait();
+    post(text, awaitedId);
+    if (accepted) accepted->set_value();
     raw->done = true;
   });
   workers_.push_back(std::move(worker));
@@ -183,10 +199,11 @@ bool HttpTransport::resume(std::string lastEventId, int retryMs, const std::stri
   return false;
 }
 
-void HttpTransport::post(std::string message) {
-  const Incoming outgoing = parseMessage(message);
-  const bool isRequest = outgoing.kind == Incoming::Kind::Request;
-  const std::string awaitedId = isRequest ? outgoing.rawId : std::string();
+void HttpTransport::post(const std::string& message, const std::string& awaitedId) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return;  // close() ended the connection while this POST waited its turn
+  }
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   try {
     session = makeSession();

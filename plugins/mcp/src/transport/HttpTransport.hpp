@@ -4,11 +4,13 @@
 // protocol version go on every later request; a 404 for the session ends the connection, so the
 // client starts a new session. A stream that breaks before the answer arrived is resumed with a
 // GET carrying Last-Event-ID after the server's `retry` delay. close() sends DELETE for the
-// session. Each POST runs on a thread of its own, so a long call never holds up the others.
+// session. Each POST runs on a thread of its own, so a long call never holds up the others; a
+// notification or answer is accepted by the server before anything sent after it goes out.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -43,7 +45,8 @@ class HttpTransport final : public Transport {
     std::atomic<bool> done{false};
   };
 
-  void post(std::string message);
+  /// One POST; `awaitedId` is the request's id, empty for a notification or an answer.
+  void post(const std::string& message, const std::string& awaitedId);
   std::unique_ptr<Poco::Net::HTTPClientSession> makeSession();
   void addHeaders(Poco::Net::HTTPRequest& request) const;
   /// Reads an SSE body; true when the answer to `id` (if any) arrived.
@@ -68,6 +71,8 @@ class HttpTransport final : public Transport {
   std::string protocolVersion_;
   std::string lastProblem_;
   std::list<std::unique_ptr<Worker>> workers_;
+  /// Ready once the last notification or answer sent so far was accepted (or failed).
+  std::shared_future<void> lastAccepted_;
   std::set<Poco::Net::HTTPClientSession*> active_;
   bool closing_ = false;
   std::atomic<bool> sessionLost_{false};
