@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <atomic>
+
 #include "agent/host/ChildProcesses.hpp"
 
 namespace agent::host::cli {
@@ -9,9 +11,15 @@ namespace {
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-// Async-signal-safe throughout: kill, sigaction and raise.
+// The terminal to put back: the descriptor is published after the modes are written, and
+// withdrawn before they change, so the handler never reads modes half written.
+std::atomic<int> terminalFd{-1};
+termios terminalModes{};
+
+// Async-signal-safe throughout: kill, tcsetattr, sigaction and raise.
 void onSignal(int signal) {
   killAllChildProcessGroups();
+  if (const int fd = terminalFd.load(); fd >= 0) ::tcsetattr(fd, TCSANOW, &terminalModes);
   struct sigaction standard {};
   standard.sa_handler = SIG_DFL;
   sigemptyset(&standard.sa_mask);
@@ -35,6 +43,16 @@ void endChildProcessesOnSignals() {
     if (previous.sa_handler == SIG_IGN) continue;
     ::sigaction(signal, &action, nullptr);
   }
+}
+
+void restoreTerminalOnSignals(int fd, const termios& modes) {
+  terminalFd.store(-1);
+  terminalModes = modes;
+  terminalFd.store(fd);
+}
+
+void forgetTerminalOnSignals() {
+  terminalFd.store(-1);
 }
 
 }  // namespace agent::host::cli

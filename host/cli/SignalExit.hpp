@@ -8,9 +8,17 @@
 // caught, and leaves the children running.
 #pragma once
 
+#include <termios.h>
+
 namespace agent::host::cli {
 
 /// Installs the handlers, for the rest of the program.
 void endChildProcessesOnSignals();
+
+/// A terminal's modes for the handlers to put back before the process dies of a signal: chat
+/// turns the terminal's echo off while a reply prints, and a `kill` then must not leave the
+/// person's shell without echo. One terminal at a time; forgetTerminalOnSignals() drops it.
+void restoreTerminalOnSignals(int fd, const termios& modes);
+void forgetTerminalOnSignals();
 
 }  // namespace agent::host::cli

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "SignalExit.hpp"
+
 namespace agent::host::cli {
 namespace {
 
@@ -69,7 +71,11 @@ bool prepareHistoryFile(const std::filesystem::path& file, std::string& problem)
 
 LineEditor::LineEditor(TerminalInput& input, std::FILE* in, std::FILE* out,
                        std::optional<std::filesystem::path> historyFile, std::FILE* errors)
-    : input_(input), out_(out), errors_(errors), historyFile_(std::move(historyFile)) {
+    : input_(input),
+      inFd_(::fileno(in)),
+      out_(out),
+      errors_(errors),
+      historyFile_(std::move(historyFile)) {
   // A terminal that cannot move its cursor would print the switch as text (Emacs' shell).
   const char* term = std::getenv("TERM");
   bracketedPaste_ = term != nullptr && *term != '\0' && std::strcmp(term, "dumb") != 0;
@@ -88,6 +94,7 @@ LineEditor::LineEditor(TerminalInput& input, std::FILE* in, std::FILE* out,
 }
 
 LineEditor::~LineEditor() {
+  releaseTypeahead();
   if (editor_) el_end(editor_);
   if (history_) history_end(history_);
 }
@@ -223,9 +230,28 @@ bool LineEditor::readPaste() {
   return true;
 }
 
+void LineEditor::holdTypeahead() {
+  termios modes{};
+  if (::tcgetattr(inFd_, &modes) != 0 || (modes.c_lflag & ECHO) == 0) return;
+  echoing_ = modes;
+  restoreTerminalOnSignals(inFd_, modes);
+  modes.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL);
+  // TCSANOW, not TCSAFLUSH: the keys typed ahead are kept for the next read.
+  ::tcsetattr(inFd_, TCSANOW, &modes);
+}
+
+void LineEditor::releaseTypeahead() {
+  if (!echoing_) return;
+  ::tcsetattr(inFd_, TCSANOW, &*echoing_);
+  forgetTerminalOnSignals();
+  echoing_.reset();
+}
+
 TerminalInput::Event LineEditor::readLine(std::string& line) {
   interrupted_ = false;
   pasted_.reset();
+  // libedit takes the terminal's modes as it finds them for the ones to return to: echo first.
+  releaseTypeahead();
   // Raw mode before the prompt shows: libedit would switch after drawing it, and a key pressed
   // in between would meet the cooked terminal (a Ctrl-D there is lost).
   el_set(editor_, EL_PREP_TERM, 1);
@@ -235,6 +261,7 @@ TerminalInput::Event LineEditor::readLine(std::string& line) {
   const char* text = el_gets(editor_, &count);
   if (bracketed) std::fputs("\x1b[?2004l", out_);
   std::fflush(out_);
+  holdTypeahead();
   if (interrupted_) return TerminalInput::Event::Interrupt;
   if (text == nullptr || count <= 0) return TerminalInput::Event::EndOfInput;
   line.assign(text, static_cast<std::size_t>(count));

@@ -7,8 +7,12 @@
 // lands in the line being edited. A line ending in a backslash goes on on the next line.
 //
 // libedit reads its bytes through TerminalInput, so Ctrl-C at the prompt ends the read the way it
-// ends the plain reader's.
+// ends the plain reader's. Between two reads (while a reply prints) the terminal does not echo:
+// what the person types ahead is shown once, by libedit at the next prompt, not also in the
+// middle of the reply.
 #pragma once
+
+#include <termios.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -55,10 +59,15 @@ class LineEditor {
   bool readPaste();
   TerminalInput::Event readLine(std::string& line);
   void remember(const std::string& line);
+  /// Echo off until the next read, keeping typed-ahead keys for it; and back on.
+  void holdTypeahead();
+  void releaseTypeahead();
 
   TerminalInput& input_;
+  const int inFd_;
   std::FILE* out_;
   std::FILE* errors_;
+  std::optional<termios> echoing_;  // the terminal's modes, while its echo is held off
   editline* editor_ = nullptr;
   struct history* history_ = nullptr;  // the tag: history() is also libedit's function
   std::optional<std::filesystem::path> historyFile_;

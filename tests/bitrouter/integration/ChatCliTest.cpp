@@ -382,6 +382,32 @@ TEST_F(ChatCliTest, InATerminalArrowKeysEditTheLineAndUpRecallsAnEarlierTurn) {
   EXPECT_FALSE(std::filesystem::exists(historyFile()));
 }
 
+TEST_F(ChatCliTest, InATerminalKeysTypedDuringAReplyAreShownOnceAtTheNextPrompt) {
+  PtyProcess terminal(argv(), env());
+  ASSERT_TRUE(terminal.waitFor("you> ")) << terminal.screen();
+  standin().script({.streamChunks = {"One ", "two"}, .frameDelay = 1s});
+  const std::size_t mark = terminal.screen().size();
+  terminal.type("count\r");
+  ASSERT_TRUE(terminal.waitFor("One ", mark)) << terminal.screen();
+  terminal.type("typed-ahead");  // while the reply is still coming
+  ASSERT_TRUE(terminal.waitFor("two", mark)) << terminal.screen();
+  ASSERT_TRUE(terminal.waitFor("you> ", terminal.screen().find("two", mark))) << terminal.screen();
+  ASSERT_TRUE(terminal.waitFor("typed-ahead", terminal.screen().rfind("you> ")))
+      << terminal.screen();
+  // Once, at the prompt: the terminal did not also echo it into the reply.
+  const std::string after = terminal.screen().substr(mark);
+  EXPECT_EQ(after.find("typed-ahead"), after.rfind("typed-ahead")) << after;
+  EXPECT_LT(after.find("two"), after.find("typed-ahead")) << after;
+  // And the keys were kept: Enter sends them as the next turn.
+  standin().script({.content = "ok"});
+  terminal.type("\r");
+  ASSERT_TRUE(terminal.waitFor("ok", terminal.screen().size())) << terminal.screen();
+  EXPECT_EQ(lastUserContent(1), "typed-ahead");
+  ASSERT_TRUE(terminal.waitForPrompt()) << terminal.screen();
+  terminal.type("\x04");
+  EXPECT_EQ(terminal.wait(), 0) << terminal.screen();
+}
+
 TEST_F(ChatCliTest, InATerminalAPasteIsOneTurnWholeWithItsIndentation) {
   PtyProcess terminal(argv(), env());
   ASSERT_TRUE(terminal.waitFor("you> ")) << terminal.screen();
