@@ -1,7 +1,14 @@
 // A collector that refuses, hangs or is absent, and a queue that fills: the plugin's handlers stay
 // fast (they never wait on the network), the plugin says so in one warning line per signal, and
 // unloading it stays bounded.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "OtelTestSupport.hpp"
 #include "OtlpReceiver.hpp"
@@ -145,6 +152,101 @@ TEST(OtelFaults, AFullQueueDropsAndCountsSpansWithoutWaiting) {
   });
   EXPECT_TRUE(countedDrops) << ::testing::PrintToString(warnings);
   for (const auto& line : warnings)
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+}
+
+// A collector on a raw socket, for what an HTTP server will not do: reset each connection after
+// its first bytes, or accept and never read (with a small receive buffer, so the exporter's
+// write of a batch blocks part way).
+class RawCollector {
+ public:
+  enum class Mode { Reset, StopReading };
+
+  explicit RawCollector(Mode mode) : mode_(mode), listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (mode_ == Mode::StopReading) {
+      const int small = 4096;  // accepted sockets inherit it
+      ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length);
+    ::listen(listener_, 16);
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~RawCollector() {
+    ::shutdown(listener_, SHUT_RDWR);  // ends the accept() below
+    thread_.join();
+    for (const int connection : held_)
+      ::close(connection);
+    ::close(listener_);
+  }
+  std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::size_t connections() const { return connections_.load(); }
+
+ private:
+  void serve() {
+    while (true) {
+      const int connection = ::accept(listener_, nullptr, nullptr);
+      if (connection < 0) return;
+      ++connections_;
+      if (mode_ == Mode::StopReading) {
+        held_.push_back(connection);
+        continue;
+      }
+      char head[64];
+      (void)::recv(connection, head, sizeof head, 0);
+      const linger reset{1, 0};  // close with RST, not FIN
+      ::setsockopt(connection, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      ::close(connection);
+    }
+  }
+
+  const Mode mode_;
+  int listener_;
+  std::uint16_t port_ = 0;
+  std::atomic<std::size_t> connections_{0};
+  std::vector<int> held_;  // only the serving thread touches it until the join
+  std::thread thread_;
+};
+
+TEST(OtelFaults, ACollectorThatResetsEachConnectionCostsOneWarning) {
+  RawCollector collector(RawCollector::Mode::Reset);
+  LoadedOtel plugin(fastSettings(collector.baseUrl()));
+  ASSERT_TRUE(plugin.loaded()) << plugin.report().reason;
+  Emission emission;
+  for (int round = 0; round < 20 && collector.connections() < 5; ++round) {
+    const Emission part = emit(*plugin.observer(), 100);
+    emission.slowest = std::max(emission.slowest, part.slowest);
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GE(collector.connections(), 5u);
+  EXPECT_LT(emission.slowest, kSlowHandler);
+  EXPECT_LT(plugin.unload(), kUnloadLimit);
+  expectOneLineWarnings(plugin, 1);
+}
+
+// The unload ends an export blocked in the middle of writing its batch by shutting the socket
+// down, within the final flush's budget; Poco's next write then fails with EPIPE, which is a
+// warning. (Whether SIGPIPE would kill the process cannot be seen from here: loading Poco blocks
+// SIGPIPE in the loading thread, so the exporter's thread starts with it blocked anyway.)
+TEST(OtelFaults, UnloadingDuringAHalfWrittenBatchIsBounded) {
+  RawCollector collector(RawCollector::Mode::StopReading);
+  auto settings = fastSettings(collector.baseUrl());
+  settings["OTEL_EXPORTER_OTLP_TIMEOUT"] = "30000";  // only the unload can end the write
+  LoadedOtel plugin(settings);
+  ASSERT_TRUE(plugin.loaded()) << plugin.report().reason;
+  const Emission emission = emit(*plugin.observer(), 600);  // batches far beyond the buffers
+  for (int i = 0; i < 100 && collector.connections() == 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_GE(collector.connections(), 1u);
+  std::this_thread::sleep_for(300ms);  // the write fills the buffers and blocks
+  EXPECT_LT(emission.slowest, kSlowHandler);
+  EXPECT_LT(plugin.unload(), kUnloadLimit);
+  for (const auto& line : plugin.warnings())
     EXPECT_EQ(line.find('\n'), std::string::npos) << line;
 }
 
