@@ -176,18 +176,33 @@ TEST(McpFailureTest, OverHttpNothingIsSentBeforeTheServerAcceptedInitialized) {
   EXPECT_EQ(names, (std::vector<std::string>{"s__hello", "s__late"}));
 }
 
-TEST(McpFailureTest, AForgottenHttpSessionFailsTheCallInFlightAndANewSessionServesTheNext) {
+TEST(McpFailureTest, AForgottenHttpSessionFailsTheCallInFlightAndANewSessionStartsAtOnce) {
   ScriptedHttpServer server("forgets");
-  McpHost host(R"({"maxRetries": 1, "servers": {"s": )" + server.entry() + "}}");
+  McpHost host(servers("\"s\": " + server.entry()));  // no restarts: a new session is not one
   ASSERT_EQ(host.tools().size(), 1u);
   EXPECT_EQ(host.call("s__hello", R"({"name":"first"})").text, "hello first");
-  // The server forgot the session after that call: 404, one line, and a new session starts.
+  // The server forgot the session after that call: 404, one line, and a new session starts
+  // without the restart backoff (2 s), since the old one served for over a second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   const ToolResult lost = host.call("s__hello", R"({"name":"second"})");
   EXPECT_TRUE(lost.isError);
   EXPECT_TRUE(contains(lost.text, "HTTP 404")) << lost.text;
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-  EXPECT_EQ(host.tools().size(), 1u);
+  const auto renewing = Clock::now();
   EXPECT_EQ(host.call("s__hello", R"({"name":"third"})").text, "hello third");
+  EXPECT_LT(elapsedMs(renewing), 1500);
+  EXPECT_EQ(host.status("s").state, "ready");
+}
+
+TEST(McpFailureTest, ASessionForgottenAsSoonAsItBeginsIsAFailureNotALoop) {
+  ScriptedHttpServer server("forgets");
+  McpHost host(servers("\"s\": " + server.entry()));  // no restarts
+  ASSERT_EQ(host.tools().size(), 1u);
+  EXPECT_EQ(host.call("s__hello", R"({"name":"first"})").text, "hello first");
+  const ToolResult lost = host.call("s__hello", R"({"name":"second"})");
+  EXPECT_TRUE(contains(lost.text, "HTTP 404")) << lost.text;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(host.status("s").state, "failed");
+  EXPECT_TRUE(contains(host.status("s").problem, "HTTP 404")) << host.status("s").problem;
 }
 
 TEST(McpFailureTest, AnEventStreamThatEndsBeforeTheAnswerIsResumedWithLastEventId) {

@@ -22,6 +22,8 @@ constexpr int kMaxPages = 100;          // a server that pages forever is cut of
 constexpr int kProgressCapFactor = 10;  // progress extends a request to 10 × the timeout at most
 constexpr std::chrono::milliseconds kPoll{100};        // how often a waiting call checks cancel
 constexpr std::chrono::seconds kStableConnection{60};  // up this long: the retry count restarts
+constexpr std::chrono::seconds kSessionServed{1};      // a session the server ended after this long
+                                                       // is renewed at once
 // The handshake waits at least this long whatever the call timeout: starting a server (npx, a
 // cold Node.js) can take longer than a short call should. Model calls never wait for it: they
 // wait MCP_STARTUP_TIMEOUT_MS at most.
@@ -108,10 +110,12 @@ void ServerConnection::supervise() {
       if (stopping_) break;
       generation = ++generation_;
       closed_ = false;
+      sessionEnded_ = false;
       closedWhy_.clear();
     }
     auto connected = connect(generation);
     std::string why;
+    bool sessionEnded = false;
     std::unique_lock lock(mutex_);
     if (connected) {
       state_ = State::Ready;
@@ -120,8 +124,12 @@ void ServerConnection::supervise() {
       changed_.notify_all();
       log(LogLevel::Info, "ready (" + detail_ + ", " + std::to_string(tools_.size()) + " tools)");
       changed_.wait(lock, [&] { return stopping_ || closed_; });
-      if (Clock::now() - since >= kStableConnection) failures = 0;
+      const auto up = Clock::now() - since;
+      if (up >= kStableConnection) failures = 0;
       why = closedWhy_;
+      // A session the server ended after serving it a while: start the next one now. One that
+      // ends as soon as it begins is a failure like any other, so it cannot spin.
+      sessionEnded = sessionEnded_ && up >= kSessionServed;
     } else {
       why = connected.error();
     }
@@ -140,6 +148,10 @@ void ServerConnection::supervise() {
     lock.unlock();
     if (transport) transport->close();
     lock.lock();
+    if (sessionEnded) {
+      log(LogLevel::Info, why);
+      continue;
+    }
     if (failures >= options_.maxRetries) {
       state_ = State::Failed;
       problem_ =
@@ -172,7 +184,9 @@ Expected<Done, std::string> ServerConnection::connect(std::uint64_t generation) 
   }
   TransportHandlers handlers;
   handlers.onMessage = [this, generation](std::string_view text) { onMessage(generation, text); };
-  handlers.onClosed = [this, generation](const std::string& why) { onClosed(generation, why); };
+  handlers.onClosed = [this, generation](const std::string& why, bool sessionEnded) {
+    onClosed(generation, why, sessionEnded);
+  };
   handlers.onWarning = [this](const std::string& warning) { log(LogLevel::Warn, warning); };
   if (auto opened = transport->open(std::move(handlers)); !opened) return opened.error();
 
@@ -370,14 +384,17 @@ void ServerConnection::onMessage(std::uint64_t generation, std::string_view text
   }
 }
 
-void ServerConnection::onClosed(std::uint64_t generation, const std::string& why) {
+void ServerConnection::onClosed(std::uint64_t generation, const std::string& why,
+                                bool sessionEnded) {
   std::lock_guard lock(mutex_);
   if (generation != generation_) return;
   closed_ = true;
+  sessionEnded_ = sessionEnded;
   closedWhy_ = why;
-  // Not ready from now on: the supervisor decides between restarting and failed.
+  // Not ready from now on: the supervisor decides between restarting and failed. A session the
+  // server ended is starting again, so new calls wait for it rather than fail.
   if (state_ == State::Ready) {
-    state_ = State::Restarting;
+    state_ = sessionEnded ? State::Starting : State::Restarting;
     problem_ = why;
   }
   // Calls in flight fail now, not at their timeout.

@@ -78,7 +78,7 @@ class ServerConnection {
                 const ToolCallContext* context, std::chrono::milliseconds timeout);
   Expected<std::vector<McpTool>, std::string> listAll(std::chrono::milliseconds timeout);
   void onMessage(std::uint64_t generation, std::string_view text);
-  void onClosed(std::uint64_t generation, const std::string& why);
+  void onClosed(std::uint64_t generation, const std::string& why, bool sessionEnded);
   void sendQuietly(const std::string& message);
   void log(LogLevel level, const std::string& message) const;
   std::string withLog(std::string message) const;
@@ -96,6 +96,7 @@ class ServerConnection {
   std::shared_ptr<Transport> transport_;
   std::string closedWhy_;  // set when the current connection ended
   bool closed_ = false;
+  bool sessionEnded_ = false;  // ... by the server (HTTP 404): not a failure
   std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
   std::string problem_;
   std::string detail_;

@@ -234,7 +234,7 @@ void HttpTransport::post(const std::string& message, const std::string& awaitedI
       }
       note("the server ended the session (HTTP 404)");
       if (!sessionLost_.exchange(true) && handlers_.onClosed)
-        handlers_.onClosed("the server ended the session (HTTP 404); a new one is started");
+        handlers_.onClosed("the server ended the session (HTTP 404); a new one is started", true);
       return;
     }
     if (status == 202 || status == 204) {

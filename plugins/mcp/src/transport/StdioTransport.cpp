@@ -111,7 +111,7 @@ void StdioTransport::readLoop() {
   std::string why = exitDescription();
   if (const std::string log = recentLog(); !text::isBlank(log))
     why += "; its last lines: " + text::oneLine(log);
-  if (handlers_.onClosed) handlers_.onClosed(why);
+  if (handlers_.onClosed) handlers_.onClosed(why, false);
 }
 
 void StdioTransport::close() {

@@ -1,7 +1,8 @@
 // Transport: carries JSON-RPC messages between the client and one MCP server (stdio or
 // Streamable HTTP). Messages from the server arrive on the transport's own thread(s) through the
-// handlers; a transport that ends (the process left, the session is gone for good) calls
-// onClosed once with one line saying why.
+// handlers; a transport that ends calls onClosed once with one line saying why, with
+// `sessionEnded` true when the server ended the session (HTTP 404) and nothing failed: the client
+// then starts a new session at once, without counting a failure.
 #pragma once
 
 #include <functional>
@@ -14,7 +15,7 @@ namespace agent::mcp {
 
 struct TransportHandlers {
   std::function<void(std::string_view message)> onMessage;
-  std::function<void(const std::string& why)> onClosed;
+  std::function<void(const std::string& why, bool sessionEnded)> onClosed;
   std::function<void(const std::string& warning)> onWarning;
 };
 
