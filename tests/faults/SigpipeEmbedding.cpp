@@ -25,27 +25,11 @@
 #include <openssl/ssl.h>
 
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/Loopback.hpp"
 #include "agent/test/SelfSignedCertificate.hpp"
 #include "agent/test/TestEnvironment.hpp"
 
 namespace {
-
-int listenOnLoopback(std::uint16_t& port) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (listener < 0 ||
-      ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(listener, 4) != 0 ||
-      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    std::perror("listen");
-    std::exit(2);
-  }
-  port = ntohs(address.sin_port);
-  return listener;
-}
 
 // Hangs up the way that makes the client's next write fail with EPIPE (and raise SIGPIPE): a FIN
 // first (the client's side is then half-closed), then a reset (closing with unread data).
@@ -115,7 +99,11 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_UNBLOCK, &pipe, nullptr);
 
   std::uint16_t port = 0;
-  const int listener = listenOnLoopback(port);
+  const int listener = agent::test::listenOnLoopback(port, 4);
+  if (listener < 0) {
+    std::perror("listen");
+    return 2;
+  }
   const agent::test::SelfSignedCertificate certificate;
   // Read by OpenSSL when the plugin's TLS context loads the default store.
   if (tls) ::setenv("SSL_CERT_FILE", certificate.certPath().c_str(), 1);

@@ -87,7 +87,8 @@ TEST_F(McpCliTest, AServerGivenOnTheCommandLine) {
   EXPECT_TRUE(contains(call.out, "is 3")) << call.out;
   // A URL as the last word: nobody listens there, which is one line, exit 1, no hang.
   const ProcessResult url =
-      run({"mcp", "call", "echo", "{}", "http://127.0.0.1:" + std::to_string(freePort()) + "/mcp"},
+      run({"mcp", "call", "echo", "{}",
+           "http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort()) + "/mcp"},
           {{"MCP_STARTUP_TIMEOUT_MS", "3000"}});
   EXPECT_EQ(url.exitCode, 1) << url.out << url.err;
   EXPECT_TRUE(contains(url.err, "not ready")) << url.err;

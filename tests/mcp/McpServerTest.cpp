@@ -112,7 +112,7 @@ TEST(McpServerTest, ProgressKeepsALongOperationAlivePastTheTimeout) {
 }
 
 TEST(McpServerTest, StreamableHttpAgainstEverything) {
-  const int port = freePort();
+  const int port = agent::test::unusedLoopbackPort();
   agent::test::EnvMap env{{"PORT", std::to_string(port)}, {"PATH", std::getenv("PATH")}};
   BackgroundProcess server({serverBin("mcp-server-everything").string(), "streamableHttp"}, env);
   ASSERT_TRUE(waitForPort(port, std::chrono::seconds(20)));

@@ -132,7 +132,8 @@ BackgroundProcess::~BackgroundProcess() {
   ::waitpid(pid_, nullptr, 0);
 }
 
-ScriptedHttpServer::ScriptedHttpServer(const std::string& mode) : port_(freePort()) {
+ScriptedHttpServer::ScriptedHttpServer(const std::string& mode)
+    : port_(agent::test::unusedLoopbackPort()) {
   std::filesystem::path node = "node";
   const char* path = std::getenv("PATH");
   std::stringstream directories(path != nullptr ? path : "");
@@ -154,19 +155,6 @@ ScriptedHttpServer::ScriptedHttpServer(const std::string& mode) : port_(freePort
 std::string ScriptedHttpServer::entry() const {
   return R"({"type": "streamable-http", "url": "http://127.0.0.1:)" + std::to_string(port_) +
          R"(/mcp"})";
-}
-
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 bool waitForPort(int port, std::chrono::milliseconds limit) {

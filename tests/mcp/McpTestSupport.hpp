@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agent/host/AgentHost.hpp"
+#include "agent/test/Loopback.hpp"
 #include "agent/test/TempDir.hpp"
 #include "agent/test/TestEnvironment.hpp"
 
@@ -72,8 +73,6 @@ class ScriptedHttpServer {
   std::unique_ptr<BackgroundProcess> process_;
 };
 
-/// A loopback TCP port nobody listens on now.
-int freePort();
 /// Waits until something accepts connections on 127.0.0.1:port; false after `limit`.
 bool waitForPort(int port, std::chrono::milliseconds limit);
 

@@ -12,6 +12,7 @@
 
 #include "OtelTestSupport.hpp"
 #include "OtlpReceiver.hpp"
+#include "agent/test/Loopback.hpp"
 
 namespace agent::otel::test {
 namespace {
@@ -125,7 +126,8 @@ TEST(OtelFaults, ASlowCollectorTimesOutWithOneWarning) {
 }
 
 TEST(OtelFaults, AnAbsentCollectorCostsOneWarning) {
-  LoadedOtel plugin(fastSettings("http://127.0.0.1:" + std::to_string(unusedPort())));
+  LoadedOtel plugin(
+      fastSettings("http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort())));
   ASSERT_TRUE(plugin.loaded()) << plugin.report().reason;
   const Emission emission = emit(*plugin.observer(), 50, 2ms);
   EXPECT_LT(emission.slowest, kSlowHandler);
@@ -162,19 +164,9 @@ class RawCollector {
  public:
   enum class Mode { Reset, StopReading };
 
-  explicit RawCollector(Mode mode) : mode_(mode), listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (mode_ == Mode::StopReading) {
-      const int small = 4096;  // accepted sockets inherit it
-      ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length);
-    ::listen(listener_, 16);
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+  explicit RawCollector(Mode mode)
+      : mode_(mode),
+        listener_(agent::test::listenOnLoopback(port_, 16, mode == Mode::StopReading ? 4096 : 0)) {
     thread_ = std::thread([this] { serve(); });
   }
   ~RawCollector() {
@@ -206,8 +198,8 @@ class RawCollector {
   }
 
   const Mode mode_;
+  std::uint16_t port_ = 0;  // before listener_, which sets it
   int listener_;
-  std::uint16_t port_ = 0;
   std::atomic<std::size_t> connections_{0};
   std::vector<int> held_;  // only the serving thread touches it until the join
   std::thread thread_;

@@ -124,11 +124,4 @@ bool OtlpReceiver::waitFor(const std::string& path, std::size_t count,
   });
 }
 
-std::uint16_t unusedPort() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  const std::uint16_t port = socket.address().port();
-  socket.close();
-  return port;
-}
-
 }  // namespace agent::otel::test

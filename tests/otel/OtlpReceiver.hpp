@@ -60,7 +60,4 @@ class OtlpReceiver {
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 
-/// A loopback port with nothing listening on it (bound, then closed): an absent collector.
-std::uint16_t unusedPort();
-
 }  // namespace agent::otel::test

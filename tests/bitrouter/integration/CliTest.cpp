@@ -1,8 +1,5 @@
 // agent-host as users run it: the real binary, a plugins directory holding the built bitrouter.so
 // and echo.so, and BITROUTER_BASE_URL pointing at the stand-in running in this test process.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
@@ -34,16 +31,10 @@ TEST_F(CliTest, ABitRouterThatNeverAnswersTheProbeHoldsNoCommandUp) {
   // A listener that never accepts: the kernel completes the handshake and takes the request,
   // and nothing ever answers. The init probe (a key is set) runs in the background, so
   // `providers` is as quick as with no key at all (it took the probe's 2 s before).
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  std::uint16_t port = 0;
+  const int listener = agent::test::listenOnLoopback(port);
   ASSERT_GE(listener, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 16), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
   const ProcessResult result = run(
       {"providers"}, {{"BITROUTER_BASE_URL", url}, {"BITROUTER_API_KEY", std::string(kValidKey)}});
   ::close(listener);

@@ -1,8 +1,5 @@
 #include "IntegrationSupport.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <rapidjson/error/en.h>
@@ -18,24 +15,6 @@
 namespace agent::bitrouter::integration {
 
 // --- Small helpers -----------------------------------------------------------------------------
-
-std::uint16_t unusedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  // Never listened on, and closed: a connect is refused.
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 rapidjson::Document parseJson(std::string_view text) {
   rapidjson::Document document;

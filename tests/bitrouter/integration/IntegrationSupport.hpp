@@ -27,6 +27,7 @@
 #include "agent/ModelResult.hpp"
 #include "agent/host/AgentHost.hpp"
 #include "agent/test/LockedLog.hpp"
+#include "agent/test/Loopback.hpp"
 #include "agent/test/ProcessRunner.hpp"
 #include "agent/test/TempDir.hpp"
 #include "agent/test/TestEnvironment.hpp"
@@ -42,9 +43,6 @@ using agent::test::TempDir;
 using agent::test::withPrompt;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-/// A loopback TCP port with nothing listening on it (bound to an ephemeral port, then closed).
-std::uint16_t unusedPort();
 
 /// Parses JSON; a parse error is reported as a test failure and yields a Null document.
 rapidjson::Document parseJson(std::string_view text);

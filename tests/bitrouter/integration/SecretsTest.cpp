@@ -132,7 +132,8 @@ TEST_F(SecretsTest, StructuredAndStreamFailuresDoNotLeakTheKey) {
 
 TEST_F(SecretsTest, TransportFailuresAndTimeoutsDoNotLeakTheKey) {
   // Init with BitRouter down (the /v1/models probe fails), then a refused call.
-  const std::string refused = "http://127.0.0.1:" + std::to_string(unusedPort());
+  const std::string refused =
+      "http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort());
   makeHost(withKey({{"BITROUTER_BASE_URL", refused}}), Plugins::BitRouter, LogLevel::Trace);
   // The probe reports from its own thread; its line must be in the log checked below.
   ASSERT_TRUE(waitForLog("not reachable at")) << logText();
@@ -191,7 +192,8 @@ TEST_F(SecretsTest, KeyPastedIntoAnotherSettingIsNotEchoed) {
 
 TEST_F(SecretsTest, TheCliNeverPrintsTheKey) {
   restartStandin(authModeOptions());
-  const std::string refused = "http://127.0.0.1:" + std::to_string(unusedPort());
+  const std::string refused =
+      "http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort());
   const EnvMap env{{"BITROUTER_BASE_URL", standin().baseUrl()},
                    {"BITROUTER_API_KEY", std::string(kSecret)},
                    {"BITROUTER_RETRY_BASE_MS", "1"}};

@@ -10,7 +10,7 @@ namespace {
 using TransportTest = BitRouterIntegrationTest;
 
 TEST_F(TransportTest, ConnectionRefusedIsRetriedThenAsksWhetherBitRouterRuns) {
-  const std::string url = "http://127.0.0.1:" + std::to_string(unusedPort());
+  const std::string url = "http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort());
   makeHost({{"BITROUTER_BASE_URL", url}});
   const ModelResult result = call(ModelType::TextSmall, "hi");
   ASSERT_FALSE(result.ok());
@@ -48,7 +48,7 @@ TEST_F(TransportTest, LocalhostAndIpv6LoopbackAddressesWork) {
 }
 
 TEST_F(TransportTest, InitWithBitRouterDownStillLoadsThePlugin) {
-  const std::string url = "http://127.0.0.1:" + std::to_string(unusedPort());
+  const std::string url = "http://127.0.0.1:" + std::to_string(agent::test::unusedLoopbackPort());
   makeHost({{"BITROUTER_BASE_URL", url}, {"BITROUTER_API_KEY", std::string(kValidKey)}});
   const host::PluginReport* plugin = report("bitrouter");
   ASSERT_NE(plugin, nullptr);
