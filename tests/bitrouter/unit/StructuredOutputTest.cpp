@@ -160,6 +160,20 @@ TEST(StructuredOutput, ValidationThatMultipliesWithDepthIsCutShort) {
   EXPECT_EQ(validOrError("[[[]],[]]", *schema), "[[[]],[]]");
 }
 
+// RapidJSON keeps both members of a repeated name, and its validator then left one slot of
+// "dependencies" unset and read it (undefined behaviour, found by the schema fuzz target).
+TEST(StructuredOutput, ASchemaThatRepeatsANameIsRefusedWithWhere) {
+  const auto compiled = CompiledSchema::compile(
+      R"({"dependencies":{"a":{"minProperties":0},"a":{"maxProperties":0}}})");
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_EQ(compiled.error().kind, ErrorKind::BadRequest);
+  EXPECT_NE(compiled.error().message.find("'#/dependencies/a' twice"), std::string::npos)
+      << compiled.error().message;
+  EXPECT_FALSE(CompiledSchema::compile(R"({"type":"object","type":"array"})").ok());
+  // The same name in two objects is fine.
+  EXPECT_TRUE(CompiledSchema::compile(R"({"properties":{"a":{"properties":{"a":{}}}}})").ok());
+}
+
 // The cap is on what validation holds at once, not on what it has done: a long reply whose every
 // item goes through the branches is fine.
 TEST(StructuredOutput, LongRepliesStayWithinTheCap) {

@@ -50,6 +50,9 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::compile(
   if (!original.IsObject() && !original.IsBool()) {
     return badRequest("responseSchema must be a JSON object (or true or false)");
   }
+  if (std::string problem = repeatedNameProblem("responseSchema", original); !problem.empty()) {
+    return badRequest(std::move(problem));
+  }
   if (std::string problem = keywordPolicyProblem(original); !problem.empty()) {
     return badRequest(std::move(problem));
   }

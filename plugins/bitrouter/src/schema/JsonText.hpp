@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include <rapidjson/document.h>
 #include <rapidjson/error/error.h>
 
 namespace agent::bitrouter {
@@ -21,5 +22,11 @@ std::size_t jsonNestingDepth(std::string_view json) noexcept;
 /// the parse (`numberTooBig`).
 std::string parseProblem(std::string_view subject, const rapidjson::ParseResult& result,
                          bool numberTooBig);
+
+/// "" when no object in `value` holds a name twice; otherwise "<subject> has the name at
+/// '<pointer>' twice ...". RapidJSON keeps both members, and its schema code reads the first in one
+/// place and every one in another (two "dependencies" entries for one name leave a validator slot
+/// unset).
+std::string repeatedNameProblem(std::string_view subject, const rapidjson::Value& value);
 
 }  // namespace agent::bitrouter

@@ -22,23 +22,49 @@ namespace {
 
 using Value = rapidjson::Value;
 
-// The number in "{n}", "{n,}" or "{n,m}" that decides how often RapidJSON's regex compiler
-// copies what precedes it: m, or n + 1 when unbounded (n copies, then a star).
-std::size_t quantifierCopies(std::string_view braces) {
-  std::size_t copies = 1;
+// A counted quantifier as RapidJSON's regex compiler reads it, from the '{': the digits of n,
+// then ",}" or ",m" or nothing, and only then the closing '}'. It copies the operand as soon as
+// it has n and m, before it looks for the '}', so "a{99999]" costs 99999 copies and only then
+// fails: the cost is decided by what it reads, not by where the next '}' is.
+struct CountedQuantifier {
+  std::size_t copies = 0;  // how many times the operand ends up in the compiled pattern
+  bool optional = false;   // n is 0: the whole may match nothing
+  bool closed = false;     // a '}' follows, so the compiler goes on reading after it
+  std::size_t end = 0;     // the index of that '}' (or of the character that stopped it)
+};
+
+// Digits from `i` on, saturating far above any count the state limit lets through; empty when
+// there is no digit (the compiler then stops without copying anything).
+std::optional<std::size_t> readCount(std::string_view pattern, std::size_t& i) {
+  if (i >= pattern.size() || pattern[i] < '0' || pattern[i] > '9') return std::nullopt;
   std::size_t value = 0;
-  bool comma = false;
-  for (const char c : braces) {
-    if (c >= '0' && c <= '9') {
-      value = std::min<std::size_t>(value * 10 + static_cast<std::size_t>(c - '0'), 1u << 30);
-    } else if (c == ',') {
-      copies = value + 1;
-      value = 0;
-      comma = true;
+  for (; i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9'; ++i) {
+    value =
+        std::min<std::size_t>(value * 10 + static_cast<std::size_t>(pattern[i] - '0'), 1u << 30);
+  }
+  return value;
+}
+
+// Empty when the compiler stops before copying anything (no digits, m below n, or {0}).
+std::optional<CountedQuantifier> readCountedQuantifier(std::string_view pattern, std::size_t open) {
+  std::size_t i = open + 1;
+  const std::optional<std::size_t> min = readCount(pattern, i);
+  if (!min) return std::nullopt;
+  std::optional<std::size_t> max = min;  // empty: unbounded
+  if (i < pattern.size() && pattern[i] == ',') {
+    ++i;
+    if (i < pattern.size() && pattern[i] == '}') {
+      max.reset();
+    } else {
+      max = readCount(pattern, i);
+      if (!max || *max < *min) return std::nullopt;
     }
   }
-  if (!comma || value > 0) copies = std::max<std::size_t>(value, 1);
-  return copies;
+  if (max == 0) return std::nullopt;  // {0} and {0,0}
+  // {n,} is n copies with the last repeated; {0,} is a star; {n,m} is m copies, the last m-n
+  // optional.
+  const std::size_t copies = max ? *max : std::max<std::size_t>(*min, 1);
+  return CountedQuantifier{copies, *min == 0, i < pattern.size() && pattern[i] == '}', i};
 }
 
 // Why RapidJSON's regex engine must not see `pattern`, or empty when it is safe. That engine
@@ -111,6 +137,7 @@ std::string unsafePatternReason(std::string_view pattern) {
         if (!groups.back().branchHasAtom) return "has an empty alternative (such as |a or a||b)";
         groups.back().branchHasAtom = false;
         groups.back().alternates = true;
+        groups.back().states += 1;  // the split between the alternatives
         canRepeat = false;
         break;
       case '^':
@@ -125,23 +152,24 @@ std::string unsafePatternReason(std::string_view pattern) {
       case '{': {
         if (!canRepeat) return "has a quantifier with nothing to repeat (such as a** or a*?)";
         if (lastWasNullable) return "repeats a group that can match nothing (such as (a*)*)";
-        bool optional = c != '+';
-        std::size_t copies = 1;
+        CountedQuantifier quantifier{1, c != '+', true, i};
         if (c == '{') {
-          const std::size_t close = pattern.find('}', i);
-          if (close == std::string_view::npos) return "has an unclosed '{'";
-          optional = i + 1 < pattern.size() && pattern[i + 1] == '0';
-          copies = quantifierCopies(pattern.substr(i + 1, close - i - 1));
-          i = close;
+          const std::optional<CountedQuantifier> counted = readCountedQuantifier(pattern, i);
+          if (!counted) return {};  // the compiler stops here, having copied nothing
+          quantifier = *counted;
+          i = quantifier.end;
         }
-        if (optional && groups.size() > 1) groups.back().nullable = true;
-        // The repeated token is copied: its states count `copies` times (saturating).
+        if (quantifier.optional && groups.size() > 1) groups.back().nullable = true;
+        // The operand is copied, and each copy may bring a state of its own (the branch of a
+        // '?', '*' or '+'): counted generously, so the estimate never falls short (saturating).
+        const std::size_t perCopy = lastStates + 1;
         const std::size_t grown =
-            lastStates > kMaxStates / copies ? kMaxStates + 1 : lastStates * copies;
-        groups.back().states += grown - lastStates + 1;
+            perCopy > kMaxStates / quantifier.copies ? kMaxStates + 1 : perCopy * quantifier.copies;
+        groups.back().states += grown - lastStates;
         if (groups.back().states > kMaxStates) {
           return "repeats counted groups into more than 10000 states (such as (a{100}){100})";
         }
+        if (!quantifier.closed) return {};  // the compiler stops after copying
         canRepeat = false;
         lastWasNullable = false;
         break;
