@@ -8,9 +8,11 @@
 #   scripts/fuzz.sh                  every target, FUZZ_SECONDS (default 30) each
 #   scripts/fuzz.sh schema sse_stream
 #
-# Environment: FUZZ_SECONDS, JOBS, FUZZ_BUILD_DIR; FUZZ_KEEP_GOING=1 fuzzes on past crashes
-# (libFuzzer fork mode) to collect every distinct one in a run, still failing at the end. New
-# inputs found go to build-fuzz/corpus/<target>/, never into the source tree.
+# Environment: FUZZ_SECONDS, JOBS, FUZZ_BUILD_DIR. FUZZ_SEED=N starts libFuzzer's mutations from
+# seed N instead of a random one (CI does, so that a commit always gets the same verdict).
+# FUZZ_KEEP_GOING=1 fuzzes on past crashes (libFuzzer fork mode) to collect every distinct one in
+# a run, still failing at the end. New inputs found go to build-fuzz/corpus/<target>/, never into
+# the source tree.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
@@ -77,10 +79,12 @@ for target in "${targets[@]}"; do
   # The first directory collects what this run finds; the committed seeds are read only.
   # -timeout: one input taking longer than 10 s is a hang worth reporting.
   keep_going=()
+  seed=()
+  if [[ -n "${FUZZ_SEED:-}" ]]; then seed=(-seed="$FUZZ_SEED"); fi
   if [[ "${FUZZ_KEEP_GOING:-0}" == 1 ]]; then keep_going=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1); fi
   before="$(find "$artifacts" -type f | wc -l)"
   if "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-    "${keep_going[@]}" -artifact_prefix="$artifacts" "$corpus" "$root/tests/fuzz/corpus/$target" \
+    "${keep_going[@]}" "${seed[@]}" -artifact_prefix="$artifacts" "$corpus" "$root/tests/fuzz/corpus/$target" \
     >>"$log" 2>&1 &&
     [[ "$(find "$artifacts" -type f | wc -l)" == "$before" ]]; then
     # Final stats in the normal mode; the last progress line ("#runs: ... exec/s N") in fork mode.
