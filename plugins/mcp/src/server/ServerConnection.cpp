@@ -1,6 +1,7 @@
 #include "server/ServerConnection.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "agent/support/Text.hpp"
 #include "protocol/JsonRpc.hpp"
@@ -45,6 +46,7 @@ struct ServerConnection::Pending {
   bool done = false;
   std::shared_ptr<rapidjson::Document> message;
   std::string failure;
+  bool unread = false;  // see Reply::unread
   Clock::time_point lastActivity = Clock::now();
 };
 
@@ -187,6 +189,7 @@ Expected<Done, std::string> ServerConnection::connect(std::uint64_t generation) 
   handlers.onClosed = [this, generation](const std::string& why, bool sessionEnded) {
     onClosed(generation, why, sessionEnded);
   };
+  handlers.onUnread = [this, generation](const std::string& id) { onUnread(generation, id); };
   handlers.onWarning = [this](const std::string& warning) { log(LogLevel::Warn, warning); };
   if (auto opened = transport->open(std::move(handlers)); !opened) return opened.error();
 
@@ -313,7 +316,7 @@ ServerConnection::Reply ServerConnection::request(std::string_view method,
   }
   if (pending->done) {
     if (pending->message) return Reply{pending->message, {}};
-    return Reply{nullptr, pending->failure};
+    return Reply{nullptr, pending->failure, pending->unread};
   }
   pending_.erase(id);
   lock.unlock();
@@ -406,6 +409,15 @@ void ServerConnection::onClosed(std::uint64_t generation, const std::string& why
   changed_.notify_all();
 }
 
+void ServerConnection::onUnread(std::uint64_t generation, const std::string& requestId) {
+  std::int64_t id = 0;
+  const char* end = requestId.data() + requestId.size();
+  if (std::from_chars(requestId.data(), end, id).ptr != end) return;
+  std::lock_guard lock(mutex_);
+  if (generation != generation_) return;
+  if (const auto found = pending_.find(id); found != pending_.end()) found->second->unread = true;
+}
+
 bool ServerConnection::waitReady(Clock::time_point deadline) {
   std::unique_lock lock(mutex_);
   changed_.wait_until(lock, deadline, [&] {
@@ -447,25 +459,34 @@ std::vector<McpTool> ServerConnection::tools() {
   return state_ == State::Ready ? tools_ : std::vector<McpTool>{};
 }
 
+std::optional<std::string> ServerConnection::notReadyFor(const ToolCallContext& context) {
+  std::unique_lock lock(mutex_);
+  const auto startBy = std::min(context.deadline, Clock::now() + config_.timeout);
+  changed_.wait_until(lock, startBy, [&] { return state_ != State::Starting || stopping_; });
+  if (state_ == State::Ready) return std::nullopt;
+  return std::string("not ready (") + stateName(state_) + ")" +
+         (problem_.empty() ? std::string() : ": " + problem_);
+}
+
 ToolResult ServerConnection::callTool(const std::string& tool, std::string_view arguments,
                                       const ToolCallContext& context) {
   const std::string prefix = "MCP server " + config_.name + ": ";
-  {
-    std::unique_lock lock(mutex_);
-    const auto startBy = std::min(context.deadline, Clock::now() + config_.timeout);
-    changed_.wait_until(lock, startBy, [&] { return state_ != State::Starting || stopping_; });
-    if (state_ != State::Ready) {
-      return ToolResult{true,
-                        prefix + "not ready (" + stateName(state_) + ")" +
-                            (problem_.empty() ? std::string() : ": " + problem_),
-                        {}};
-    }
+  if (std::optional<std::string> notReady = notReadyFor(context)) {
+    return ToolResult{true, prefix + *notReady, {}};
   }
   const std::string params =
       "{\"name\":" + quoted(tool) +
       ",\"arguments\":" + (text::isBlank(arguments) ? std::string("{}") : std::string(arguments)) +
       "}";
   Reply reply = request("tools/call", params, true, &context, config_.timeout);
+  if (!reply.message && reply.unread) {
+    // The server had ended the session and refused the call unread: once more, on the new one.
+    log(LogLevel::Info, "calling " + tool + " again on the new session");
+    if (std::optional<std::string> notReady = notReadyFor(context)) {
+      return ToolResult{true, prefix + *notReady, {}};
+    }
+    reply = request("tools/call", params, true, &context, config_.timeout);
+  }
   if (!reply.message) return ToolResult{true, prefix + reply.failure, {}};
   const rapidjson::Value& message = *reply.message;
   if (message.HasMember("error")) {

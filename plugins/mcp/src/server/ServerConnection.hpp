@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +71,7 @@ class ServerConnection {
   struct Reply {
     std::shared_ptr<rapidjson::Document> message;  // the whole response; null on failure
     std::string failure;                           // one line when message is null
+    bool unread = false;  // the server refused it unread (its session had ended): may be resent
   };
 
   void supervise();
@@ -79,6 +81,10 @@ class ServerConnection {
   Expected<std::vector<McpTool>, std::string> listAll(std::chrono::milliseconds timeout);
   void onMessage(std::uint64_t generation, std::string_view text);
   void onClosed(std::uint64_t generation, const std::string& why, bool sessionEnded);
+  void onUnread(std::uint64_t generation, const std::string& requestId);
+  /// Waits while the server is starting (a first start or a new session), up to the call's
+  /// deadline and the server's timeout; then one line saying why it is not ready, or nothing.
+  std::optional<std::string> notReadyFor(const ToolCallContext& context);
   void sendQuietly(const std::string& message);
   void log(LogLevel level, const std::string& message) const;
   std::string withLog(std::string message) const;

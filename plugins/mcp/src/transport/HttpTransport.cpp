@@ -212,6 +212,7 @@ void HttpTransport::post(const std::string& message, const std::string& awaitedI
     request.setContentType("application/json");
     request.set("Accept", "application/json, text/event-stream");
     addHeaders(request);
+    const bool carriedSession = request.has("Mcp-Session-Id");
     request.setContentLength(static_cast<std::streamsize>(message.size()));
     track(session.get(), true);
     session->sendRequest(request) << message;
@@ -222,19 +223,20 @@ void HttpTransport::post(const std::string& message, const std::string& awaitedI
       std::lock_guard lock(mutex_);
       sessionId_ = response.get("Mcp-Session-Id");
     }
-    if (status == 404 && [&] {
-          std::lock_guard lock(mutex_);
-          return !sessionId_.empty();
-        }()) {
-      // The server forgot the session: this connection is over; the client starts a new one.
+    if (status == 404 && carriedSession) {
+      // The server no longer knows the session, so it did not read this message; the connection
+      // is over and the client starts a new session (once, whichever POST saw it first).
       track(session.get(), false);
-      {
-        std::lock_guard lock(mutex_);
-        sessionId_.clear();
+      if (!awaitedId.empty() && handlers_.onUnread) handlers_.onUnread(awaitedId);
+      if (!sessionLost_.exchange(true)) {
+        {
+          std::lock_guard lock(mutex_);
+          sessionId_.clear();
+        }
+        note("the server ended the session (HTTP 404)");
+        if (handlers_.onClosed)
+          handlers_.onClosed("the server ended the session (HTTP 404); a new one is started", true);
       }
-      note("the server ended the session (HTTP 404)");
-      if (!sessionLost_.exchange(true) && handlers_.onClosed)
-        handlers_.onClosed("the server ended the session (HTTP 404); a new one is started", true);
       return;
     }
     if (status == 202 || status == 204) {

@@ -16,6 +16,10 @@ namespace agent::mcp {
 struct TransportHandlers {
   std::function<void(std::string_view message)> onMessage;
   std::function<void(const std::string& why, bool sessionEnded)> onClosed;
+  /// The server refused the request with this JSON-RPC id (its text) without reading it: HTTP 404
+  /// for a session it no longer knows. Sending it again on a new session cannot run it twice.
+  /// Called before the onClosed that ends the session.
+  std::function<void(const std::string& requestId)> onUnread;
   std::function<void(const std::string& warning)> onWarning;
 };
 
