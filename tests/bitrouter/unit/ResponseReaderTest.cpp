@@ -92,6 +92,19 @@ TEST(ResponseReader, EverySplitGivesTheSameResponse) {
   }
 }
 
+// The parser is called again after the last chunk's "0\r\n" with fewer bytes than Boost 1.74's
+// Beast asserts (found by the response_reader fuzz target; see tests/fuzz/BoostAssertions.cpp).
+TEST(ResponseReader, AnEmptyChunkedBodyAtEverySplitEnds) {
+  const std::string empty = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+  ResponseReader reader;
+  for (std::size_t step = 0; step < empty.size(); ++step) {
+    const Outcome outcome = play(reader, empty, step);
+    EXPECT_EQ(outcome.end, Event::End) << step;
+    EXPECT_TRUE(outcome.head) << step;
+    EXPECT_EQ(outcome.body, "") << step;
+  }
+}
+
 TEST(ResponseReader, TwoResponsesInOneReadLeaveTheSecondUnread) {
   // Only a server that answers twice does this; the first response still ends at its length.
   ResponseReader reader;
