@@ -193,6 +193,20 @@ TEST(McpFailureTest, AForgottenHttpSessionIsRenewedAndTheCallItRefusedIsSentAgai
   EXPECT_EQ(host.status("s").state, "ready");
 }
 
+// ToolCallContext's deadline may be left unset by an embedding program: the call still waits for
+// the new session (up to the server's timeout) instead of finding it starting.
+TEST(McpFailureTest, ACallWithoutADeadlineAlsoWaitsForTheNewSession) {
+  ScriptedHttpServer server("forgets");
+  McpHost host(servers("\"s\": " + server.entry()));
+  ASSERT_EQ(host.tools().size(), 1u);
+  EXPECT_EQ(host.call("s__hello", R"({"name":"first"})").text, "hello first");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const ToolResult second =
+      host.provider().callTool("s__hello", R"({"name":"second"})", ToolCallContext{});
+  EXPECT_FALSE(second.isError) << second.text;
+  EXPECT_EQ(second.text, "hello second");
+}
+
 TEST(McpFailureTest, ASessionForgottenAsSoonAsItBeginsIsAFailureNotALoop) {
   ScriptedHttpServer server("forgets");
   McpHost host(servers("\"s\": " + server.entry()));  // no restarts

@@ -460,8 +460,9 @@ std::vector<McpTool> ServerConnection::tools() {
 }
 
 std::optional<std::string> ServerConnection::notReadyFor(const ToolCallContext& context) {
+  auto startBy = Clock::now() + config_.timeout;
+  if (context.deadline != Clock::time_point{}) startBy = std::min(startBy, context.deadline);
   std::unique_lock lock(mutex_);
-  const auto startBy = std::min(context.deadline, Clock::now() + config_.timeout);
   changed_.wait_until(lock, startBy, [&] { return state_ != State::Starting || stopping_; });
   if (state_ == State::Ready) return std::nullopt;
   return std::string("not ready (") + stateName(state_) + ")" +
