@@ -30,6 +30,13 @@ constexpr std::chrono::seconds kSessionServed{1};      // a session the server e
 // wait MCP_STARTUP_TIMEOUT_MS at most.
 constexpr std::chrono::milliseconds kHandshakeTimeout{60000};
 
+// The earlier of `limit` and the call's deadline. A context may leave its deadline unset (the
+// clock's epoch), and then only `limit` holds.
+Clock::time_point withinDeadline(Clock::time_point limit, const ToolCallContext* context) {
+  if (context == nullptr || context->deadline == Clock::time_point{}) return limit;
+  return std::min(limit, context->deadline);
+}
+
 std::string str(const rapidjson::Value& value) {
   return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : std::string();
 }
@@ -295,9 +302,8 @@ ServerConnection::Reply ServerConnection::request(std::string_view method,
   std::string cancelReason;
   while (!pending->done) {
     const auto now = Clock::now();
-    auto deadline = std::min(pending->lastActivity + timeout, hardCap);
-    if (context != nullptr && context->deadline != Clock::time_point{})
-      deadline = std::min(deadline, context->deadline);
+    const auto deadline =
+        withinDeadline(std::min(pending->lastActivity + timeout, hardCap), context);
     if (stopping_) {
       cancelReason = "the client is shutting down";
       break;
@@ -460,8 +466,7 @@ std::vector<McpTool> ServerConnection::tools() {
 }
 
 std::optional<std::string> ServerConnection::notReadyFor(const ToolCallContext& context) {
-  auto startBy = Clock::now() + config_.timeout;
-  if (context.deadline != Clock::time_point{}) startBy = std::min(startBy, context.deadline);
+  const auto startBy = withinDeadline(Clock::now() + config_.timeout, &context);
   std::unique_lock lock(mutex_);
   changed_.wait_until(lock, startBy, [&] { return state_ != State::Starting || stopping_; });
   if (state_ == State::Ready) return std::nullopt;
