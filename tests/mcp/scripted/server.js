@@ -10,7 +10,7 @@
 //   die       tools/call "crash" writes to stderr and exits with status 7 mid-call
 //   big       tools/call "big" answers 10 MB of text
 //   paged     tools/list answers one tool per page
-//   changing  tools/call "grow" adds a tool and sends notifications/tools/list_changed
+//   changing  tools/call "grow" adds a tool and sends notifications/tools/list_changed first
 //   asks      tools/call "ask" first sends the client sampling/createMessage and ping requests
 //   version   answers initialize with protocol version 1999-01-01
 //   traced    tools/call "trace" answers with the traceparent the call's params._meta carried
@@ -115,9 +115,11 @@ function onMessage(message) {
   }
   if (name === 'big') return answer(id, text('HEAD' + 'x'.repeat(10 * 1024 * 1024) + 'TAIL'));
   if (name === 'grow') {
+    // The notification before the answer: on one stream the client reads them in that order, so
+    // the tests need not guess how long the notification takes to follow.
     tools.push({name: 'extra', description: 'Appeared later', inputSchema: {type: 'object'}});
-    answer(id, text('grown'));
     send({jsonrpc: '2.0', method: 'notifications/tools/list_changed'});
+    answer(id, text('grown'));
     return;
   }
   if (name === 'ask') {
